@@ -1,0 +1,33 @@
+# Shared settings of the local stack (sourced by pg.sh, kafka.sh and ../../mtw).
+# Everything the stack writes (data, logs, pid files) lives under MTW_HOME.
+: "${MTW_HOME:=/tmp/minitower-local}"
+: "${MTW_PG_PORT:=55432}"
+: "${MTW_KAFKA_PORT:=19092}"
+: "${MTW_KAFKA_CONTROLLER_PORT:=$((MTW_KAFKA_PORT + 1))}"
+: "${MTW_DB_NAME:=minitower}"
+: "${MTW_DB_USER:=minitower}"
+: "${MTW_DB_PASSWORD:=minitower}"
+: "${MTW_PG_FAST:=0}" # 1 = fsync/synchronous_commit off (tests only; never for benchmarks)
+export MTW_HOME MTW_PG_PORT MTW_KAFKA_PORT MTW_KAFKA_CONTROLLER_PORT MTW_DB_NAME MTW_DB_USER MTW_DB_PASSWORD MTW_PG_FAST
+
+MTW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export MTW_ROOT
+export MTW_JDBC_URL="jdbc:postgresql://127.0.0.1:${MTW_PG_PORT}/${MTW_DB_NAME}"
+export MTW_KAFKA_BOOTSTRAP="127.0.0.1:${MTW_KAFKA_PORT}"
+
+log() { printf '[mtw %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+# pid_alive FILE: the pid in FILE names a running process.
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# stop_pid FILE SECONDS: SIGTERM the process named in FILE, SIGKILL after SECONDS.
+stop_pid() {
+  local file=$1 wait=${2:-10} pid
+  pid_alive "$file" || { rm -f "$file"; return 0; }
+  pid=$(cat "$file")
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 $((wait * 10))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$file"
+}

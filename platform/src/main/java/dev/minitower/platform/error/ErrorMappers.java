@@ -1,0 +1,95 @@
+package dev.minitower.platform.error;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Maps every failure that reaches the REST layer to the JSON error envelope. */
+public class ErrorMappers {
+  private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+  public static Response envelope(int status, String code, String message) {
+    return Response.status(status)
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .entity(ErrorBody.of(code, message))
+        .build();
+  }
+
+  @ServerExceptionMapper
+  public Response api(ApiException e) {
+    Response.ResponseBuilder builder =
+        Response.status(e.status())
+            .type(MediaType.APPLICATION_JSON_TYPE)
+            .entity(ErrorBody.of(e.code(), e.getMessage()));
+    if (e.status() == 429 && e.details() instanceof Number retryAfter) {
+      builder.header("Retry-After", retryAfter.longValue());
+    }
+    return builder.build();
+  }
+
+  @ServerExceptionMapper
+  public Response json(JsonProcessingException e) {
+    return envelope(400, "invalid_request", "invalid JSON body: " + describe(e));
+  }
+
+  @ServerExceptionMapper
+  public Response notFound(NotFoundException e) {
+    return envelope(404, "not_found", "no such endpoint");
+  }
+
+  @ServerExceptionMapper
+  public Response notAllowed(NotAllowedException e) {
+    return envelope(405, "method_not_allowed", "method not allowed");
+  }
+
+  @ServerExceptionMapper
+  public Response web(WebApplicationException e) {
+    int status = e.getResponse().getStatus();
+    if (status == 413) {
+      return envelope(413, "payload_too_large", "request body too large");
+    }
+    if (status == 415) {
+      return envelope(415, "unsupported_media_type", "unsupported content type");
+    }
+    if (status >= 500) {
+      LOG.errorf(e, "request failed");
+      return envelope(status, "internal", "internal error");
+    }
+    return envelope(status, "invalid_request", messageOr(e, "bad request"));
+  }
+
+  @ServerExceptionMapper
+  public Response unexpected(Exception e) {
+    LOG.error("unhandled error", e);
+    return envelope(500, "internal", "internal error");
+  }
+
+  private static String messageOr(Exception e, String fallback) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? fallback : m;
+  }
+
+  /** A short, user-facing description of a JSON problem (no Java class names, no stack). */
+  static String describe(JsonProcessingException e) {
+    if (e instanceof InvalidFormatException ife && !ife.getPath().isEmpty()) {
+      return "field '" + ife.getPath().get(0).getFieldName() + "' has the wrong type";
+    }
+    if (e instanceof MismatchedInputException mie && !mie.getPath().isEmpty()) {
+      return "field '" + mie.getPath().get(0).getFieldName() + "' has the wrong type";
+    }
+    String original = e.getOriginalMessage();
+    if (original == null) {
+      return "malformed JSON";
+    }
+    int cut = original.indexOf('\n');
+    String first = cut > 0 ? original.substring(0, cut) : original;
+    return first.length() > 200 ? first.substring(0, 200) : first;
+  }
+}

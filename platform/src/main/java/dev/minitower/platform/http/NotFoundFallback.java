@@ -1,0 +1,26 @@
+package dev.minitower.platform.http;
+
+import dev.minitower.platform.error.ErrorBody;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.Router;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Unknown paths answer the JSON envelope instead of a text or HTML page (the original's gap 29).
+ */
+@ApplicationScoped
+public class NotFoundFallback {
+
+  void install(@Observes Router router) {
+    router
+        .route()
+        .last()
+        .handler(
+            rc ->
+                rc.response()
+                    .setStatusCode(404)
+                    .putHeader("Content-Type", "application/json")
+                    .end(Json.encode(ErrorBody.of("not_found", "no such endpoint")) + "\n"));
+  }
+}
