@@ -1,0 +1,85 @@
+package dev.minitower.testsupport;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.minitower.platform.kafka.KafkaClients;
+import io.agroal.api.AgroalDataSource;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every MiniTower service must show against the real local stack: probes and metrics answer,
+ * the one schema is migrated, and the service reaches PostgreSQL and the Kafka broker. A service's
+ * test class extends this and carries {@code @QuarkusTest}.
+ */
+public abstract class ServiceInfrastructureContract {
+
+  @Inject AgroalDataSource dataSource;
+  @Inject KafkaClients kafka;
+
+  @Test
+  void healthReadyAndMetricsAnswer200() {
+    given().get("/health").then().statusCode(200).body("status", equalTo("ok"));
+    given().get("/ready").then().statusCode(200).body("status", equalTo("ok"));
+    String metrics = given().get("/metrics").then().statusCode(200).extract().asString();
+    assertThat(metrics).contains("minitower_http_requests_total{");
+    given().get("/q/health/ready").then().statusCode(200);
+  }
+
+  @Test
+  void schemaIsMigratedFromTheSharedHistory() throws Exception {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FILTER (WHERE success), count(*) FILTER (WHERE NOT success),"
+                    + " count(*) FILTER (WHERE version = '1') FROM flyway_schema_history")) {
+      assertThat(rs.next()).isTrue();
+      assertThat(rs.getInt(1)).as("successful migrations").isPositive();
+      assertThat(rs.getInt(2)).as("failed migrations").isZero();
+      assertThat(rs.getInt(3)).as("V1 applied once").isEqualTo(1);
+    }
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs =
+            s.executeQuery(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'"
+                    + " AND table_name IN ('runs', 'run_attempts', 'outbox', 'runners')")) {
+      rs.next();
+      assertThat(rs.getInt(1)).isEqualTo(4);
+    }
+  }
+
+  @Test
+  void producesToAndConsumesFromTheBroker() throws Exception {
+    String topic = "minitower.selftest." + UUID.randomUUID();
+    String value = "ping-" + UUID.randomUUID();
+    try (KafkaProducer<String, String> producer = kafka.producer()) {
+      producer.send(new ProducerRecord<>(topic, "key", value)).get();
+    }
+    List<String> seen = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer = kafka.consumer("selftest-" + UUID.randomUUID())) {
+      consumer.subscribe(List.of(topic));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!seen.contains(value) && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+          seen.add(r.value());
+        }
+      }
+    }
+    assertThat(seen).contains(value);
+  }
+}
