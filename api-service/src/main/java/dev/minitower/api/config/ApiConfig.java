@@ -1,0 +1,60 @@
+package dev.minitower.api.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.util.Optional;
+
+/**
+ * api-service settings. Each key keeps the original's environment variable name: {@code
+ * minitower.public-signup-enabled} is set by {@code MINITOWER_PUBLIC_SIGNUP_ENABLED}, and so on.
+ */
+@ConfigMapping(prefix = "minitower")
+public interface ApiConfig {
+
+  /** Whether anyone may create a team with POST /api/v1/teams/signup. */
+  @WithName("public-signup-enabled")
+  @WithDefault("true")
+  boolean publicSignupEnabled();
+
+  /** Operator token for POST /api/v1/bootstrap/team; the route answers 404 when unset. */
+  @WithName("bootstrap-token")
+  Optional<String> bootstrapToken();
+
+  /** Comma-separated exact origins allowed by CORS; CORS is off when unset or empty. */
+  @WithName("cors-origins")
+  Optional<String> corsOrigins();
+
+  /** Body cap in bytes for every request except artifact uploads (413 beyond it). */
+  @WithName("max-request-body-size")
+  @WithDefault("10485760")
+  long maxRequestBodySize();
+
+  /**
+   * Body cap in bytes for POST …/versions (artifact uploads). Must not be below the request cap:
+   * it also sets the HTTP server's absolute limit ({@code quarkus.http.limits.max-body-size}).
+   */
+  @WithName("max-artifact-size")
+  @WithDefault("104857600")
+  long maxArtifactSize();
+
+  /** bcrypt cost for team passwords (the original uses 12; tests lower it). */
+  @WithName("bcrypt-cost")
+  @WithDefault("12")
+  int bcryptCost();
+
+  /** Signup attempts allowed per client address per minute (429 beyond it). */
+  @WithName("signup-rate-per-minute")
+  @WithDefault("10")
+  int signupRatePerMinute();
+
+  /** Login attempts allowed per client address and team slug per minute (429 beyond it). */
+  @WithName("login-rate-per-minute")
+  @WithDefault("10")
+  int loginRatePerMinute();
+
+  /** Bootstrap token value, empty when the route is disabled. */
+  default Optional<String> bootstrapTokenValue() {
+    return bootstrapToken().map(String::trim).filter(s -> !s.isEmpty());
+  }
+}

@@ -1,0 +1,193 @@
+// Wire types of the MiniTower HTTP API (see shared/spec/api.md). Optional fields are the ones the
+// server omits when null/empty.
+
+export type RunStatus =
+  | 'queued'
+  | 'leased'
+  | 'running'
+  | 'cancelling'
+  | 'completed'
+  | 'failed'
+  | 'cancelled'
+  | 'dead'
+
+export const RUN_STATUSES: readonly RunStatus[] = [
+  'queued',
+  'leased',
+  'running',
+  'cancelling',
+  'completed',
+  'failed',
+  'cancelled',
+  'dead',
+]
+
+export const ACTIVE_STATUSES: readonly RunStatus[] = ['queued', 'leased', 'running', 'cancelling']
+
+export function isTerminal(status: string): boolean {
+  return status === 'completed' || status === 'failed' || status === 'cancelled' || status === 'dead'
+}
+
+export type Role = 'admin' | 'member'
+
+export interface ErrorEnvelope {
+  error: { code: string; message: string }
+}
+
+export interface AuthOptions {
+  signup_enabled: boolean
+  bootstrap_enabled: boolean
+}
+
+export interface SignupRequest {
+  slug: string
+  name: string
+  password: string
+}
+
+export interface SignupResponse {
+  team_id: number
+  slug: string
+  token: string
+  role: Role
+}
+
+export interface LoginResponse {
+  team_id: number
+  token: string
+  token_id: number
+  role: Role
+}
+
+export interface Me {
+  team_id: number
+  team_slug: string
+  token_id: number
+  role: Role
+}
+
+export interface JsonSchema {
+  type?: string | string[]
+  description?: string
+  title?: string
+  default?: unknown
+  enum?: unknown[]
+  properties?: Record<string, JsonSchema>
+  required?: string[]
+  items?: JsonSchema
+  minimum?: number
+  maximum?: number
+  minLength?: number
+  maxLength?: number
+  additionalProperties?: boolean | JsonSchema
+}
+
+export interface App {
+  app_id: number
+  slug: string
+  description?: string
+  disabled: boolean
+  created_at: string
+  updated_at: string
+}
+
+export interface Version {
+  version_id: number
+  version_no: number
+  entrypoint: string
+  timeout_seconds?: number
+  params_schema?: JsonSchema
+  artifact_sha256: string
+  towerfile_toml?: string
+  import_paths?: string[]
+  created_at: string
+}
+
+export interface Run {
+  run_id: number
+  app_id: number
+  app_slug?: string
+  run_no: number
+  version_no: number
+  status: RunStatus
+  input?: Record<string, unknown>
+  priority: number
+  max_retries: number
+  retry_count: number
+  cancel_requested: boolean
+  queued_at: string
+  started_at?: string
+  finished_at?: string
+}
+
+export interface RunsSummary {
+  total_runs: number
+  active_runs: number
+  queued_runs: number
+  terminal_runs: number
+}
+
+export interface Attempt {
+  attempt_no: number
+  status: string
+  runner_name?: string
+  exit_code?: number
+  error_message?: string
+  started_at?: string
+  finished_at?: string
+}
+
+export type LogStream = 'stdout' | 'stderr'
+
+export interface LogLine {
+  seq: number
+  /** Present on servers that return every attempt's lines; older servers only send the latest attempt. */
+  attempt_no?: number
+  stream: LogStream
+  line: string
+  logged_at: string
+}
+
+export interface LogsResponse {
+  logs: LogLine[]
+  next_after_seq?: number
+}
+
+export interface Runner {
+  runner_id: number
+  name: string
+  environment: string
+  status: 'online' | 'offline'
+  last_seen_at?: string
+}
+
+export interface TokenInfo {
+  token_id: number
+  name?: string | null
+  role: Role
+  created_at: string
+  last_used_at?: string | null
+  expires_at?: string | null
+  revoked_at?: string | null
+}
+
+export interface CreatedToken {
+  token_id: number
+  token: string
+  name?: string
+  role: Role
+}
+
+export interface CreateRunRequest {
+  input?: Record<string, unknown>
+  version_no?: number
+  priority?: number
+  max_retries?: number
+}
+
+export interface RunsQuery {
+  status?: string
+  app?: string
+  limit?: number
+  offset?: number
+}
