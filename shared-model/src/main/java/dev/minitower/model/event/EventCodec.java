@@ -1,0 +1,43 @@
+package dev.minitower.model.event;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.UncheckedIOException;
+
+/** Encodes and decodes the event envelope and its data; one mapper configuration for all sides. */
+public final class EventCodec {
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  private EventCodec() {}
+
+  public static String encode(CloudEvent event) {
+    try {
+      return MAPPER.writeValueAsString(event);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static CloudEvent decode(String json) {
+    try {
+      return MAPPER.readValue(json, CloudEvent.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("not a CloudEvent: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  public static JsonNode toTree(Object data) {
+    return MAPPER.valueToTree(data);
+  }
+
+  public static <T> T data(CloudEvent event, Class<T> type) {
+    try {
+      return MAPPER.treeToValue(event.data(), type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("bad event data: " + e.getOriginalMessage(), e);
+    }
+  }
+}
