@@ -1,0 +1,37 @@
+import { createRouter, createWebHistory, type RouteLocationRaw } from 'vue-router'
+import { setUnauthorizedHandler } from './api'
+import { isSignedIn, signOut } from './lib/auth'
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/login', name: 'login', component: () => import('./views/LoginView.vue'), meta: { public: true, title: 'Sign in' } },
+    { path: '/', name: 'home', component: () => import('./views/HomeView.vue'), meta: { title: 'Home' } },
+    { path: '/apps', name: 'apps', component: () => import('./views/AppsView.vue'), meta: { title: 'Apps' } },
+    { path: '/apps/:slug', name: 'app', component: () => import('./views/AppDetailView.vue'), props: true, meta: { title: 'App' } },
+    { path: '/runs', name: 'runs', component: () => import('./views/RunsView.vue'), meta: { title: 'Runs' } },
+    { path: '/runs/:id(\\d+)', name: 'run', component: () => import('./views/RunDetailView.vue'), props: (r) => ({ id: Number(r.params.id) }), meta: { title: 'Run' } },
+    { path: '/runners', name: 'runners', component: () => import('./views/RunnersView.vue'), meta: { title: 'Runners' } },
+    { path: '/tokens', name: 'tokens', component: () => import('./views/TokensView.vue'), meta: { title: 'Tokens' } },
+    { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { public: true, title: 'Not found' } },
+  ],
+})
+
+router.beforeEach((to) => {
+  if (to.meta.public) return true
+  if (!isSignedIn()) {
+    const target: RouteLocationRaw = { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
+    return target
+  }
+  return true
+})
+
+router.afterEach((to) => {
+  document.title = to.meta.title ? `${String(to.meta.title)} · MiniTower` : 'MiniTower'
+})
+
+setUnauthorizedHandler(() => {
+  signOut()
+  const cur = router.currentRoute.value
+  if (cur.name !== 'login') void router.push({ name: 'login', query: { redirect: cur.fullPath, expired: '1' } })
+})
