@@ -1,0 +1,110 @@
+package dev.minitower.store.runs;
+
+import dev.minitower.store.runs.RunRecords.Reaped;
+import dev.minitower.store.runs.RunRecords.RunEnded;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The run metrics of the operations guide, recorded by whichever service caused the change (after
+ * its transaction committed). Queue wait is measured per attempt, so it is never negative.
+ */
+@ApplicationScoped
+public class RunMetrics {
+  private static final Duration[] RUN_BUCKETS = new Duration[15];
+
+  static {
+    for (int k = 0; k < RUN_BUCKETS.length; k++) {
+      RUN_BUCKETS[k] = Duration.ofMillis(100L << k);
+    }
+  }
+
+  private final MeterRegistry registry;
+
+  RunMetrics(MeterRegistry registry) {
+    this.registry = registry;
+  }
+
+  public void created(String team, String app) {
+    Counter.builder("minitower.runs.created")
+        .description("Runs created")
+        .tags("team", team, "app", app)
+        .register(registry)
+        .increment();
+  }
+
+  public void leased(String environment) {
+    Counter.builder("minitower.runs.leased")
+        .description("Runs leased by runners")
+        .tags("environment", environment)
+        .register(registry)
+        .increment();
+  }
+
+  public void retried(String team, String app) {
+    Counter.builder("minitower.runs.retried")
+        .description("Runs put back in the queue for another attempt")
+        .tags("team", team, "app", app)
+        .register(registry)
+        .increment();
+  }
+
+  public void completed(String team, String app, String status) {
+    Counter.builder("minitower.runs.completed")
+        .description("Runs that reached a terminal status")
+        .tags("team", team, "app", app, "status", status)
+        .register(registry)
+        .increment();
+  }
+
+  /** A run ended (or was requeued after a failure) through a result or a cancel. */
+  public void ended(RunEnded run) {
+    if (run.requeued()) {
+      retried(run.teamSlug(), run.appSlug());
+    } else {
+      completed(run.teamSlug(), run.appSlug(), run.status());
+    }
+    if (run.finishedAt() == null || run.queuedAt() == null) {
+      return;
+    }
+    String status = run.status();
+    if (run.startedAt() != null) {
+      timer("minitower.run.queue.wait", run.teamSlug(), run.appSlug(), null)
+          .record(between(run.queuedAt(), run.startedAt()));
+      timer("minitower.run.execution", run.teamSlug(), run.appSlug(), status)
+          .record(between(run.startedAt(), run.finishedAt()));
+    }
+    if (run.startedAt() != null || "cancelled".equals(status)) {
+      timer("minitower.run.total", run.teamSlug(), run.appSlug(), status)
+          .record(between(run.queuedAt(), run.finishedAt()));
+    }
+  }
+
+  /** The reaper handled an expired attempt. */
+  public void reaped(Reaped reaped) {
+    switch (reaped.outcome()) {
+      case RETRIED -> retried(reaped.teamSlug(), reaped.appSlug());
+      case DEAD -> completed(reaped.teamSlug(), reaped.appSlug(), "dead");
+      case CANCELLED -> completed(reaped.teamSlug(), reaped.appSlug(), "cancelled");
+      case SKIPPED -> {}
+    }
+  }
+
+  private Timer timer(String name, String team, String app, String status) {
+    Timer.Builder b =
+        Timer.builder(name).tags("team", team, "app", app).serviceLevelObjectives(RUN_BUCKETS);
+    if (status != null) {
+      b = b.tag("status", status);
+    }
+    return b.register(registry);
+  }
+
+  private static Duration between(Instant from, Instant to) {
+    Duration d = Duration.between(from, to);
+    return d.isNegative() ? Duration.ZERO : d;
+  }
+}
