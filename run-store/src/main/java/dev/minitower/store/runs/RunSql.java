@@ -12,7 +12,8 @@ final class RunSql {
   private static final String LIVE = "('leased', 'running', 'cancelling')";
 
   /** Columns of {@link RunTransitions.RunRow} for a {@code runs r} joined to team and app. */
-  private static final String RUN_RETURNING = " RETURNING r.*, t.slug AS team_slug, ap.slug AS app_slug";
+  private static final String RUN_RETURNING =
+      " RETURNING r.*, t.slug AS team_slug, ap.slug AS app_slug";
 
   private static final String RUN_FROM = " FROM teams t, apps ap";
   private static final String RUN_JOIN = " AND t.id = r.team_id AND ap.id = r.app_id";

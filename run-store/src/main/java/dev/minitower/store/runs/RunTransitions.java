@@ -58,8 +58,8 @@ public class RunTransitions {
   // ---------------------------------------------------------------- create
 
   /**
-   * Creates a queued run with the next {@code run_no} of its app. With an idempotency key, a
-   * replay with the same request hash answers the existing run; a different request is 409.
+   * Creates a queued run with the next {@code run_no} of its app. With an idempotency key, a replay
+   * with the same request hash answers the existing run; a different request is 409.
    */
   @Transactional(TxType.MANDATORY)
   public CreatedRun create(NewRun run) {
@@ -244,8 +244,8 @@ public class RunTransitions {
   // ---------------------------------------------------------------- runner calls
 
   /**
-   * Start: attempt leased → running (idempotent when already running); the run follows unless it
-   * is cancelling, in which case the answer tells the runner to stop. Does not extend the lease.
+   * Start: attempt leased → running (idempotent when already running); the run follows unless it is
+   * cancelling, in which case the answer tells the runner to stop. Does not extend the lease.
    */
   @Transactional(TxType.MANDATORY)
   public AttemptState start(LeaseRef ref) {
@@ -406,8 +406,9 @@ public class RunTransitions {
       RunEventType type;
       if (retry) {
         long backoffMs = backoff(run.retryCount()).toMillis();
-        after = Jdbc.queryOne(c, RunSql.REQUEUE_AFTER_FAILURE, RunRow::map, backoffMs, ref.runId())
-            .orElseThrow();
+        after =
+            Jdbc.queryOne(c, RunSql.REQUEUE_AFTER_FAILURE, RunRow::map, backoffMs, ref.runId())
+                .orElseThrow();
         type = RunEventType.REQUEUED;
       } else {
         after =
@@ -426,7 +427,8 @@ public class RunTransitions {
               truncate(result.errorMessage()),
               retry ? "failure retry " + after.retryCount() + " of " + after.maxRetries() : null));
       Instant finishedAt =
-          Jdbc.queryOne(c, RunSql.ATTEMPT_TIMES, rs -> Jdbc.instant(rs, "finished_at"), attempt.id())
+          Jdbc.queryOne(
+                  c, RunSql.ATTEMPT_TIMES, rs -> Jdbc.instant(rs, "finished_at"), attempt.id())
               .orElse(null);
       return Optional.of(
           new RunEnded(
@@ -507,7 +509,8 @@ public class RunTransitions {
       RunEventType type;
       if (cancel) {
         Jdbc.update(c, RunSql.ATTEMPT_END, "cancelled", attemptId);
-        after = Jdbc.queryOne(c, RunSql.RUN_FINISH, RunRow::map, "cancelled", run.id()).orElseThrow();
+        after =
+            Jdbc.queryOne(c, RunSql.RUN_FINISH, RunRow::map, "cancelled", run.id()).orElseThrow();
         outcome = ReapOutcome.CANCELLED;
         type = RunEventType.CANCELLED;
       } else if (run.retryCount() < run.maxRetries()) {
@@ -525,12 +528,7 @@ public class RunTransitions {
           type,
           after.eventSeq(),
           after.event(
-              run.status(),
-              attempt.attemptNo(),
-              attempt.runnerId(),
-              null,
-              null,
-              "lease expired"));
+              run.status(), attempt.attemptNo(), attempt.runnerId(), null, null, "lease expired"));
       return new Reaped(outcome, run.id(), run.teamSlug(), run.appSlug());
     } catch (SQLException e) {
       throw new StoreException("reap attempt", e);

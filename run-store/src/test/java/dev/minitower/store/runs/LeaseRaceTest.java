@@ -1,0 +1,92 @@
+package dev.minitower.store.runs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.minitower.store.runs.RunRecords.LeaseGrant;
+import dev.minitower.store.runs.RunRecords.LeaseRef;
+import dev.minitower.store.runs.RunRecords.RunResult;
+import dev.minitower.store.runs.RunRecords.RunnerRef;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** Many concurrent leasers over one queue: every run is leased and completed exactly once. */
+@QuarkusTest
+class LeaseRaceTest {
+  private static final int RUNS = 2000;
+  private static final int LEASERS = 8;
+
+  @Inject RunTransitions transitions;
+  @Inject StoreFixtures fixtures;
+
+  @Test
+  void eightConcurrentLeasersNeverDoubleLease() throws Exception {
+    String env = "race-" + UUID.randomUUID().toString().substring(0, 8);
+    StoreFixtures.App app = fixtures.app(env);
+    fixtures.exec(
+        "INSERT INTO runs (team_id, app_id, app_version_id, environment_id, environment_name,"
+            + " run_no, priority) SELECT ?, ?, ?, ?, ?, g, g % 3 FROM generate_series(1, ?) g",
+        app.teamId(), app.appId(), app.versionId(), app.envId(), env, RUNS);
+    ConcurrentHashMap<Long, AtomicInteger> leasedTimes = new ConcurrentHashMap<>();
+    ExecutorService pool = Executors.newFixedThreadPool(LEASERS);
+    List<Future<Integer>> workers = new ArrayList<>();
+    for (int w = 0; w < LEASERS; w++) {
+      RunnerRef runner = new RunnerRef(fixtures.runner(null, env, 4), null, env, 4);
+      workers.add(
+          pool.submit(
+              () -> {
+                int done = 0;
+                while (true) {
+                  String token = UUID.randomUUID().toString();
+                  Optional<LeaseGrant> g =
+                      QuarkusTransaction.requiringNew()
+                          .call(
+                              () ->
+                                  transitions.lease(
+                                      runner, StoreFixtures.hash(token), Duration.ofMinutes(5)));
+                  if (g.isEmpty()) {
+                    return done;
+                  }
+                  leasedTimes
+                      .computeIfAbsent(g.get().runId(), k -> new AtomicInteger())
+                      .incrementAndGet();
+                  LeaseRef ref =
+                      new LeaseRef(g.get().runId(), runner.runnerId(), StoreFixtures.hash(token));
+                  QuarkusTransaction.requiringNew()
+                      .call(() -> transitions.complete(ref, new RunResult("completed", 0, null)));
+                  done++;
+                }
+              }));
+    }
+    int total = 0;
+    for (Future<Integer> f : workers) {
+      total += f.get();
+    }
+    pool.shutdown();
+
+    assertThat(total).isEqualTo(RUNS);
+    assertThat(leasedTimes).hasSize(RUNS);
+    assertThat(leasedTimes.values()).allMatch(n -> n.get() == 1);
+    assertThat(
+            fixtures.count(
+                "SELECT count(*) FROM runs WHERE app_id = ? AND status = 'completed'", app.appId()))
+        .isEqualTo(RUNS);
+    assertThat(
+            fixtures.count(
+                "SELECT count(*) FROM run_attempts a JOIN runs r ON r.id = a.run_id"
+                    + " WHERE r.app_id = ?",
+                app.appId()))
+        .isEqualTo(RUNS);
+  }
+}
