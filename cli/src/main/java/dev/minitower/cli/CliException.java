@@ -5,8 +5,8 @@ package dev.minitower.cli;
  * process exits with {@link #exitCode()}.
  *
  * <p>{@code code} is the server's error code when the server sent an envelope ({@code not_found},
- * {@code slug_taken}, …); otherwise one of the CLI's own codes listed in docs/cli.md ({@code usage},
- * {@code config}, {@code network}, {@code towerfile}, {@code io}, {@code http_<status>}).
+ * {@code slug_taken}, …); otherwise one of the CLI's own codes listed in docs/cli.md ({@code
+ * usage}, {@code config}, {@code network}, {@code towerfile}, {@code io}, {@code http_<status>}).
  */
 public class CliException extends RuntimeException {
   private final String code;

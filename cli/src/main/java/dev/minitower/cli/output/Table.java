@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Space-aligned text table: each column as wide as its widest cell plus two spaces of padding, the
- * last column unpadded (no trailing blanks), as the original's tabwriter output.
+ * last column unpadded (no trailing blanks), as the original's tabwriter output. A {@code null}
+ * cell (value absent on the server) prints as {@code -}.
  */
 public final class Table {
   private final List<String> header;
@@ -29,8 +30,7 @@ public final class Table {
     if (value == null) {
       return "-";
     }
-    String s = value.toString().replace('\n', ' ').replace('\t', ' ');
-    return s.isEmpty() ? "-" : s;
+    return value.toString().replace('\n', ' ').replace('\t', ' ');
   }
 
   public void print(PrintStream out) {
