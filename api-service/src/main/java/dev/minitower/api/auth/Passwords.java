@@ -8,8 +8,8 @@ import org.mindrot.jbcrypt.BCrypt;
 
 /**
  * bcrypt for team passwords. bcrypt only reads 72 bytes, so longer passwords are refused with 400
- * instead of being silently truncated (the original answered 500, gap 7). A login for an unknown team
- * still runs one bcrypt check against a dummy hash so both cases take the same time (gap 5).
+ * instead of being silently truncated (the original answered 500, gap 7). A login for an unknown
+ * team still runs one bcrypt check against a dummy hash so both cases take the same time (gap 5).
  */
 @ApplicationScoped
 public class Passwords {

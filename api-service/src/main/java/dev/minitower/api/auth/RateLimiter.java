@@ -7,8 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * Fixed one-minute windows per key, in memory (per replica). Guards the unauthenticated, bcrypt-heavy
- * endpoints (gap 4); beyond the limit the caller gets 429 {@code rate_limited} with Retry-After.
+ * Fixed one-minute windows per key, in memory (per replica). Guards the unauthenticated,
+ * bcrypt-heavy endpoints (gap 4); beyond the limit the caller gets 429 {@code rate_limited} with
+ * Retry-After.
  */
 @ApplicationScoped
 public class RateLimiter {

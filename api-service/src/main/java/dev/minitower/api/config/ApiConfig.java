@@ -31,8 +31,8 @@ public interface ApiConfig {
   long maxRequestBodySize();
 
   /**
-   * Body cap in bytes for POST …/versions (artifact uploads). Must not be below the request cap:
-   * it also sets the HTTP server's absolute limit ({@code quarkus.http.limits.max-body-size}).
+   * Body cap in bytes for POST …/versions (artifact uploads). Must not be below the request cap: it
+   * also sets the HTTP server's absolute limit ({@code quarkus.http.limits.max-body-size}).
    */
   @WithName("max-artifact-size")
   @WithDefault("104857600")

@@ -20,10 +20,10 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Reads request bodies strictly (the original's gap 31): unknown fields (mass assignment), duplicate
- * keys, trailing bytes, wrong JSON types, fractional numbers for integers, non-finite numbers and
- * nesting deeper than {@value #MAX_DEPTH} are all a 400 whose message starts with the original's
- * text for that endpoint (e.g. {@code invalid JSON body}). Field names still match
+ * Reads request bodies strictly (the original's gap 31): unknown fields (mass assignment),
+ * duplicate keys, trailing bytes, wrong JSON types, fractional numbers for integers, non-finite
+ * numbers and nesting deeper than {@value #MAX_DEPTH} are all a 400 whose message starts with the
+ * original's text for that endpoint (e.g. {@code invalid JSON body}). Field names still match
  * case-insensitively, as in Go.
  */
 @ApplicationScoped

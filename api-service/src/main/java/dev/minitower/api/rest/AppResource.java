@@ -1,0 +1,107 @@
+package dev.minitower.api.rest;
+
+import dev.minitower.api.auth.Caller;
+import dev.minitower.api.auth.TeamAuthenticator;
+import dev.minitower.api.json.JsonBodies;
+import dev.minitower.api.service.AppService;
+import dev.minitower.api.service.Paging;
+import dev.minitower.api.service.RunQueryService;
+import dev.minitower.api.service.VersionService;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** Apps, their versions and their runs. */
+@Path("/api/v1/apps")
+@Produces(MediaType.APPLICATION_JSON)
+public class AppResource {
+  static final int APPS_DEFAULT_LIMIT = 100;
+  static final int APPS_MAX_LIMIT = 1000;
+
+  private final TeamAuthenticator auth;
+  private final AppService apps;
+  private final VersionService versions;
+  private final RunQueryService runQueries;
+  private final JsonBodies json;
+
+  public AppResource(
+      TeamAuthenticator auth,
+      AppService apps,
+      VersionService versions,
+      RunQueryService runQueries,
+      JsonBodies json) {
+    this.auth = auth;
+    this.apps = apps;
+    this.versions = versions;
+    this.runQueries = runQueries;
+    this.json = json;
+  }
+
+  @GET
+  public Views.AppList list(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @QueryParam("limit") String limit,
+      @QueryParam("offset") String offset) {
+    Caller caller = auth.authenticate(authorization);
+    return apps.list(caller, Paging.parse(limit, offset, APPS_DEFAULT_LIMIT, APPS_MAX_LIMIT));
+  }
+
+  @POST
+  public Response create(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
+    Caller caller = auth.authenticate(authorization);
+    Requests.CreateApp req = json.read(body, Requests.CreateApp.class, "invalid JSON body");
+    return Response.status(201).entity(apps.create(caller, req)).build();
+  }
+
+  @GET
+  @Path("/{app}")
+  public Views.AppView get(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("app") String app) {
+    return apps.get(auth.authenticate(authorization), app);
+  }
+
+  @GET
+  @Path("/{app}/versions")
+  public Views.VersionList versions(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @PathParam("app") String app,
+      @QueryParam("limit") String limit,
+      @QueryParam("offset") String offset) {
+    Caller caller = auth.authenticate(authorization);
+    return versions.list(
+        caller, app, Paging.parse(limit, offset, APPS_DEFAULT_LIMIT, APPS_MAX_LIMIT));
+  }
+
+  @GET
+  @Path("/{app}/versions/{version}")
+  public Views.VersionView version(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @PathParam("app") String app,
+      @PathParam("version") String version) {
+    Caller caller = auth.authenticate(authorization);
+    return versions.get(caller, app, PathIds.parse(version, "invalid version number"));
+  }
+
+  @GET
+  @Path("/{app}/runs")
+  public Views.RunList runs(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @PathParam("app") String app,
+      @QueryParam("limit") String limit,
+      @QueryParam("offset") String offset) {
+    Caller caller = auth.authenticate(authorization);
+    return runQueries.listForApp(
+        caller,
+        app,
+        Paging.parse(
+            limit, offset, RunQueryService.RUNS_DEFAULT_LIMIT, RunQueryService.RUNS_MAX_LIMIT));
+  }
+}

@@ -1,0 +1,56 @@
+package dev.minitower.api.rest;
+
+import dev.minitower.api.auth.Caller;
+import dev.minitower.api.auth.TeamAuthenticator;
+import dev.minitower.api.json.JsonBodies;
+import dev.minitower.api.service.TokenService;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** Team API tokens: mint, list, revoke. */
+@Path("/api/v1/tokens")
+@Produces(MediaType.APPLICATION_JSON)
+public class TokenResource {
+  private final TeamAuthenticator auth;
+  private final TokenService tokens;
+  private final JsonBodies json;
+
+  public TokenResource(TeamAuthenticator auth, TokenService tokens, JsonBodies json) {
+    this.auth = auth;
+    this.tokens = tokens;
+    this.json = json;
+  }
+
+  @POST
+  public Response create(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
+    Caller caller = auth.authenticate(authorization);
+    Requests.CreateToken req =
+        JsonBodies.isBlank(body)
+            ? new Requests.CreateToken(null, null, null, null)
+            : json.read(body, Requests.CreateToken.class, "malformed JSON body");
+    return Response.status(201).entity(tokens.create(caller, req)).build();
+  }
+
+  @GET
+  public Views.TokenList list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+    return tokens.list(auth.authenticate(authorization));
+  }
+
+  @DELETE
+  @Path("/{id}")
+  public Response revoke(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
+    Caller caller = auth.authenticate(authorization);
+    tokens.revoke(caller, PathIds.parse(id, "invalid token ID"));
+    return Response.noContent().build();
+  }
+}

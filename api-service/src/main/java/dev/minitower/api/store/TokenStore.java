@@ -1,0 +1,110 @@
+package dev.minitower.api.store;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Optional;
+
+/** Writes and reads of {@code team_tokens}. Only SHA-256 digests are stored. */
+@ApplicationScoped
+public class TokenStore {
+
+  public record TokenRow(
+      long id,
+      String name,
+      String role,
+      OffsetDateTime createdAt,
+      OffsetDateTime lastUsedAt,
+      OffsetDateTime expiresAt,
+      OffsetDateTime revokedAt) {}
+
+  public record ActiveToken(
+      long tokenId, long teamId, String teamSlug, String role, OffsetDateTime lastUsedAt) {}
+
+  private static final String COLUMNS =
+      "id, name, role, created_at, last_used_at, expires_at, revoked_at";
+
+  private final Jdbc jdbc;
+
+  public TokenStore(Jdbc jdbc) {
+    this.jdbc = jdbc;
+  }
+
+  public TokenRow insert(
+      long teamId, String hash, String name, String role, OffsetDateTime expiresAt) {
+    return jdbc.one(
+            "INSERT INTO team_tokens (team_id, token_hash, name, role, expires_at)"
+                + " VALUES (?, ?, ?, ?, ?) RETURNING "
+                + COLUMNS,
+            TokenStore::row,
+            teamId,
+            hash,
+            name,
+            role,
+            expiresAt)
+        .orElseThrow();
+  }
+
+  /** The live token with this digest: not revoked and not expired at {@code now}. */
+  public Optional<ActiveToken> findActive(String hash, OffsetDateTime now) {
+    return jdbc.one(
+        "SELECT t.id, t.team_id, tm.slug, t.role, t.last_used_at FROM team_tokens t"
+            + " JOIN teams tm ON tm.id = t.team_id"
+            + " WHERE t.token_hash = ? AND t.revoked_at IS NULL"
+            + " AND (t.expires_at IS NULL OR t.expires_at > ?)",
+        rs ->
+            new ActiveToken(
+                rs.getLong(1),
+                rs.getLong(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getObject(5, OffsetDateTime.class)),
+        hash,
+        now);
+  }
+
+  /** Records use, at most once a minute per token (the guard keeps concurrent requests cheap). */
+  public void touch(long tokenId, OffsetDateTime now) {
+    jdbc.update(
+        "UPDATE team_tokens SET last_used_at = ? WHERE id = ?"
+            + " AND (last_used_at IS NULL OR last_used_at < ? - interval '1 minute')",
+        now,
+        tokenId,
+        now);
+  }
+
+  public List<TokenRow> list(long teamId) {
+    return jdbc.list(
+        "SELECT " + COLUMNS + " FROM team_tokens WHERE team_id = ? ORDER BY id",
+        TokenStore::row,
+        teamId);
+  }
+
+  public Optional<TokenRow> find(long teamId, long tokenId) {
+    return jdbc.one(
+        "SELECT " + COLUMNS + " FROM team_tokens WHERE team_id = ? AND id = ?",
+        TokenStore::row,
+        teamId,
+        tokenId);
+  }
+
+  /** Revokes the token if it belongs to the team; idempotent (keeps the first revocation time). */
+  public void revoke(long teamId, long tokenId, OffsetDateTime now) {
+    jdbc.update(
+        "UPDATE team_tokens SET revoked_at = ? WHERE team_id = ? AND id = ? AND revoked_at IS NULL",
+        now,
+        teamId,
+        tokenId);
+  }
+
+  private static TokenRow row(java.sql.ResultSet rs) throws java.sql.SQLException {
+    return new TokenRow(
+        rs.getLong(1),
+        rs.getString(2),
+        rs.getString(3),
+        rs.getObject(4, OffsetDateTime.class),
+        rs.getObject(5, OffsetDateTime.class),
+        rs.getObject(6, OffsetDateTime.class),
+        rs.getObject(7, OffsetDateTime.class));
+  }
+}
