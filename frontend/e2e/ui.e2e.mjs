@@ -173,7 +173,9 @@ async function startRun(params) {
 let exitCode = 0
 try {
   await step('sign up', async () => {
-    await page.goto(`${BASE_URL}/login`)
+    // Start at / (the router sends a signed-out visitor to /login), so no deep link is needed.
+    await page.goto(`${BASE_URL}/`)
+    await page.waitForURL(/\/login/)
     await page.getByTestId('slug').waitFor()
     await shot('login')
     await page.getByTestId('tab-signup').click()
@@ -222,7 +224,9 @@ try {
   })
 
   await step('start a long run and cancel it', async () => {
-    await page.goto(`${BASE_URL}/apps/${APP}`)
+    await page.getByRole('link', { name: 'Apps', exact: true }).click()
+    await page.getByRole('link', { name: APP, exact: true }).click()
+    await page.waitForURL(`${BASE_URL}/apps/${APP}`)
     if (env.LONG_ARTIFACT) {
       await dropArtifact(env.LONG_ARTIFACT)
       await page.locator('[data-testid="versions"] [data-version="2"]').waitFor()

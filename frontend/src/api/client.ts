@@ -254,7 +254,7 @@ export class ApiClient {
     try {
       return (await this.request<{ attempts: Attempt[] }>('GET', `/api/v1/runs/${runId}/attempts`)).attempts ?? []
     } catch (e) {
-      if (e instanceof ApiError && (e.status === 404 || e.status === 405)) return null
+      if (e instanceof ApiError && isMissingEndpoint(e)) return null
       throw e
     }
   }
@@ -300,6 +300,14 @@ export class ApiClient {
   async listRunners(): Promise<Runner[]> {
     return (await this.request<{ runners: Runner[] }>('GET', '/api/v1/admin/runners')).runners ?? []
   }
+}
+
+/**
+ * True when an error means "this server has no such endpoint": 404/405, or a 200 that is not JSON
+ * (an SPA fallback answering index.html for an unknown /api path).
+ */
+export function isMissingEndpoint(e: ApiError): boolean {
+  return e.status === 404 || e.status === 405 || e.code === 'bad_response'
 }
 
 export function errorMessage(e: unknown): string {

@@ -17,6 +17,6 @@ export const api = new ApiClient({
   },
 })
 
-export { ApiClient, ApiError, errorMessage } from './client'
+export { ApiClient, ApiError, errorMessage, isMissingEndpoint } from './client'
 export * from './types'
 export * from './query'
