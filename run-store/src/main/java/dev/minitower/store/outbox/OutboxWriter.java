@@ -46,8 +46,7 @@ public class OutboxWriter {
   /** A run event; {@code sequence} is the run's {@code event_seq} after this change. */
   @Transactional(Transactional.TxType.MANDATORY)
   public UUID runEvent(RunEventType type, long sequence, RunEventData data) {
-    return append(
-        EventTopics.RUN_EVENTS, Long.toString(data.runId()), type.type(), sequence, data);
+    return append(EventTopics.RUN_EVENTS, Long.toString(data.runId()), type.type(), sequence, data);
   }
 
   @Transactional(Transactional.TxType.MANDATORY)

@@ -22,6 +22,11 @@ final class RunSql {
       "SELECT r.*, t.slug AS team_slug, ap.slug AS app_slug FROM runs r"
           + " JOIN teams t ON t.id = r.team_id JOIN apps ap ON ap.id = r.app_id";
 
+  /** Channel on which a transaction announces, at commit, that a run became leasable. */
+  static final String QUEUED_CHANNEL = "minitower_run_queued";
+
+  static final String NOTIFY_QUEUED = "SELECT pg_notify('" + QUEUED_CHANNEL + "', ?)";
+
   static final String LOCK_APP =
       "SELECT 1 FROM apps WHERE id = ? AND team_id = ? FOR NO KEY UPDATE";
 
@@ -69,7 +74,7 @@ final class RunSql {
    * live, unexpired attempts.
    */
   static final String LOCK_RUNNER_COUNT_ACTIVE =
-      "WITH me AS (UPDATE runners SET status = 'online', last_seen_at = now(), updated_at = now()"
+      "WITH me AS (UPDATE runners SET status = 'online', last_seen_at = now()"
           + " WHERE id = ? RETURNING id)"
           + " SELECT count(a.id) FROM me LEFT JOIN run_attempts a ON a.runner_id = me.id"
           + " AND a.status IN "

@@ -109,6 +109,7 @@ public class RunTransitions {
                   Jdbc.text(run.requestHash()))
               .orElseThrow();
       outbox.runEvent(RunEventType.CREATED, row.eventSeq(), row.event(null, null, null));
+      notifyQueued(c, row.environment());
       return new CreatedRun(row.id(), row.runNo(), false);
     } catch (SQLException e) {
       throw new StoreException("create run", e);
@@ -410,6 +411,7 @@ public class RunTransitions {
             Jdbc.queryOne(c, RunSql.REQUEUE_AFTER_FAILURE, RunRow::map, backoffMs, ref.runId())
                 .orElseThrow();
         type = RunEventType.REQUEUED;
+        notifyQueued(c, after.environment());
       } else {
         after =
             Jdbc.queryOne(c, RunSql.RUN_FINISH, RunRow::map, result.status(), ref.runId())
@@ -518,6 +520,7 @@ public class RunTransitions {
         after = Jdbc.queryOne(c, RunSql.REQUEUE_EXPIRED, RunRow::map, run.id()).orElseThrow();
         outcome = ReapOutcome.RETRIED;
         type = RunEventType.REQUEUED;
+        notifyQueued(c, after.environment());
       } else {
         Jdbc.update(c, RunSql.ATTEMPT_END, "expired", attemptId);
         after = Jdbc.queryOne(c, RunSql.RUN_FINISH, RunRow::map, "dead", run.id()).orElseThrow();
@@ -536,6 +539,16 @@ public class RunTransitions {
   }
 
   // ---------------------------------------------------------------- helpers
+
+  /** The channel runner-service listens on to wake long-polling leasers ({@code LISTEN}). */
+  public static String queuedChannel() {
+    return RunSql.QUEUED_CHANNEL;
+  }
+
+  /** Wakes waiting leasers of {@code environment} when the transaction commits. */
+  private static void notifyQueued(Connection c, String environment) throws SQLException {
+    Jdbc.queryOne(c, RunSql.NOTIFY_QUEUED, rs -> true, environment);
+  }
 
   private static RunRow lockRun(Connection c, long runId) throws SQLException {
     return Jdbc.queryOne(c, RunSql.LOCK_RUN, RunRow::map, runId)

@@ -6,6 +6,7 @@ import dev.minitower.store.runs.RunRecords.LeaseGrant;
 import dev.minitower.store.runs.RunRecords.LeaseRef;
 import dev.minitower.store.runs.RunRecords.RunResult;
 import dev.minitower.store.runs.RunRecords.RunnerRef;
+import dev.minitower.testsupport.DbFixtures;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -28,12 +29,12 @@ class LeaseRaceTest {
   private static final int LEASERS = 8;
 
   @Inject RunTransitions transitions;
-  @Inject StoreFixtures fixtures;
+  @Inject DbFixtures fixtures;
 
   @Test
   void eightConcurrentLeasersNeverDoubleLease() throws Exception {
     String env = "race-" + UUID.randomUUID().toString().substring(0, 8);
-    StoreFixtures.App app = fixtures.app(env);
+    DbFixtures.App app = fixtures.app(env);
     fixtures.exec(
         "INSERT INTO runs (team_id, app_id, app_version_id, environment_id, environment_name,"
             + " run_no, priority) SELECT ?, ?, ?, ?, ?, g, g % 3 FROM generate_series(1, ?) g",
@@ -54,7 +55,7 @@ class LeaseRaceTest {
                           .call(
                               () ->
                                   transitions.lease(
-                                      runner, StoreFixtures.hash(token), Duration.ofMinutes(5)));
+                                      runner, DbFixtures.sha256(token), Duration.ofMinutes(5)));
                   if (g.isEmpty()) {
                     return done;
                   }
@@ -62,7 +63,7 @@ class LeaseRaceTest {
                       .computeIfAbsent(g.get().runId(), k -> new AtomicInteger())
                       .incrementAndGet();
                   LeaseRef ref =
-                      new LeaseRef(g.get().runId(), runner.runnerId(), StoreFixtures.hash(token));
+                      new LeaseRef(g.get().runId(), runner.runnerId(), DbFixtures.sha256(token));
                   QuarkusTransaction.requiringNew()
                       .call(() -> transitions.complete(ref, new RunResult("completed", 0, null)));
                   done++;

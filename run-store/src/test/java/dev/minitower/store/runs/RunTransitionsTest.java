@@ -14,6 +14,7 @@ import dev.minitower.store.runs.RunRecords.RunEnded;
 import dev.minitower.store.runs.RunRecords.RunResult;
 import dev.minitower.store.runs.RunRecords.RunnerRef;
 import dev.minitower.store.runs.RunTransitions.LogLine;
+import dev.minitower.testsupport.DbFixtures;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -31,9 +32,9 @@ class RunTransitionsTest {
   private static final Duration TTL = Duration.ofSeconds(60);
 
   @Inject RunTransitions transitions;
-  @Inject StoreFixtures fixtures;
+  @Inject DbFixtures fixtures;
 
-  private StoreFixtures.App app;
+  private DbFixtures.App app;
   private String env;
 
   @BeforeEach
@@ -70,11 +71,11 @@ class RunTransitionsTest {
   }
 
   private Optional<LeaseGrant> lease(RunnerRef runner, String token) {
-    return tx(() -> transitions.lease(runner, StoreFixtures.hash(token), TTL));
+    return tx(() -> transitions.lease(runner, DbFixtures.sha256(token), TTL));
   }
 
   private LeaseRef ref(LeaseGrant g, RunnerRef runner, String token) {
-    return new LeaseRef(g.runId(), runner.runnerId(), StoreFixtures.hash(token));
+    return new LeaseRef(g.runId(), runner.runnerId(), DbFixtures.sha256(token));
   }
 
   @Test
@@ -163,7 +164,7 @@ class RunTransitionsTest {
   @Test
   void teamRunnerLeasesOnlyItsTeamsRuns() throws Exception {
     create(0, 0, false);
-    StoreFixtures.App other = fixtures.app(env);
+    DbFixtures.App other = fixtures.app(env);
     RunnerRef foreign =
         new RunnerRef(fixtures.runner(other.teamId(), env, 5), other.teamId(), env, 5);
     assertThat(lease(foreign, "x")).isEmpty();
@@ -225,9 +226,9 @@ class RunTransitionsTest {
     create(0, 0, false);
     RunnerRef runner = platformRunner(1);
     LeaseGrant g = lease(runner, "tok").orElseThrow();
-    LeaseRef wrongToken = new LeaseRef(g.runId(), runner.runnerId(), StoreFixtures.hash("nope"));
+    LeaseRef wrongToken = new LeaseRef(g.runId(), runner.runnerId(), DbFixtures.sha256("nope"));
     LeaseRef otherRunner =
-        new LeaseRef(g.runId(), runner.runnerId() + 100_000, StoreFixtures.hash("tok"));
+        new LeaseRef(g.runId(), runner.runnerId() + 100_000, DbFixtures.sha256("tok"));
     assertThatThrownBy(() -> tx(() -> transitions.heartbeat(wrongToken, TTL)))
         .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(410));
     assertThatThrownBy(() -> tx(() -> transitions.start(otherRunner)))
@@ -294,7 +295,7 @@ class RunTransitionsTest {
   @Test
   void cancelOfAnotherTeamsRunIsNotFound() throws Exception {
     CreatedRun run = create(0, 0, false);
-    StoreFixtures.App other = fixtures.app(env);
+    DbFixtures.App other = fixtures.app(env);
     assertThatThrownBy(() -> tx(() -> transitions.cancel(other.teamId(), run.runId())))
         .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(404));
   }

@@ -1,0 +1,12 @@
+package dev.minitower.runners.auth;
+
+import dev.minitower.store.runs.RunRecords.RunnerRef;
+
+/** The authenticated runner of a request. {@code teamId} null = platform runner (all teams). */
+public record RunnerPrincipal(
+    long id, String name, String environment, Long teamId, int maxConcurrent) {
+
+  public RunnerRef ref() {
+    return new RunnerRef(id, teamId, environment, maxConcurrent);
+  }
+}

@@ -1,0 +1,125 @@
+package dev.minitower.runners.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.minitower.model.runner.AttemptView;
+import dev.minitower.model.runner.LogBatch;
+import dev.minitower.model.runner.ResultRequest;
+import dev.minitower.model.runner.RunnerProtocol;
+import dev.minitower.platform.error.ApiException;
+import dev.minitower.runners.auth.RunnerAuthenticator;
+import dev.minitower.runners.auth.RunnerPrincipal;
+import dev.minitower.runners.service.ArtifactDownloads;
+import dev.minitower.runners.service.AttemptService;
+import dev.minitower.store.runs.RunRecords.LeaseRef;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+
+/**
+ * The calls a runner makes on a leased run. Each checks, in the original's order: runner token
+ * (401), run id (400), lease token header (400), then the lease itself (410: wrong token, another
+ * runner's lease, finished, or expired by time).
+ */
+@Path("/api/v1/runs/{run}")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.WILDCARD)
+public class AttemptResource {
+  private static final Map<String, String> OK = Map.of("status", "ok");
+
+  private final RunnerAuthenticator auth;
+  private final AttemptService attempts;
+  private final ArtifactDownloads artifacts;
+  private final ObjectMapper mapper;
+
+  AttemptResource(
+      RunnerAuthenticator auth,
+      AttemptService attempts,
+      ArtifactDownloads artifacts,
+      ObjectMapper mapper) {
+    this.auth = auth;
+    this.attempts = attempts;
+    this.artifacts = artifacts;
+    this.mapper = mapper;
+  }
+
+  private LeaseRef lease(String authorization, String run, String leaseToken) {
+    RunnerPrincipal runner = auth.authenticate(authorization);
+    long runId = RunIds.parse(run);
+    return AttemptService.ref(runner, runId, RunIds.leaseToken(leaseToken));
+  }
+
+  @POST
+  @Path("start")
+  public AttemptView start(
+      @HeaderParam("Authorization") String authorization,
+      @PathParam("run") String run,
+      @HeaderParam(RunnerProtocol.LEASE_TOKEN_HEADER) String leaseToken) {
+    return RunnerViews.attempt(attempts.start(lease(authorization, run, leaseToken)), false);
+  }
+
+  @POST
+  @Path("heartbeat")
+  public AttemptView heartbeat(
+      @HeaderParam("Authorization") String authorization,
+      @PathParam("run") String run,
+      @HeaderParam(RunnerProtocol.LEASE_TOKEN_HEADER) String leaseToken) {
+    return RunnerViews.attempt(attempts.heartbeat(lease(authorization, run, leaseToken)), false);
+  }
+
+  @POST
+  @Path("logs")
+  public Map<String, String> logs(
+      @HeaderParam("Authorization") String authorization,
+      @PathParam("run") String run,
+      @HeaderParam(RunnerProtocol.LEASE_TOKEN_HEADER) String leaseToken,
+      String body) {
+    LeaseRef ref = lease(authorization, run, leaseToken);
+    attempts.requireLive(ref);
+    LogBatch batch = parse(body, LogBatch.class);
+    attempts.appendLogs(ref, batch == null ? null : batch.logs());
+    return OK;
+  }
+
+  @POST
+  @Path("result")
+  public Map<String, String> result(
+      @HeaderParam("Authorization") String authorization,
+      @PathParam("run") String run,
+      @HeaderParam(RunnerProtocol.LEASE_TOKEN_HEADER) String leaseToken,
+      String body) {
+    LeaseRef ref = lease(authorization, run, leaseToken);
+    attempts.result(ref, parse(body, ResultRequest.class));
+    return OK;
+  }
+
+  @GET
+  @Path("artifact")
+  @Produces({"application/gzip", MediaType.APPLICATION_JSON})
+  public Response artifact(
+      @HeaderParam("Authorization") String authorization,
+      @PathParam("run") String run,
+      @HeaderParam(RunnerProtocol.LEASE_TOKEN_HEADER) String leaseToken) {
+    LeaseRef ref = lease(authorization, run, leaseToken);
+    attempts.requireLive(ref);
+    return artifacts.download(ref.runId());
+  }
+
+  private <T> T parse(String body, Class<T> type) {
+    if (body == null || body.isBlank()) {
+      return null;
+    }
+    try {
+      return mapper.readValue(body, type);
+    } catch (JsonProcessingException e) {
+      throw ApiException.badRequest("invalid JSON body");
+    }
+  }
+}

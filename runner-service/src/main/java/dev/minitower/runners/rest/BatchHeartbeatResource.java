@@ -1,0 +1,66 @@
+package dev.minitower.runners.rest;
+
+import dev.minitower.model.runner.HeartbeatBatchRequest;
+import dev.minitower.model.runner.HeartbeatBatchResponse;
+import dev.minitower.model.runner.RunnerProtocol;
+import dev.minitower.platform.error.ApiException;
+import dev.minitower.runners.auth.RunnerAuthenticator;
+import dev.minitower.runners.auth.RunnerPrincipal;
+import dev.minitower.runners.service.AttemptService;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code POST /api/v1/runners/heartbeat} (addition): extends every listed lease of the calling
+ * runner in one call; each entry answers its attempt view or {@code gone}.
+ */
+@Path(RunnerProtocol.BATCH_HEARTBEAT)
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.WILDCARD)
+public class BatchHeartbeatResource {
+  private static final int MAX_LEASES = 256;
+
+  private final RunnerAuthenticator auth;
+  private final AttemptService attempts;
+
+  BatchHeartbeatResource(RunnerAuthenticator auth, AttemptService attempts) {
+    this.auth = auth;
+    this.attempts = attempts;
+  }
+
+  @POST
+  public HeartbeatBatchResponse heartbeat(
+      @HeaderParam("Authorization") String authorization, HeartbeatBatchRequest request) {
+    RunnerPrincipal runner = auth.authenticate(authorization);
+    if (request == null || request.leases() == null) {
+      throw ApiException.badRequest("leases is required");
+    }
+    if (request.leases().size() > MAX_LEASES) {
+      throw ApiException.badRequest("at most " + MAX_LEASES + " leases per call");
+    }
+    List<HeartbeatBatchResponse.Item> items = new ArrayList<>();
+    for (HeartbeatBatchRequest.Lease lease : request.leases()) {
+      if (lease == null || lease.leaseToken() == null || lease.leaseToken().isBlank()) {
+        throw ApiException.badRequest("each lease needs run_id and lease_token");
+      }
+      try {
+        var state =
+            attempts.heartbeat(AttemptService.ref(runner, lease.runId(), lease.leaseToken()));
+        items.add(
+            new HeartbeatBatchResponse.Item(lease.runId(), RunnerViews.attempt(state, true), null));
+      } catch (ApiException e) {
+        if (e.status() != 410) {
+          throw e;
+        }
+        items.add(new HeartbeatBatchResponse.Item(lease.runId(), null, "gone"));
+      }
+    }
+    return new HeartbeatBatchResponse(items);
+  }
+}

@@ -1,0 +1,115 @@
+package dev.minitower.runners.service;
+
+import dev.minitower.model.runner.LogEntry;
+import dev.minitower.model.runner.ResultRequest;
+import dev.minitower.model.wire.WireTime;
+import dev.minitower.platform.error.ApiException;
+import dev.minitower.platform.security.Secrets;
+import dev.minitower.runners.auth.RunnerPrincipal;
+import dev.minitower.runners.config.RunnerServiceConfig;
+import dev.minitower.store.runs.RunMetrics;
+import dev.minitower.store.runs.RunRecords.AttemptState;
+import dev.minitower.store.runs.RunRecords.LeaseRef;
+import dev.minitower.store.runs.RunRecords.RunEnded;
+import dev.minitower.store.runs.RunRecords.RunResult;
+import dev.minitower.store.runs.RunTransitions;
+import dev.minitower.store.runs.RunTransitions.LogLine;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The calls a runner makes on a leased run; each is one short transaction in {@link
+ * RunTransitions}.
+ */
+@ApplicationScoped
+public class AttemptService {
+  private static final Set<String> RESULT_STATUSES = Set.of("completed", "failed", "cancelled");
+
+  private final RunTransitions transitions;
+  private final RunMetrics metrics;
+  private final RunnerServiceConfig config;
+  private final Clock clock;
+
+  AttemptService(
+      RunTransitions transitions, RunMetrics metrics, RunnerServiceConfig config, Clock clock) {
+    this.transitions = transitions;
+    this.metrics = metrics;
+    this.config = config;
+    this.clock = clock;
+  }
+
+  public static LeaseRef ref(RunnerPrincipal runner, long runId, String leaseToken) {
+    return new LeaseRef(runId, runner.id(), Secrets.sha256Hex(leaseToken));
+  }
+
+  public AttemptState start(LeaseRef ref) {
+    return QuarkusTransaction.requiringNew().call(() -> transitions.start(ref));
+  }
+
+  public AttemptState heartbeat(LeaseRef ref) {
+    return QuarkusTransaction.requiringNew()
+        .call(() -> transitions.heartbeat(ref, config.leaseTtl()));
+  }
+
+  /** Fails with 410 unless the lease is valid now (checked before a body is parsed). */
+  public void requireLive(LeaseRef ref) {
+    QuarkusTransaction.requiringNew().call(() -> transitions.requireLive(ref));
+  }
+
+  /** Validates the whole batch first (all or nothing), then stores it idempotently. */
+  public int appendLogs(LeaseRef ref, List<LogEntry> entries) {
+    if (entries == null || entries.isEmpty()) {
+      return 0;
+    }
+    if (entries.size() > LogEntry.MAX_BATCH) {
+      throw ApiException.badRequest("max 100 logs per batch");
+    }
+    Instant now = clock.instant();
+    List<LogLine> lines = new ArrayList<>(entries.size());
+    for (LogEntry e : entries) {
+      if (e == null) {
+        throw ApiException.badRequest("log entries must be objects");
+      }
+      if (!"stdout".equals(e.stream()) && !"stderr".equals(e.stream())) {
+        throw ApiException.badRequest("stream must be stdout or stderr");
+      }
+      if (e.seq() <= 0) {
+        throw ApiException.badRequest("seq must be a positive integer");
+      }
+      String line = e.line() == null ? "" : e.line();
+      if (line.getBytes(StandardCharsets.UTF_8).length > LogEntry.MAX_LINE_BYTES) {
+        throw ApiException.badRequest("log line exceeds 8KB");
+      }
+      if (line.indexOf('\0') >= 0) {
+        line = line.replace('\0', '\uFFFD');
+      }
+      Instant at = WireTime.parseOrNull(e.loggedAt());
+      lines.add(new LogLine(e.seq(), e.stream(), line, at == null ? now : at));
+    }
+    return QuarkusTransaction.requiringNew().call(() -> transitions.appendLogs(ref, lines));
+  }
+
+  public void result(LeaseRef ref, ResultRequest request) {
+    if (request == null
+        || request.status() == null
+        || !RESULT_STATUSES.contains(request.status())) {
+      throw ApiException.badRequest("status must be completed, failed, or cancelled");
+    }
+    Optional<RunEnded> ended =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    transitions.complete(
+                        ref,
+                        new RunResult(
+                            request.status(), request.exitCode(), request.errorMessage())));
+    ended.ifPresent(metrics::ended);
+  }
+}
