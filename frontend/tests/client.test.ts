@@ -100,12 +100,17 @@ describe('endpoints', () => {
     expect(JSON.parse(calls[0].body!)).toEqual({ input: { n: 3 }, version_no: 2, priority: 1, max_retries: 0 })
   })
 
-  it('reads logs incrementally with after_seq', async () => {
-    const { fn, calls } = fakeFetch(jsonResponse(200, { logs: [] }), jsonResponse(200, { logs: [{ seq: 4, stream: 'stdout', line: 'x', logged_at: 't' }] }))
+  it('reads logs incrementally with after_seq, and after_attempt when the cursor has one', async () => {
+    const { fn, calls } = fakeFetch(
+      jsonResponse(200, { logs: [] }),
+      jsonResponse(200, { logs: [{ seq: 4, stream: 'stdout', line: 'x', logged_at: 't' }] }),
+      jsonResponse(200, { logs: [] }),
+    )
     const { c } = client(fn)
     await c.getLogs(9)
-    const r = await c.getLogs(9, 3)
-    expect(calls.map((x) => x.url)).toEqual(['/api/v1/runs/9/logs', '/api/v1/runs/9/logs?after_seq=3'])
+    const r = await c.getLogs(9, { afterSeq: 3 })
+    await c.getLogs(9, { afterAttempt: 2, afterSeq: 0 })
+    expect(calls.map((x) => x.url)).toEqual(['/api/v1/runs/9/logs', '/api/v1/runs/9/logs?after_seq=3', '/api/v1/runs/9/logs?after_attempt=2&after_seq=0'])
     expect(r.logs).toHaveLength(1)
   })
 
@@ -236,5 +241,19 @@ describe('run stream', () => {
     const { fn } = fakeFetch(new Response('<html></html>', { status: 200, headers: { 'Content-Type': 'text/html' } }))
     const { c } = client(fn)
     await expect(c.streamRun(1, {})).rejects.toMatchObject({ code: 'not_a_stream' })
+  })
+})
+
+describe('token creation body', () => {
+  it('sends expires_in_seconds only when an expiry is chosen', async () => {
+    const { fn, calls } = fakeFetch(
+      jsonResponse(201, { token_id: 1, token: 'mtk_a', role: 'member' }),
+      jsonResponse(201, { token_id: 2, token: 'mtk_b', role: 'admin', expires_at: '2030-01-01T00:00:00Z' }),
+    )
+    const { c } = client(fn)
+    await c.createToken('ci', 'member')
+    await c.createToken('', 'admin', 86400)
+    expect(JSON.parse(calls[0].body!)).toEqual({ name: 'ci', role: 'member' })
+    expect(JSON.parse(calls[1].body!)).toEqual({ name: null, role: 'admin', expires_in_seconds: 86400 })
   })
 })

@@ -47,7 +47,12 @@ describe('watchRun', () => {
     expect(api.getRun).toHaveBeenCalledTimes(3)
     expect(modes).toEqual(['polling', 'done'])
     expect(buffer.lines().map((l) => l.seq)).toEqual([1, 2, 3])
-    expect(api.getLogs.mock.calls.map((c) => (c as unknown[])[1])).toEqual([0, 1, 2, 2])
+    expect(api.getLogs.mock.calls.map((c) => (c as unknown[])[1])).toEqual([
+      { afterSeq: 0 },
+      { afterAttempt: 1, afterSeq: 1 },
+      { afterAttempt: 1, afterSeq: 2 },
+      { afterAttempt: 1, afterSeq: 2 },
+    ])
     expect(errors).toEqual([]) // a missing stream endpoint is not an error
     await vi.advanceTimersByTimeAsync(10000)
     expect(api.getRun).toHaveBeenCalledTimes(3)
@@ -87,20 +92,36 @@ describe('watchRun', () => {
     expect(api.getRun).toHaveBeenCalledTimes(1) // no polling after the stream
   })
 
-  it('re-reads logs from the start when a retry begins a new attempt', async () => {
+  it('re-reads logs from seq 0 after a retry when the server has no attempt numbers', async () => {
     const runs = [run('running', 0), run('running', 1), run('completed', 1)]
     const api = {
       getRun: vi.fn(async () => runs.shift() ?? run('completed', 1)),
-      getLogs: vi.fn(async (): Promise<LogsResponse> => ({ logs: [log(5, 1)] })),
+      getLogs: vi.fn(async (): Promise<LogsResponse> => ({ logs: [{ seq: 5, stream: 'stdout', line: 'x', logged_at: 't' }] })),
       streamRun: vi.fn(async () => {
         throw new ApiError(404, 'http_404', 'x')
       }),
     }
     watchRun({ api, runId: 1, buffer: new LogBuffer(), onRun: () => {}, onLogs: () => {} })
     await flush()
-    await vi.advanceTimersByTimeAsync(2000)
-    const afterSeqs = api.getLogs.mock.calls.map((c) => (c as unknown[])[1])
-    expect(afterSeqs.slice(0, 2)).toEqual([0, 0]) // initial, then retry detected → from 0
+    const cursors = api.getLogs.mock.calls.map((c) => (c as unknown[])[1])
+    expect(cursors.slice(0, 2)).toEqual([{ afterSeq: 0 }, { afterSeq: 0 }]) // initial, then retry seen → from 0
+  })
+
+  it('reads further pages at once while the server says has_more', async () => {
+    const pages: LogsResponse[] = [
+      { logs: [log(1), log(2)], next_after_attempt: 1, next_after_seq: 2, has_more: true },
+      { logs: [log(3)], next_after_attempt: 1, next_after_seq: 3, has_more: false },
+    ]
+    const api = {
+      getRun: vi.fn(async () => run('completed')),
+      getLogs: vi.fn(async () => pages.shift() ?? { logs: [] }),
+      streamRun: vi.fn(),
+    }
+    const buffer = new LogBuffer()
+    watchRun({ api, runId: 1, buffer, onRun: () => {}, onLogs: () => {} })
+    await flush()
+    expect(api.getLogs.mock.calls.map((c) => (c as unknown[])[1])).toEqual([{ afterSeq: 0 }, { afterAttempt: 1, afterSeq: 2 }])
+    expect(buffer.lines().map((l) => l.seq)).toEqual([1, 2, 3])
   })
 
   it('does not start anything for a finished run, and stop() cancels polling', async () => {

@@ -82,13 +82,27 @@ describe('LogBuffer', () => {
     expect(b.groups()).toEqual([{ attemptNo: null, lines: [line(1, 'a'), line(2, 'b')] }])
   })
 
-  it('uses the server cursor when given, else the highest seq of the latest attempt', () => {
+  it('continues after the last (attempt, seq) held: seq restarts per attempt', () => {
     const b = new LogBuffer()
+    expect(b.cursor()).toEqual({ afterSeq: 0 })
     b.add([line(10, 'a', 'stdout', 1), line(3, 'b', 'stdout', 2)])
-    expect(b.cursor()).toBe(3) // seq restarts per attempt
-    b.add([], 42)
-    expect(b.cursor()).toBe(42)
-    b.resetCursor()
-    expect(b.cursor()).toBe(3)
+    expect(b.cursor()).toEqual({ afterAttempt: 2, afterSeq: 3 })
+  })
+
+  it('takes the server cursor when it is further than the lines held', () => {
+    const b = new LogBuffer()
+    b.add([line(3, 'b', 'stdout', 2)], { next_after_attempt: 2, next_after_seq: 40 })
+    expect(b.cursor()).toEqual({ afterAttempt: 2, afterSeq: 40 })
+    b.add([line(1, 'c', 'stdout', 3)]) // a stream event from a newer attempt
+    expect(b.cursor()).toEqual({ afterAttempt: 3, afterSeq: 1 })
+  })
+
+  it('gives a plain after_seq for servers without attempt numbers', () => {
+    const b = new LogBuffer()
+    b.add([line(1, 'a'), line(7, 'b')])
+    expect(b.hasAttemptNumbers()).toBe(false)
+    expect(b.cursor()).toEqual({ afterSeq: 7 })
+    b.add([], { next_after_seq: 9 })
+    expect(b.cursor()).toEqual({ afterSeq: 9 })
   })
 })

@@ -10,6 +10,7 @@ import type {
   CreateRunRequest,
   CreatedToken,
   LoginResponse,
+  LogCursor,
   LogLine,
   LogsResponse,
   Me,
@@ -162,8 +163,11 @@ export class ApiClient {
   }
 
   // --- tokens ---------------------------------------------------------------------------------
-  createToken(name: string | null, role: Role): Promise<CreatedToken> {
-    return this.request('POST', '/api/v1/tokens', { body: { name: name || null, role } })
+  /** expiresInSeconds is sent only when given (servers without token expiry never see the field). */
+  createToken(name: string | null, role: Role, expiresInSeconds?: number): Promise<CreatedToken> {
+    const body: Record<string, unknown> = { name: name || null, role }
+    if (expiresInSeconds) body.expires_in_seconds = expiresInSeconds
+    return this.request('POST', '/api/v1/tokens', { body })
   }
   async listTokens(): Promise<TokenInfo[]> {
     return (await this.request<{ tokens: TokenInfo[] }>('GET', '/api/v1/tokens')).tokens ?? []
@@ -242,8 +246,11 @@ export class ApiClient {
   cancelRun(runId: number): Promise<Run> {
     return this.request('POST', `/api/v1/runs/${runId}/cancel`)
   }
-  getLogs(runId: number, afterSeq = 0, signal?: AbortSignal): Promise<LogsResponse> {
-    const qs = afterSeq > 0 ? `?after_seq=${afterSeq}` : ''
+  getLogs(runId: number, cursor: LogCursor = { afterSeq: 0 }, signal?: AbortSignal): Promise<LogsResponse> {
+    const p = new URLSearchParams()
+    if (cursor.afterAttempt !== undefined) p.set('after_attempt', String(cursor.afterAttempt))
+    if (cursor.afterSeq > 0 || cursor.afterAttempt !== undefined) p.set('after_seq', String(cursor.afterSeq))
+    const qs = p.size ? `?${p.toString()}` : ''
     return this.request<LogsResponse>('GET', `/api/v1/runs/${runId}/logs${qs}`, { signal }).then((r) => ({
       ...r,
       logs: r?.logs ?? [],

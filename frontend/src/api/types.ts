@@ -115,6 +115,8 @@ export interface Run {
   max_retries: number
   retry_count: number
   cancel_requested: boolean
+  environment?: string
+  retry_on_failure?: boolean
   queued_at: string
   started_at?: string
   finished_at?: string
@@ -150,7 +152,18 @@ export interface LogLine {
 
 export interface LogsResponse {
   logs: LogLine[]
+  /** Cursor to send back as after_seq (and after_attempt when next_after_attempt is present). */
   next_after_seq?: number
+  next_after_attempt?: number
+  /** The page was cut at the server's limit: read again right away. */
+  has_more?: boolean
+}
+
+/** Where to continue reading logs: lines after (afterAttempt, afterSeq) in (attempt_no, seq) order. */
+export interface LogCursor {
+  afterSeq: number
+  /** Only for servers that number lines per attempt; the original ignores it. */
+  afterAttempt?: number
 }
 
 export interface Runner {
@@ -176,6 +189,7 @@ export interface CreatedToken {
   token: string
   name?: string
   role: Role
+  expires_at?: string
 }
 
 export interface CreateRunRequest {
@@ -183,6 +197,8 @@ export interface CreateRunRequest {
   version_no?: number
   priority?: number
   max_retries?: number
+  /** Extension of this implementation: also retry when the job fails (sent only when true). */
+  retry_on_failure?: boolean
 }
 
 export interface RunsQuery {

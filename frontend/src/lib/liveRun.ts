@@ -5,6 +5,9 @@ import type { ApiClient } from '../api/client'
 import { isTerminal, type Run } from '../api/types'
 import { LogBuffer } from './logs'
 
+/** Pages of a paged logs endpoint read back to back before waiting for the next tick. */
+const MAX_PAGES_PER_READ = 20
+
 export type LiveMode = 'connecting' | 'stream' | 'polling' | 'done' | 'stopped'
 
 type Api = Pick<ApiClient, 'getRun' | 'getLogs' | 'streamRun'>
@@ -49,10 +52,16 @@ export function watchRun(o: LiveRunOptions): LiveRunHandle {
     return retried
   }
 
+  // fromStart: a retry began a new attempt. Servers without attempt numbers restart seq at 1 and
+  // only serve the latest attempt, so their after_seq must go back to 0.
   const readLogs = async (fromStart = false) => {
-    if (fromStart) o.buffer.resetCursor()
-    const r = await o.api.getLogs(o.runId, fromStart ? 0 : o.buffer.cursor(), abort.signal)
-    if (o.buffer.add(r.logs, r.next_after_seq) > 0) o.onLogs()
+    let cursor = fromStart && !o.buffer.hasAttemptNumbers() ? { afterSeq: 0 } : o.buffer.cursor()
+    for (let page = 0; page < MAX_PAGES_PER_READ; page++) {
+      const r = await o.api.getLogs(o.runId, cursor, abort.signal)
+      if (o.buffer.add(r.logs, r) > 0) o.onLogs()
+      if (!r.has_more || r.logs.length === 0) break
+      cursor = o.buffer.cursor()
+    }
   }
 
   const refresh = async () => {

@@ -1,6 +1,6 @@
 // Log lines as shown on the run page. Lines are program output and may contain anything (HTML,
 // ANSI colour codes, control characters): they are cleaned here and always rendered as text nodes.
-import type { LogLine, LogStream } from '../api/types'
+import type { LogCursor, LogLine, LogsResponse, LogStream } from '../api/types'
 
 // CSI (ESC [ … final), OSC (ESC ] … BEL or ESC \), other two-byte ESC sequences, and the 8-bit CSI.
 // eslint-disable-next-line no-control-regex
@@ -33,14 +33,14 @@ const key = (l: LogLine) => `${l.attempt_no ?? 0}:${l.seq}`
 /** Accumulates lines from GET …/logs pages and stream events, without duplicates, in order. */
 export class LogBuffer {
   private byKey = new Map<string, LogLine>()
-  private serverCursor: number | undefined
+  private server: LogCursor | undefined
 
   get size(): number {
     return this.byKey.size
   }
 
-  /** Adds lines; returns how many were new. */
-  add(lines: LogLine[], nextAfterSeq?: number): number {
+  /** Adds lines (and the page's cursor, when it comes from GET …/logs); returns how many were new. */
+  add(lines: LogLine[], page?: Pick<LogsResponse, 'next_after_seq' | 'next_after_attempt'>): number {
     let added = 0
     for (const l of lines) {
       if (!l || typeof l.seq !== 'number') continue
@@ -50,12 +50,21 @@ export class LogBuffer {
         added++
       }
     }
-    if (typeof nextAfterSeq === 'number') this.serverCursor = nextAfterSeq
+    if (typeof page?.next_after_seq === 'number') {
+      this.server = { afterSeq: page.next_after_seq }
+      if (typeof page.next_after_attempt === 'number') this.server.afterAttempt = page.next_after_attempt
+    }
     return added
   }
 
   lines(): LogLine[] {
     return [...this.byKey.values()].sort((a, b) => (a.attempt_no ?? 0) - (b.attempt_no ?? 0) || a.seq - b.seq)
+  }
+
+  /** True when the server numbers lines per attempt (sends attempt_no). */
+  hasAttemptNumbers(): boolean {
+    for (const l of this.byKey.values()) if (l.attempt_no !== undefined) return true
+    return false
   }
 
   latestAttempt(): number | null {
@@ -65,20 +74,30 @@ export class LogBuffer {
   }
 
   /**
-   * The after_seq for the next incremental read: the server's next_after_seq when it sends one,
-   * else the highest seq of the latest attempt (seq restarts at 1 for every attempt).
+   * Where the next incremental read starts: the furthest of the server's last cursor and the last
+   * line held, compared as (attempt_no, seq) — seq restarts at 1 for every attempt. Lines without
+   * attempt_no (the original server: latest attempt only) give a plain after_seq.
    */
-  cursor(): number {
-    if (this.serverCursor !== undefined) return this.serverCursor
+  cursor(): LogCursor {
     const latest = this.latestAttempt()
-    let max = 0
-    for (const l of this.byKey.values()) if ((l.attempt_no ?? null) === latest && l.seq > max) max = l.seq
-    return max
-  }
-
-  /** A new attempt started that the cursor may have skipped past: re-read from the start. */
-  resetCursor(): void {
-    this.serverCursor = undefined
+    let seen: LogCursor
+    if (latest === null) {
+      let max = 0
+      for (const l of this.byKey.values()) if (l.seq > max) max = l.seq
+      seen = { afterSeq: max }
+    } else {
+      let max = 0
+      for (const l of this.byKey.values()) if (l.attempt_no === latest && l.seq > max) max = l.seq
+      seen = { afterAttempt: latest, afterSeq: max }
+    }
+    const s = this.server
+    if (!s) return seen
+    const sa = s.afterAttempt ?? seen.afterAttempt ?? 0
+    const na = seen.afterAttempt ?? sa
+    if (sa > na || (sa === na && s.afterSeq > seen.afterSeq)) {
+      return s.afterAttempt === undefined && seen.afterAttempt === undefined ? { afterSeq: s.afterSeq } : { afterAttempt: sa, afterSeq: s.afterSeq }
+    }
+    return seen
   }
 
   groups(): AttemptGroup[] {
