@@ -95,6 +95,11 @@ public final class Main {
       message = "unknown command: " + u.getUnmatched().get(0);
     } else if (!cl.getSubcommands().isEmpty() && message.startsWith("missing command")) {
       cl.usage(err);
+    } else if (ex instanceof UnmatchedArgumentException u
+        && !u.getUnmatched().isEmpty()
+        && u.getUnmatched().get(0).startsWith("-")
+        && u.getUnmatched().get(0).length() > 1) {
+      message = "unknown option: " + u.getUnmatched().get(0);
     } else if (ex instanceof UnmatchedArgumentException u) {
       message = "unexpected arguments: " + String.join(" ", u.getUnmatched());
     }

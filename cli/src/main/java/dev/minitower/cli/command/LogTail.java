@@ -5,6 +5,7 @@ import dev.minitower.cli.ExitCodes;
 import dev.minitower.cli.http.ApiClient;
 import dev.minitower.model.run.RunStatus;
 import java.io.PrintStream;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
@@ -13,16 +14,19 @@ import java.util.Set;
 /**
  * Incremental reading of a run's logs that survives retries.
  *
- * <p>Sequence numbers restart at 1 for every attempt, so a single monotonic {@code after_seq} (what
- * the original CLI kept) silently skips the first lines of a retry. This class:
+ * <p>Sequence numbers restart at 1 for every attempt, so the single monotonic {@code after_seq} the
+ * original CLI kept silently skipped the first lines of a retry. Here:
  *
  * <ul>
- *   <li>uses the server's {@code next_after_seq} as the cursor whenever the server sends one;
- *   <li>otherwise keeps the highest {@code seq} of the newest attempt seen, and when a newer
- *       attempt shows up (a higher {@code attempt_no} on a line, or a higher {@code retry_count} on
- *       the run) reads once more from 0 so that attempt's early lines are not lost;
- *   <li>de-duplicates on (attempt, seq), so re-reads never print a line twice;
- *   <li>prints a {@code --- attempt N ---} separator when the attempt changes.
+ *   <li>the server's {@code next_after_seq} is the cursor whenever the server sends one;
+ *   <li>otherwise the cursor is the highest seq seen of the <em>current</em> attempt ({@code
+ *       retry_count + 1} of the last run observed, or the newest {@code attempt_no} seen), so a new
+ *       attempt is read from its first line; if an answer nevertheless shows an attempt newer than
+ *       expected, the read is repeated from 0 so that attempt's early lines are not lost;
+ *   <li>lines without {@code attempt_no} (servers that return only the latest attempt) are
+ *       attributed to the current attempt;
+ *   <li>lines are de-duplicated on (attempt, seq), so re-reads never print a line twice, and a
+ *       {@code --- attempt N ---} separator is printed when the attempt changes.
  * </ul>
  */
 final class LogTail {
@@ -30,86 +34,85 @@ final class LogTail {
   private final long runId;
   private final PrintStream out;
   private final long floorSeq;
-  private long afterSeq;
+  private Long serverCursor;
   private long newestAttempt;
-  private Long floorAttempt;
-  private boolean rescan;
   private long lastRetryCount = -1;
+  private Long floorAttempt;
   private Long lastPrintedAttempt;
+  private final Map<Long, Long> maxSeqByAttempt = new HashMap<>();
   private final Set<String> seen = new HashSet<>();
 
   LogTail(ApiClient api, long runId, PrintStream out, long afterSeq) {
     this.api = api;
     this.runId = runId;
     this.out = out;
-    this.afterSeq = afterSeq;
     this.floorSeq = afterSeq;
   }
 
-  /** One read; returns the raw response (for {@code --json}). */
+  /** One read from the current cursor; returns the raw response (for {@code --json}). */
   JsonNode fetch() {
-    long cursor = rescan ? 0 : afterSeq;
-    return api.get(ApiClient.withQuery(logsPath(), Map.of("after_seq", cursor)));
+    return fetch(cursor());
   }
 
-  private String logsPath() {
-    return "/api/v1/runs/" + runId + "/logs";
+  private JsonNode fetch(long afterSeq) {
+    return api.get(
+        ApiClient.withQuery("/api/v1/runs/" + runId + "/logs", Map.of("after_seq", afterSeq)));
+  }
+
+  private long currentAttempt() {
+    return Math.max(newestAttempt, lastRetryCount >= 0 ? lastRetryCount + 1 : 0);
+  }
+
+  private long cursor() {
+    if (serverCursor != null) {
+      return serverCursor;
+    }
+    if (maxSeqByAttempt.isEmpty() && lastRetryCount <= 0) {
+      return floorSeq;
+    }
+    return maxSeqByAttempt.getOrDefault(currentAttempt(), 0L);
+  }
+
+  /** Tells the tail about the run, so a retry (a new attempt) is noticed even before it logs. */
+  void observe(JsonNode run) {
+    lastRetryCount = Math.max(lastRetryCount, run.path("retry_count").asLong(0));
   }
 
   /** Reads what is new and prints it. */
   void poll() {
-    JsonNode resp = fetch();
-    boolean wasRescan = rescan;
-    rescan = false;
-    JsonNode lines = resp == null ? null : resp.path("logs");
-    long maxAttemptInResponse = 0;
-    if (lines != null) {
-      for (JsonNode l : lines) {
-        maxAttemptInResponse = Math.max(maxAttemptInResponse, l.path("attempt_no").asLong(0));
-      }
+    long cursor = cursor();
+    JsonNode resp = fetch(cursor);
+    long expected = currentAttempt();
+    if (!hasServerCursor(resp) && cursor > 0 && expected > 0 && maxAttempt(resp) > expected) {
+      resp = fetch(0);
     }
-    if (maxAttemptInResponse > newestAttempt) {
-      if (newestAttempt > 0 && !wasRescan && !hasServerCursor(resp)) {
-        rescan = true;
-      }
-      newestAttempt = maxAttemptInResponse;
-    }
-    long maxSeqNewest = -1;
-    if (lines != null) {
-      for (JsonNode l : lines) {
-        long attempt = l.path("attempt_no").asLong(0);
-        long seq = l.path("seq").asLong();
-        if (attempt == newestAttempt) {
-          maxSeqNewest = Math.max(maxSeqNewest, seq);
-        }
-        print(l, attempt, seq);
-      }
+    long fallbackAttempt = currentAttempt();
+    for (JsonNode l : lines(resp)) {
+      long attempt = l.hasNonNull("attempt_no") ? l.get("attempt_no").asLong() : fallbackAttempt;
+      long seq = l.path("seq").asLong();
+      newestAttempt = Math.max(newestAttempt, attempt);
+      maxSeqByAttempt.merge(attempt, seq, Math::max);
+      print(l, attempt, seq);
     }
     if (hasServerCursor(resp)) {
-      afterSeq = resp.get("next_after_seq").asLong();
-    } else if (wasRescan) {
-      afterSeq = Math.max(0, maxSeqNewest);
-    } else if (maxSeqNewest >= 0) {
-      afterSeq = Math.max(afterSeq, maxSeqNewest);
+      serverCursor = resp.get("next_after_seq").asLong();
     }
+  }
+
+  private static Iterable<JsonNode> lines(JsonNode resp) {
+    return resp == null ? java.util.List.of() : resp.path("logs");
+  }
+
+  private static long maxAttempt(JsonNode resp) {
+    long max = 0;
+    for (JsonNode l : lines(resp)) {
+      max = Math.max(max, l.path("attempt_no").asLong(0));
+    }
+    return max;
   }
 
   private static boolean hasServerCursor(JsonNode resp) {
     return resp != null && resp.path("next_after_seq").isIntegralNumber();
-  }
-
-  /** Tells the tail about the run, so a retry (new attempt) is noticed even before it logs. */
-  void observe(JsonNode run) {
-    long retries = run.path("retry_count").asLong(0);
-    if (lastRetryCount >= 0 && retries > lastRetryCount) {
-      rescan = true;
-      if (newestAttempt == 0) {
-        // Old servers without attempt_no return only the latest attempt, whose seqs restart at 1.
-        seen.clear();
-        afterSeq = 0;
-      }
-    }
-    lastRetryCount = retries;
   }
 
   private void print(JsonNode l, long attempt, long seq) {

@@ -418,15 +418,14 @@ final class RunsCommand extends GroupCommand {
         return ExitCodes.OK;
       }
       while (true) {
-        tail.poll();
+        // Run first, then logs: lines written before the run ended are read after seeing the end.
         JsonNode run = api().get(runPath(runId));
+        tail.observe(run);
+        tail.poll();
         String status = text(run, "status");
         if (LogTail.isTerminal(status)) {
-          tail.observe(run);
-          tail.poll();
           return LogTail.exitCodeFor(status);
         }
-        tail.observe(run);
         term().sleep(every);
       }
     }
@@ -482,9 +481,6 @@ final class RunsCommand extends GroupCommand {
           tail.poll();
         }
         if (LogTail.isTerminal(status)) {
-          if (tail != null) {
-            tail.poll();
-          }
           if (json.json) {
             printJson(run);
           }
