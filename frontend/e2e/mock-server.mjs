@@ -275,9 +275,12 @@ async function api(req, res, url) {
       return send(res, 200, publicRun(r, false))
     }
     if (action === 'logs') {
-      const after = Number(url.searchParams.get('after_seq') || 0)
-      const latest = r.attempts.at(-1)?.attempt_no
-      return send(res, 200, { logs: r.logs.filter((l) => l.attempt_no !== latest || l.seq > after) })
+      // (attempt, seq) cursor in pages of 50, like api-service; after_seq alone means the latest attempt.
+      const seq = Number(url.searchParams.get('after_seq') || 0)
+      const attempt = url.searchParams.has('after_attempt') ? Number(url.searchParams.get('after_attempt')) : seq > 0 ? (r.attempts.at(-1)?.attempt_no ?? 0) : 0
+      const page = r.logs.filter((l) => l.attempt_no > attempt || (l.attempt_no === attempt && l.seq > seq)).slice(0, 50)
+      const last = page.at(-1)
+      return send(res, 200, { logs: page, next_after_attempt: last?.attempt_no ?? attempt, next_after_seq: last?.seq ?? seq, has_more: page.length === 50 })
     }
     if (action === 'attempts') return send(res, 200, { attempts: r.attempts })
     if (action === 'stream') {
