@@ -6,6 +6,7 @@ import dev.minitower.api.json.JsonBodies;
 import dev.minitower.api.service.AppService;
 import dev.minitower.api.service.Paging;
 import dev.minitower.api.service.RunQueryService;
+import dev.minitower.api.service.RunService;
 import dev.minitower.api.service.VersionService;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -29,6 +30,7 @@ public class AppResource {
   private final AppService apps;
   private final VersionService versions;
   private final RunQueryService runQueries;
+  private final RunService runService;
   private final JsonBodies json;
 
   public AppResource(
@@ -36,11 +38,13 @@ public class AppResource {
       AppService apps,
       VersionService versions,
       RunQueryService runQueries,
+      RunService runService,
       JsonBodies json) {
     this.auth = auth;
     this.apps = apps;
     this.versions = versions;
     this.runQueries = runQueries;
+    this.runService = runService;
     this.json = json;
   }
 
@@ -103,5 +107,21 @@ public class AppResource {
         app,
         Paging.parse(
             limit, offset, RunQueryService.RUNS_DEFAULT_LIMIT, RunQueryService.RUNS_MAX_LIMIT));
+  }
+
+  /**
+   * Creates a run: 201 the first time; with an {@code Idempotency-Key} already used for the same
+   * request, 200 and the same run; for a different request, 409.
+   */
+  @POST
+  @Path("/{app}/runs")
+  public Response createRun(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @HeaderParam("Idempotency-Key") String idempotencyKey,
+      @PathParam("app") String app,
+      byte[] body) {
+    Caller caller = auth.authenticate(authorization);
+    RunService.Created created = runService.create(caller, app, body, idempotencyKey);
+    return Response.status(created.replayed() ? 200 : 201).entity(created.run()).build();
   }
 }

@@ -4,8 +4,10 @@ import dev.minitower.api.auth.Caller;
 import dev.minitower.api.auth.TeamAuthenticator;
 import dev.minitower.api.service.Paging;
 import dev.minitower.api.service.RunQueryService;
+import dev.minitower.api.service.RunService;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -19,10 +21,12 @@ import jakarta.ws.rs.core.MediaType;
 public class RunResource {
   private final TeamAuthenticator auth;
   private final RunQueryService queries;
+  private final RunService runs;
 
-  public RunResource(TeamAuthenticator auth, RunQueryService queries) {
+  public RunResource(TeamAuthenticator auth, RunQueryService queries, RunService runs) {
     this.auth = auth;
     this.queries = queries;
+    this.runs = runs;
   }
 
   @GET
@@ -72,5 +76,14 @@ public class RunResource {
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("run") String run) {
     Caller caller = auth.authenticate(authorization);
     return queries.attempts(caller, PathIds.parse(run, "invalid run ID"));
+  }
+
+  /** Cancels the run (body ignored); always 200 with the run, also when it already ended. */
+  @POST
+  @Path("/{run}/cancel")
+  public Views.RunView cancel(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("run") String run) {
+    Caller caller = auth.authenticate(authorization);
+    return runs.cancel(caller, PathIds.parse(run, "invalid run ID"));
   }
 }
