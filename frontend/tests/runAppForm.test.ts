@@ -1,9 +1,9 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { api, ApiError, type Version } from '../src/api'
+import { api, ApiError, type JsonSchema, type Version } from '../src/api'
 import RunAppForm from '../src/components/RunAppForm.vue'
 
-const version = (no: number, props: Record<string, unknown>): Version => ({
+const version = (no: number, props: Record<string, JsonSchema>): Version => ({
   version_id: no,
   version_no: no,
   entrypoint: 'main.py',

@@ -250,7 +250,7 @@ export class ApiClient {
     const p = new URLSearchParams()
     if (cursor.afterAttempt !== undefined) p.set('after_attempt', String(cursor.afterAttempt))
     if (cursor.afterSeq > 0 || cursor.afterAttempt !== undefined) p.set('after_seq', String(cursor.afterSeq))
-    const qs = p.size ? `?${p.toString()}` : ''
+    const qs = p.toString() ? `?${p.toString()}` : ''
     return this.request<LogsResponse>('GET', `/api/v1/runs/${runId}/logs${qs}`, { signal }).then((r) => ({
       ...r,
       logs: r?.logs ?? [],
