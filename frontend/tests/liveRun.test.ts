@@ -153,3 +153,36 @@ describe('watchRun', () => {
     expect(api2.getRun.mock.calls.length).toBe(n)
   })
 })
+
+describe('watchRun stream watchdog', () => {
+  beforeEach(() => vi.useFakeTimers())
+  afterEach(() => vi.useRealTimers())
+
+  it('leaves a stalled stream once a periodic re-read sees the run finished', async () => {
+    const statuses: Run['status'][] = ['running', 'running', 'completed']
+    const api = {
+      getRun: vi.fn(async () => run(statuses.shift() ?? 'completed')),
+      getLogs: vi.fn(async () => ({ logs: [] })),
+      streamRun: vi.fn(
+        (_id: number, h: RunStreamHandlers, signal?: AbortSignal) =>
+          new Promise<void>((_resolve, reject) => {
+            h.onOpen?.()
+            signal?.addEventListener('abort', () => reject(new DOMException('aborted', 'AbortError')))
+          }),
+      ),
+    }
+    const modes: LiveMode[] = []
+    const errors: unknown[] = []
+    watchRun({ api, runId: 1, buffer: new LogBuffer(), onRun: () => {}, onLogs: () => {}, onMode: (m) => modes.push(m), onError: (e) => errors.push(e), streamCheckMs: 1000 })
+    await flush()
+    expect(modes).toEqual(['stream'])
+    await vi.advanceTimersByTimeAsync(1000) // running
+    expect(modes).toEqual(['stream'])
+    await vi.advanceTimersByTimeAsync(1000) // completed → stream aborted
+    expect(modes).toEqual(['stream', 'done'])
+    expect(errors).toEqual([])
+    const n = api.getRun.mock.calls.length
+    await vi.advanceTimersByTimeAsync(10000)
+    expect(api.getRun.mock.calls.length).toBe(n)
+  })
+})

@@ -21,6 +21,8 @@ export interface LiveRunOptions {
   onMode?: (mode: LiveMode) => void
   onError?: (e: unknown) => void
   pollMs?: number
+  /** While streaming, how often the run is re-read as a safety net (default 15 s). */
+  streamCheckMs?: number
   /** Set to false to skip the stream attempt and poll straight away. */
   useStream?: boolean
 }
@@ -101,6 +103,15 @@ export function watchRun(o: LiveRunOptions): LiveRunHandle {
   const stream = async () => {
     const streamAbort = new AbortController()
     abort.signal.addEventListener('abort', () => streamAbort.abort(), { once: true })
+    // A stream that silently stalls (proxy buffering, half-open connection) must not freeze the
+    // page: re-read the run now and then, and leave the stream once the run has ended.
+    const watchdog = setInterval(() => {
+      refresh()
+        .then(() => {
+          if (lastRun && isTerminal(lastRun.status)) streamAbort.abort()
+        })
+        .catch(() => undefined)
+    }, o.streamCheckMs ?? 15000)
     try {
       await o.api.streamRun(
         o.runId,
@@ -121,7 +132,9 @@ export function watchRun(o: LiveRunOptions): LiveRunHandle {
         },
         streamAbort.signal,
       )
+      clearInterval(watchdog)
     } catch (e) {
+      clearInterval(watchdog)
       if (stopped) return
       if (streamAbort.signal.aborted) e = null
       // 404: no stream endpoint on this server; anything else: a broken stream. Either way, poll.
