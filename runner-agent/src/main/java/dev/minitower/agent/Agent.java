@@ -1,0 +1,340 @@
+package dev.minitower.agent;
+
+import dev.minitower.agent.client.Reply;
+import dev.minitower.agent.client.RunnerClient;
+import dev.minitower.agent.client.TokenStore;
+import dev.minitower.agent.config.AgentConfig;
+import dev.minitower.agent.exec.CommandRunner;
+import dev.minitower.agent.exec.ProcessLauncher;
+import dev.minitower.agent.exec.PythonEnvironments;
+import dev.minitower.agent.exec.RunExecutor;
+import dev.minitower.agent.exec.SafeArchiveExtractor;
+import dev.minitower.agent.exec.Workspace;
+import dev.minitower.agent.lease.LeaseKeeper;
+import dev.minitower.agent.lease.LeaseState;
+import dev.minitower.agent.lease.StopReason;
+import dev.minitower.agent.observability.AgentLog;
+import dev.minitower.model.runner.LeaseResponse;
+import dev.minitower.model.runner.RegisterRequest;
+import dev.minitower.model.runner.RegisterResponse;
+import dev.minitower.model.wire.WireTime;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The runner agent: registers, long-polls for leases while it has a free slot ({@code
+ * MINITOWER_RUNNER_CONCURRENCY}), executes each lease on its own thread, and drains on {@link
+ * #shutdown()}. Embeddable: construct from an {@link AgentConfig}, {@link #start()}, {@link
+ * #shutdown()}.
+ */
+public final class Agent implements AutoCloseable {
+  private final AgentConfig config;
+  private final AgentLog log;
+  private final RunnerClient client;
+  private final TokenStore tokens;
+  private final Set<LeaseState> active = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private final CountDownLatch stopSignal = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicInteger finishedRuns = new AtomicInteger();
+  private Semaphore slots;
+  private ExecutorService runs;
+  private LeaseKeeper keeper;
+  private ProcessLauncher launcher;
+  private RunExecutor executor;
+  private Thread loop;
+  private FileChannel lockChannel;
+  private FileLock lock;
+
+  public Agent(AgentConfig config, PrintStream logOut) {
+    this.config = config;
+    this.log = new AgentLog(logOut, config.runnerName());
+    this.client = new RunnerClient(config.baseUrl());
+    this.tokens = new TokenStore(config.dataDir());
+  }
+
+  public AgentConfig config() {
+    return config;
+  }
+
+  /** Prepares the data dir, loads or obtains the runner token and starts the lease loop. */
+  public synchronized void start() throws AgentException {
+    try {
+      prepareDataDir();
+      String saved = tokens.load();
+      if (saved != null) {
+        client.useRunnerToken(saved);
+        log.info("loaded saved token", "file", tokens.file());
+      } else if (config.registrationToken().isEmpty()) {
+        throw new AgentException("no saved token and MINITOWER_RUNNER_REGISTRATION_TOKEN not set");
+      } else {
+        Reply reply = register();
+        if (!reply.ok() && !reply.transientFailure()) {
+          throw new AgentException("register failed: " + reply.describe());
+        }
+      }
+      launcher = new ProcessLauncher();
+      if (!launcher.missingTools().isEmpty()) {
+        log.warn(
+            "process isolation incomplete: tools not found",
+            "missing",
+            String.join(",", launcher.missingTools()));
+      }
+      CommandRunner commands = new CommandRunner(launcher, config.killGracePeriod());
+      PythonEnvironments pythons =
+          new PythonEnvironments(config.dataDir(), config.pythonBin(), commands, log);
+      keeper = new LeaseKeeper(client, log, config.heartbeatMinInterval());
+      executor =
+          new RunExecutor(
+              config, client, keeper, launcher, commands, pythons, new SafeArchiveExtractor(), log);
+      slots = new Semaphore(config.concurrency());
+      AtomicInteger n = new AtomicInteger();
+      runs =
+          Executors.newCachedThreadPool(
+              r -> {
+                Thread t = new Thread(r, "run-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+      loop = new Thread(this::leaseLoop, "lease-loop");
+      loop.start();
+      log.info(
+          "runner started",
+          "name",
+          config.runnerName(),
+          "environment",
+          config.environment(),
+          "concurrency",
+          config.concurrency(),
+          "server",
+          config.baseUrl());
+    } catch (IOException e) {
+      releaseLock();
+      throw new AgentException("cannot prepare data dir " + config.dataDir() + ": " + e, e);
+    } catch (AgentException e) {
+      releaseLock();
+      throw e;
+    }
+  }
+
+  private void prepareDataDir() throws IOException, AgentException {
+    Path dir = config.dataDir();
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(
+          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+    lockChannel =
+        FileChannel.open(
+            dir.resolve("agent.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    lock = lockChannel.tryLock();
+    if (lock == null) {
+      lockChannel.close();
+      throw new AgentException("data dir " + dir + " is in use by another runner agent");
+    }
+    Workspace.removeAll(dir.resolve("runs"));
+  }
+
+  private Reply register() throws IOException {
+    Reply reply =
+        client.register(
+            config.registrationToken(),
+            new RegisterRequest(
+                config.runnerName(), config.environment(), config.concurrency(), null));
+    if (reply.ok()) {
+      RegisterResponse r = RunnerClient.JSON.readValue(reply.body(), RegisterResponse.class);
+      client.useRunnerToken(r.token());
+      try {
+        tokens.save(r.token());
+      } catch (IOException e) {
+        log.warn("could not save runner token", "error", e);
+      }
+      log.info("registered successfully", "runner_id", r.runnerId(), "status", reply.status());
+    } else {
+      log.error("register failed", "error", reply.describe());
+    }
+    return reply;
+  }
+
+  private void leaseLoop() {
+    while (!stopping.get()) {
+      try {
+        slots.acquire();
+      } catch (InterruptedException e) {
+        break;
+      }
+      boolean handedOver = false;
+      try {
+        if (client.runnerToken() == null) {
+          if (!register().ok()) {
+            pause(true);
+          }
+          continue;
+        }
+        long sentAt = System.nanoTime();
+        Reply reply = client.lease(config.leaseWait());
+        if (reply.status() == 200) {
+          LeaseResponse lease = RunnerClient.JSON.readValue(reply.body(), LeaseResponse.class);
+          LeaseState state = new LeaseState(lease);
+          state.renewed(
+              WireTime.parseOrNull(lease.leaseExpiresAt()),
+              LeaseKeeper.serverDate(reply),
+              sentAt,
+              config.heartbeatMinInterval());
+          active.add(state);
+          runs.execute(
+              () -> {
+                try {
+                  executor.execute(state);
+                } catch (RuntimeException e) {
+                  log.error("run crashed", "run_id", state.runId(), "error", e);
+                } finally {
+                  active.remove(state);
+                  finishedRuns.incrementAndGet();
+                  slots.release();
+                }
+              });
+          handedOver = true;
+        } else if (reply.status() == 204) {
+          long elapsed = System.nanoTime() - sentAt;
+          // A server that does not hold the request open would otherwise be polled in a loop.
+          pause(elapsed < config.leaseWait().dividedBy(2).toNanos());
+        } else if (reply.status() == 401) {
+          tokens.delete();
+          client.useRunnerToken(null);
+          if (config.registrationToken().isEmpty()) {
+            log.error("unauthorized and no registration token");
+            pause(true);
+          } else {
+            log.warn("runner token rejected, registering again");
+          }
+        } else if (!stopping.get()) {
+          log.warn("poll error", "error", "lease failed: " + reply.describe());
+          pause(true);
+        }
+      } catch (IOException e) {
+        log.warn("poll error", "error", e);
+        pause(true);
+      } finally {
+        if (!handedOver) {
+          slots.release();
+        }
+      }
+    }
+  }
+
+  /** Waits the poll interval plus jitter (unless {@code really} is false); ends early on stop. */
+  private void pause(boolean really) {
+    if (!really || stopping.get()) {
+      return;
+    }
+    long base = config.pollInterval().toMillis();
+    long jitter = ThreadLocalRandom.current().nextLong(Math.max(1, base / 2));
+    try {
+      stopSignal.await(base + jitter, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Runs currently held by this agent. */
+  public int activeRuns() {
+    return active.size();
+  }
+
+  /** Runs that have ended (reported or abandoned) since start. */
+  public int finishedRuns() {
+    return finishedRuns.get();
+  }
+
+  /**
+   * Stops leasing, lets running work finish for up to the drain timeout, then stops it (SIGTERM,
+   * grace, SIGKILL to each process group) and reports it {@code cancelled}. Returns when every run
+   * has ended or the reporting budget is used up.
+   */
+  public void shutdown() {
+    if (!stopping.compareAndSet(false, true)) {
+      awaitStopped();
+      return;
+    }
+    log.info("shutting down", "active_runs", active.size());
+    stopSignal.countDown();
+    if (loop == null) {
+      stopped.countDown();
+      releaseLock();
+      return;
+    }
+    loop.interrupt();
+    try {
+      loop.join(5_000);
+      runs.shutdown();
+      if (!active.isEmpty()) {
+        log.info("draining", "active_runs", active.size(), "drain_timeout", config.drainTimeout());
+      }
+      if (!runs.awaitTermination(config.drainTimeout().toMillis(), TimeUnit.MILLISECONDS)) {
+        for (LeaseState state : active) {
+          if (state.stop(StopReason.SHUTDOWN)) {
+            log.info("terminating run", "run_id", state.runId(), "reason", "runner shutting down");
+          }
+        }
+        Duration budget = config.killGracePeriod().plus(Duration.ofSeconds(20));
+        if (!runs.awaitTermination(budget.toMillis(), TimeUnit.MILLISECONDS)) {
+          runs.shutdownNow();
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      runs.shutdownNow();
+    } finally {
+      keeper.close();
+      launcher.close();
+      releaseLock();
+      log.info("stopped");
+      stopped.countDown();
+    }
+  }
+
+  /** Blocks until {@link #shutdown()} has finished. */
+  public void awaitStopped() {
+    try {
+      stopped.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void releaseLock() {
+    try {
+      if (lock != null) {
+        lock.release();
+      }
+      if (lockChannel != null) {
+        lockChannel.close();
+      }
+    } catch (IOException e) {
+      // the process is ending anyway
+    }
+  }
+
+  @Override
+  public void close() {
+    shutdown();
+  }
+}

@@ -1,0 +1,132 @@
+package dev.minitower.agent;
+
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.minitower.agent.config.AgentConfig;
+import dev.minitower.agent.fake.FakeRun;
+import dev.minitower.agent.fake.FakeRunnerService;
+import dev.minitower.model.runner.ResultRequest;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A fake runner-service, an embedded agent and helpers to build artifacts and watch processes. */
+abstract class AgentTestSupport {
+  static final String REGISTRATION_TOKEN = "reg-secret-4f9c2b7e";
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir Path tmp;
+  FakeRunnerService server;
+  Agent agent;
+  final ByteArrayOutputStream agentLog = new ByteArrayOutputStream();
+
+  @BeforeEach
+  void startServer() throws IOException {
+    server = new FakeRunnerService(REGISTRATION_TOKEN);
+  }
+
+  @AfterEach
+  void stopEverything() {
+    if (agent != null) {
+      agent.shutdown();
+    }
+    server.close();
+  }
+
+  AgentConfig config() {
+    return AgentConfig.defaults(
+            server.url(), "runner-" + System.nanoTime(), REGISTRATION_TOKEN, tmp.resolve("data"))
+        .withHeartbeatMinInterval(Duration.ofMillis(300))
+        .withKillGracePeriod(Duration.ofSeconds(2))
+        .withPollInterval(Duration.ofMillis(200))
+        .withLeaseWait(Duration.ofSeconds(1))
+        .withDrainTimeout(Duration.ofSeconds(1));
+  }
+
+  Agent startAgent() throws AgentException {
+    return startAgent(UnaryOperator.identity());
+  }
+
+  Agent startAgent(UnaryOperator<AgentConfig> customize) throws AgentException {
+    PrintStream out = new PrintStream(agentLog, true, StandardCharsets.UTF_8);
+    agent = new Agent(customize.apply(config()), out);
+    agent.start();
+    return agent;
+  }
+
+  String agentLog() {
+    return agentLog.toString(StandardCharsets.UTF_8);
+  }
+
+  /** Writes a project: pairs of relative path and content. */
+  Path project(String name, String... pathsAndContents) throws IOException {
+    Path dir = tmp.resolve("projects").resolve(name);
+    for (int i = 0; i < pathsAndContents.length; i += 2) {
+      Path file = dir.resolve(pathsAndContents[i]);
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, pathsAndContents[i + 1], StandardCharsets.UTF_8);
+    }
+    return dir;
+  }
+
+  /** {@code tar -czf - <files>} in {@code dir}, entries without {@code ./}, as the CLI packages. */
+  static byte[] pack(Path dir) throws IOException, InterruptedException {
+    List<String> cmd = new ArrayList<>(List.of("tar", "-czf", "-", "-C", dir.toString()));
+    try (Stream<Path> walk = Files.walk(dir)) {
+      walk.filter(Files::isRegularFile)
+          .map(p -> dir.relativize(p).toString())
+          .sorted()
+          .forEach(cmd::add);
+    }
+    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    byte[] bytes = p.getInputStream().readAllBytes();
+    if (p.waitFor() != 0) {
+      throw new IOException("tar failed");
+    }
+    return bytes;
+  }
+
+  static ObjectNode input() {
+    return JSON.createObjectNode();
+  }
+
+  ResultRequest awaitResult(FakeRun run) {
+    return awaitResult(run, Duration.ofSeconds(60));
+  }
+
+  ResultRequest awaitResult(FakeRun run, Duration within) {
+    await().atMost(within).pollInterval(Duration.ofMillis(50)).until(() -> run.result() != null);
+    return run.result();
+  }
+
+  /** Reads a pid the workload wrote, once the file is complete. */
+  static long awaitPid(Path file) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> Files.exists(file) && Files.readString(file).endsWith("\n"));
+    try {
+      return Long.parseLong(Files.readString(file).strip());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A process that is gone (zombies count as gone: ProcessHandle.of ignores them). */
+  static boolean gone(long pid) {
+    return ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);
+  }
+}
