@@ -1,6 +1,8 @@
 package dev.minitower.model.event;
 
-/** Kafka topics of the lifecycle events; run events are keyed by run id, runner events by runner id. */
+/**
+ * Kafka topics of the lifecycle events; run events are keyed by run id, runner events by runner id.
+ */
 public final class EventTopics {
   private EventTopics() {}
 

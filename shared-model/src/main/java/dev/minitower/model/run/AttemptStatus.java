@@ -17,7 +17,8 @@ public enum AttemptStatus {
   /** A live attempt holds the run's lease; at most one per run (enforced by a unique index). */
   public static final Set<AttemptStatus> LIVE = EnumSet.of(LEASED, RUNNING, CANCELLING);
 
-  public static final Set<AttemptStatus> TERMINAL = EnumSet.of(COMPLETED, FAILED, CANCELLED, EXPIRED);
+  public static final Set<AttemptStatus> TERMINAL =
+      EnumSet.of(COMPLETED, FAILED, CANCELLED, EXPIRED);
 
   public boolean isLive() {
     return LIVE.contains(this);

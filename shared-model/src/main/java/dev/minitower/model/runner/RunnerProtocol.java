@@ -12,8 +12,8 @@ public final class RunnerProtocol {
   public static final String LEASE_TOKEN_HEADER = "X-Lease-Token";
 
   /**
-   * Long-poll: how long a lease request may wait for work, as a query parameter ({@code
-   * ?wait=20s}) or this header (seconds). Absent = answer at once (204), as the original.
+   * Long-poll: how long a lease request may wait for work, as a query parameter ({@code ?wait=20s})
+   * or this header (seconds). Absent = answer at once (204), as the original.
    */
   public static final String LEASE_WAIT_HEADER = "X-Lease-Wait";
 
