@@ -76,7 +76,7 @@ page.setDefaultTimeout(20000)
 const problems = []
 page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
 page.on('console', (m) => {
-  if (m.type() === 'error') problems.push(`console error: ${m.text()}`)
+  if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`)
 })
 
 let passed = 0
