@@ -206,7 +206,7 @@ class ArgumentParsingTest {
     assertThat(r.exit()).isZero();
     assertThat(r.out())
         .contains("complete -F _complete_minitower")
-        .contains("runs watch")
+        .contains("deploy")
         .contains("--follow");
   }
 }

@@ -21,6 +21,7 @@ import picocli.CommandLine.Spec;
       MeCommand.class,
       AppsCommand.class,
       VersionsCommand.class,
+      DeployCommand.class,
       RunsCommand.class,
       TokensCommand.class,
       RunnersCommand.class,

@@ -1,0 +1,163 @@
+package dev.minitower.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.minitower.cli.CliException;
+import dev.minitower.cli.ExitCodes;
+import dev.minitower.cli.http.ApiClient;
+import dev.minitower.cli.http.ApiException;
+import dev.minitower.cli.output.JsonOutput;
+import dev.minitower.model.artifact.ArtifactPackager;
+import dev.minitower.model.towerfile.Towerfile;
+import dev.minitower.model.towerfile.TowerfileException;
+import dev.minitower.model.towerfile.TowerfileParser;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code deploy}: package the project described by its Towerfile and upload it as a new version of
+ * the app named in the Towerfile, creating the app if needed.
+ *
+ * <p>Parsing, source-glob resolution and packaging are shared-model's ({@link TowerfileParser},
+ * {@link ArtifactPackager}), the same code the server validates uploads with.
+ */
+@Command(
+    name = "deploy",
+    description = {
+      "Package the project in --dir (Towerfile + source globs) and upload it as a new version.",
+      "The app is the Towerfile's app.name; it is created if it does not exist."
+    })
+final class DeployCommand extends ApiCommand {
+  static final String ARTIFACT_NAME = "artifact.tar.gz";
+
+  @Option(
+      names = "--dir",
+      paramLabel = "<dir>",
+      defaultValue = ".",
+      description = "Project directory containing the Towerfile (default: .).")
+  Path dir;
+
+  @Mixin JsonOption json;
+
+  @Override
+  protected int execute() {
+    Path towerfilePath = dir.resolve("Towerfile");
+    String text;
+    try {
+      text = Files.readString(towerfilePath, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw towerfileError("cannot open Towerfile: " + describe(e));
+    }
+    Towerfile towerfile = parse(text);
+    String app = towerfile.appName();
+
+    byte[] artifact = pack(towerfile);
+    String sha = sha256(artifact);
+    // Connection problems are reported only after the local checks passed.
+    ApiClient api = api();
+    if (!json.json) {
+      out().println("Deploying app \"" + app + "\" from " + dir);
+      out()
+          .println(
+              "Artifact packaged (" + artifact.length + " bytes, sha256:" + shortSha(sha) + ")");
+      out().flush();
+    }
+
+    ensureApp(api, app);
+    JsonNode version = VersionsCommand.upload(api, term(), app, ARTIFACT_NAME, artifact);
+    String serverSha = text(version, "artifact_sha256");
+    if (serverSha != null && !serverSha.equalsIgnoreCase(sha)) {
+      term().err().println("warning: server sha256 " + serverSha + " differs from packaged " + sha);
+    }
+    if (json.json) {
+      ObjectNode o =
+          JsonOutput.object()
+              .put("app_slug", app)
+              .put("artifact_bytes", artifact.length)
+              .put("packaged_sha256", sha);
+      o.set("version", version);
+      printJson(o);
+    } else {
+      out()
+          .println(
+              "Version "
+                  + text(version, "version_no")
+                  + " created (sha256:"
+                  + shortSha(serverSha != null ? serverSha : sha)
+                  + ")");
+    }
+    return ExitCodes.OK;
+  }
+
+  private static Towerfile parse(String text) {
+    try {
+      return TowerfileParser.parse(text);
+    } catch (TowerfileException e) {
+      if (e.kind() == TowerfileException.Kind.PARSE) {
+        String detail = e.detail();
+        String prefix = "parsing towerfile: ";
+        if (detail.startsWith(prefix)) {
+          detail = detail.substring(prefix.length());
+        }
+        throw towerfileError("parsing Towerfile: " + detail);
+      }
+      throw towerfileError("validating Towerfile: " + e.detail());
+    }
+  }
+
+  private byte[] pack(Towerfile towerfile) {
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try {
+      ArtifactPackager.pack(dir, towerfile, buf);
+    } catch (TowerfileException e) {
+      throw towerfileError("packaging artifact: " + e.detail());
+    } catch (Exception e) {
+      throw towerfileError("packaging artifact: " + describe(e));
+    }
+    return buf.toByteArray();
+  }
+
+  private void ensureApp(ApiClient api, String app) {
+    try {
+      api.get("/api/v1/apps/" + ApiClient.seg(app));
+    } catch (ApiException e) {
+      if (e.status() != 404) {
+        throw e;
+      }
+      ObjectNode body = JsonOutput.object().put("slug", app);
+      JsonNode created = api.post("/api/v1/apps", body);
+      if (!json.json) {
+        out().println("App \"" + app + "\" created (id=" + text(created, "app_id") + ")");
+      }
+    }
+  }
+
+  static String sha256(byte[] data) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String describe(Exception e) {
+    String m = e.getMessage();
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return m + ": no such file";
+    }
+    return m == null ? e.toString() : m;
+  }
+
+  private static CliException towerfileError(String message) {
+    return new CliException(message, "towerfile", ExitCodes.ERROR);
+  }
+}
