@@ -1,12 +1,10 @@
 package dev.minitower.runners.rest;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.minitower.model.runner.AttemptView;
 import dev.minitower.model.runner.LogBatch;
 import dev.minitower.model.runner.ResultRequest;
 import dev.minitower.model.runner.RunnerProtocol;
-import dev.minitower.platform.error.ApiException;
 import dev.minitower.runners.auth.RunnerAuthenticator;
 import dev.minitower.runners.auth.RunnerPrincipal;
 import dev.minitower.runners.service.ArtifactDownloads;
@@ -113,13 +111,6 @@ public class AttemptResource {
   }
 
   private <T> T parse(String body, Class<T> type) {
-    if (body == null || body.isBlank()) {
-      return null;
-    }
-    try {
-      return mapper.readValue(body, type);
-    } catch (JsonProcessingException e) {
-      throw ApiException.badRequest("invalid JSON body");
-    }
+    return JsonBody.parse(mapper, body, type);
   }
 }

@@ -1,5 +1,6 @@
 package dev.minitower.runners.rest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.minitower.model.runner.HeartbeatBatchRequest;
 import dev.minitower.model.runner.HeartbeatBatchResponse;
 import dev.minitower.model.runner.RunnerProtocol;
@@ -29,15 +30,19 @@ public class BatchHeartbeatResource {
   private final RunnerAuthenticator auth;
   private final AttemptService attempts;
 
-  BatchHeartbeatResource(RunnerAuthenticator auth, AttemptService attempts) {
+  private final ObjectMapper mapper;
+
+  BatchHeartbeatResource(RunnerAuthenticator auth, AttemptService attempts, ObjectMapper mapper) {
     this.auth = auth;
     this.attempts = attempts;
+    this.mapper = mapper;
   }
 
   @POST
   public HeartbeatBatchResponse heartbeat(
-      @HeaderParam("Authorization") String authorization, HeartbeatBatchRequest request) {
+      @HeaderParam("Authorization") String authorization, String body) {
     RunnerPrincipal runner = auth.authenticate(authorization);
+    HeartbeatBatchRequest request = JsonBody.parse(mapper, body, HeartbeatBatchRequest.class);
     if (request == null || request.leases() == null) {
       throw ApiException.badRequest("leases is required");
     }

@@ -1,10 +1,10 @@
 package dev.minitower.runners.rest;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.minitower.model.runner.RegisterRequest;
 import dev.minitower.model.runner.RegisterResponse;
 import dev.minitower.runners.service.RunnerRegistry;
 import dev.minitower.runners.service.RunnerRegistry.Registration;
-import dev.minitower.store.runs.RunMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -23,15 +23,18 @@ import jakarta.ws.rs.core.Response;
 public class RegistrationResource {
   private final RunnerRegistry registry;
   private final MeterRegistry meters;
+  private final ObjectMapper mapper;
 
-  RegistrationResource(RunnerRegistry registry, MeterRegistry meters, RunMetrics unused) {
+  RegistrationResource(RunnerRegistry registry, MeterRegistry meters, ObjectMapper mapper) {
     this.registry = registry;
     this.meters = meters;
+    this.mapper = mapper;
   }
 
   @POST
-  public Response register(@HeaderParam("Authorization") String auth, RegisterRequest request) {
-    Registration r = registry.register(auth, request);
+  public Response register(@HeaderParam("Authorization") String auth, String body) {
+    Registration r =
+        registry.register(auth, () -> JsonBody.parse(mapper, body, RegisterRequest.class));
     if (r.created()) {
       meters.counter("minitower.runners.registered", "environment", r.environment()).increment();
     }

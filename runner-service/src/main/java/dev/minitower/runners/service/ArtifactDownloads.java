@@ -16,6 +16,8 @@ import java.sql.SQLException;
 /** Streams a run's artifact from the content-addressed store with the original's headers. */
 @ApplicationScoped
 public class ArtifactDownloads {
+  private static final com.fasterxml.jackson.databind.ObjectMapper MAPPER =
+      new com.fasterxml.jackson.databind.ObjectMapper();
   private static final String VERSION_OF_RUN =
       "SELECT v.artifact_sha256, v.artifact_size, v.entrypoint, v.timeout_seconds,"
           + " v.import_paths::text AS import_paths, jsonb_array_length(v.import_paths) AS n_paths"
@@ -70,8 +72,17 @@ public class ArtifactDownloads {
       r.header(RunnerProtocol.TIMEOUT_HEADER, v.timeout());
     }
     if (v.nPaths() > 0) {
-      r.header(RunnerProtocol.IMPORT_PATHS_HEADER, v.importPaths().replace(" ", ""));
+      r.header(RunnerProtocol.IMPORT_PATHS_HEADER, compactJson(v.importPaths()));
     }
     return r.build();
+  }
+
+  /** PostgreSQL renders jsonb with spaces; the header carries compact JSON like the original. */
+  private static String compactJson(String json) {
+    try {
+      return MAPPER.writeValueAsString(MAPPER.readTree(json));
+    } catch (Exception e) {
+      throw new IllegalStateException("stored import paths are not JSON", e);
+    }
   }
 }

@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Runner registration. The platform token (MINITOWER_RUNNER_REGISTRATION_TOKEN) registers runners
@@ -67,9 +68,10 @@ public class RunnerRegistry {
   }
 
   @Transactional
-  public Registration register(String authorization, RegisterRequest request) {
+  public Registration register(String authorization, Supplier<RegisterRequest> body) {
     try (Connection c = dataSource.getConnection()) {
       Long teamId = scope(c, Secrets.bearer(authorization));
+      RegisterRequest request = body.get();
       String name = request == null ? null : request.name();
       if (name == null || name.isEmpty()) {
         throw ApiException.badRequest("name is required");
