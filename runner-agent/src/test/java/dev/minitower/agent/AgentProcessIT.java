@@ -1,0 +1,167 @@
+package dev.minitower.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.minitower.agent.fake.FakeRun;
+import dev.minitower.agent.fake.FakeRunnerService;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The packaged agent ({@code bin/minitower-runner} → {@code target/minitower-runner.jar}) as a
+ * separate process: signals, exit codes and what survives it.
+ */
+class AgentProcessIT {
+  static final String REGISTRATION_TOKEN = "reg-secret-for-the-process-test";
+
+  @TempDir Path tmp;
+  FakeRunnerService server;
+  final List<Process> agents = new ArrayList<>();
+  Path out;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    server = new FakeRunnerService(REGISTRATION_TOKEN);
+    out = Files.createDirectories(tmp.resolve("out"));
+  }
+
+  @AfterEach
+  void tearDown() {
+    agents.forEach(Process::destroyForcibly);
+    server.close();
+  }
+
+  static String launcher() {
+    return System.getProperty("minitower.runner.launcher", "bin/minitower-runner");
+  }
+
+  Process launch(Map<String, String> extraEnv, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(launcher()));
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.redirectOutput(tmp.resolve("agent-" + agents.size() + ".log").toFile());
+    Map<String, String> env = pb.environment();
+    env.keySet().removeIf(k -> k.startsWith("MINITOWER_"));
+    env.put(
+        "MINITOWER_RUNNER_JAR",
+        System.getProperty("minitower.runner.jar", "target/minitower-runner.jar"));
+    env.putAll(extraEnv);
+    Process p = pb.start();
+    agents.add(p);
+    return p;
+  }
+
+  Map<String, String> agentEnv() {
+    return Map.of(
+        "MINITOWER_SERVER_URL", server.url(),
+        "MINITOWER_RUNNER_NAME", "process-it",
+        "MINITOWER_RUNNER_REGISTRATION_TOKEN", REGISTRATION_TOKEN,
+        "MINITOWER_DATA_DIR", tmp.resolve("data").toString(),
+        "MINITOWER_POLL_INTERVAL", "200ms",
+        "MINITOWER_LEASE_WAIT", "1s",
+        "MINITOWER_KILL_GRACE_PERIOD", "1s",
+        "MINITOWER_DRAIN_TIMEOUT", "1s");
+  }
+
+  String log(int i) throws IOException {
+    return Files.readString(tmp.resolve("agent-" + i + ".log"), StandardCharsets.UTF_8);
+  }
+
+  FakeRun enqueueTree() throws Exception {
+    Path app = tmp.resolve("app");
+    Files.createDirectories(app);
+    Files.writeString(
+        app.resolve("run.sh"),
+        "env > \"$OUT/env.txt\"\n"
+            + "sleep 1000 &\n"
+            + "echo $! > \"$OUT/child.pid\"\n"
+            + "echo $$ > \"$OUT/leader.pid\"\n"
+            + "wait\n");
+    return server.enqueue(
+        FakeRun.builder(AgentTestSupport.pack(app), "run.sh")
+            .input(AgentTestSupport.input().put("OUT", out.toString())));
+  }
+
+  long[] awaitTree() {
+    return new long[] {
+      AgentTestSupport.awaitPid(out.resolve("leader.pid")),
+      AgentTestSupport.awaitPid(out.resolve("child.pid"))
+    };
+  }
+
+  @Test
+  void sigkilledAgentTakesItsWholeWorkloadTreeWithIt() throws Exception {
+    FakeRun run = enqueueTree();
+    Process agent = launch(agentEnv());
+    long[] pids = awaitTree();
+    assertThat(AgentTestSupport.gone(pids[0]) || AgentTestSupport.gone(pids[1])).isFalse();
+
+    agent.destroyForcibly(); // SIGKILL: no shutdown hook runs
+    assertThat(agent.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> AgentTestSupport.gone(pids[0]) && AgentTestSupport.gone(pids[1]));
+    assertThat(run.resultPosts).isEmpty();
+  }
+
+  @Test
+  void sigtermDrainsThenCancelsTheRunAndTheWorkloadNeverSawAToken() throws Exception {
+    FakeRun run = enqueueTree();
+    Process agent = launch(agentEnv());
+    long[] pids = awaitTree();
+
+    agent.destroy(); // SIGTERM: drain 1 s, then SIGTERM/SIGKILL to the group, result cancelled
+
+    assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(run.result()).isNotNull();
+    assertThat(run.result().status()).isEqualTo("cancelled");
+    assertThat(run.result().errorMessage()).isEqualTo("runner shutting down");
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> AgentTestSupport.gone(pids[0]) && AgentTestSupport.gone(pids[1]));
+    String env = Files.readString(out.resolve("env.txt"));
+    assertThat(env)
+        .doesNotContain(REGISTRATION_TOKEN)
+        .doesNotContain(server.runnerToken())
+        .doesNotContain(run.leaseToken())
+        .doesNotContain("MINITOWER_SERVER_URL")
+        .doesNotContain("MINITOWER_DATA_DIR=");
+    assertThat(log(0))
+        .contains("\"msg\":\"runner started\"")
+        .contains("\"msg\":\"shutting down\"")
+        .contains("\"msg\":\"run cancelled\"");
+  }
+
+  @Test
+  void helpDescribesTheEnvironmentAndExitsZero() throws Exception {
+    Process p = launch(Map.of(), "--help");
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isZero();
+    assertThat(log(0)).contains("Usage: minitower-runner").contains("MINITOWER_RUNNER_CONCURRENCY");
+  }
+
+  @Test
+  void missingServerUrlIsAConfigErrorWithExitCode1() throws Exception {
+    Process p = launch(Map.of("MINITOWER_RUNNER_NAME", "x"));
+    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).isEqualTo(1);
+    assertThat(log(0))
+        .contains("\"msg\":\"config error\"")
+        .contains("MINITOWER_SERVER_URL is required");
+  }
+}
