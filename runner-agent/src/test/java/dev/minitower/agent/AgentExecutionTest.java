@@ -7,6 +7,7 @@ import dev.minitower.agent.fake.FakeRun;
 import dev.minitower.agent.logs.LogLines;
 import dev.minitower.model.runner.LogEntry;
 import dev.minitower.model.runner.ResultRequest;
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.junit.jupiter.api.Test;
 
 class AgentExecutionTest extends AgentTestSupport {
@@ -185,6 +189,34 @@ class AgentExecutionTest extends AgentTestSupport {
     assertThat(run.lines("stderr"))
         .anyMatch(l -> l.startsWith("artifact download failed: sha256 mismatch"));
     assertThat(marker).doesNotExist();
+  }
+
+  @Test
+  void artifactEscapingItsDirectoryIsRefusedAndNothingIsWrittenOutside() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (TarArchiveOutputStream tar =
+        new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
+      for (String name : List.of("run.sh", "../../escaped.sh")) {
+        byte[] content = "echo hi\n".getBytes(StandardCharsets.UTF_8);
+        TarArchiveEntry entry = new TarArchiveEntry(name, true);
+        entry.setSize(content.length);
+        tar.putArchiveEntry(entry);
+        tar.write(content);
+        tar.closeArchiveEntry();
+      }
+    }
+    FakeRun run = server.enqueue(FakeRun.builder(bytes.toByteArray(), "run.sh"));
+    startAgent();
+
+    ResultRequest result = awaitResult(run);
+
+    assertThat(result.status()).isEqualTo("failed");
+    assertThat(result.errorMessage()).startsWith("failed to unpack artifact: ");
+    assertThat(run.lines("stderr")).anyMatch(l -> l.startsWith("artifact unpack failed: "));
+    assertThat(run.lines("stdout")).isEmpty();
+    try (var files = Files.walk(tmp.resolve("data"))) {
+      assertThat(files.map(p -> p.getFileName().toString())).doesNotContain("escaped.sh");
+    }
   }
 
   @Test

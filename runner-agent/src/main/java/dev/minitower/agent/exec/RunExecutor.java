@@ -401,6 +401,7 @@ public final class RunExecutor {
       throw new SetupFailure("failed to unpack artifact: " + msg, "artifact unpack failed: " + msg);
     }
     shipper.stderr("artifact unpacked (sha256: " + artifact.sha256() + ")");
+    log.info("artifact unpacked", "sha256", artifact.sha256());
   }
 
   private static SetupFailure downloadFailure(String err) {
