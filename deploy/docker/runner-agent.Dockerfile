@@ -1,0 +1,32 @@
+# runner-agent image: the agent jar on a Python base, so workloads get python3 with venv (the
+# official python image ships the venv module) and tar; the JRE comes from the Temurin image.
+# Build from the repository root after `./mvnw -B package -DskipTests -pl runner-agent -am`:
+#   docker build -f deploy/docker/runner-agent.Dockerfile -t minitower/runner-agent:0.1.0 .
+FROM eclipse-temurin:17.0.15_6-jre-jammy AS jre
+
+FROM python:3.12.10-slim-bookworm
+COPY --from=jre /opt/java/openjdk /opt/java/openjdk
+ENV JAVA_HOME=/opt/java/openjdk \
+    PATH=/opt/java/openjdk/bin:$PATH
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends tar \
+    && rm -rf /var/lib/apt/lists/* \
+    && python3 -m venv --help >/dev/null \
+    && groupadd --system --gid 10001 minitower \
+    && useradd --system --uid 10001 --gid minitower --create-home --home-dir /home/minitower --shell /bin/sh minitower \
+    && mkdir -p /var/lib/minitower && chown 10001:10001 /var/lib/minitower
+
+COPY --chown=10001:10001 runner-agent/target/minitower-runner.jar /opt/minitower/lib/minitower-runner.jar
+COPY --chown=10001:10001 runner-agent/bin/minitower-runner /opt/minitower/bin/minitower-runner
+
+ENV MINITOWER_DATA_DIR=/var/lib/minitower \
+    MINITOWER_PYTHON_BIN=python3 \
+    MINITOWER_RUNNER_JAVA_OPTS="-XX:MaxRAMPercentage=50 -XX:+ExitOnOutOfMemoryError"
+USER 10001:10001
+VOLUME ["/var/lib/minitower"]
+# Healthy once registered: the agent keeps its runner token in the data dir.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=30s --retries=6 \
+  CMD test -s "$MINITOWER_DATA_DIR/runner_token" || exit 1
+# exec form: SIGTERM reaches the JVM (the launcher execs java), which drains running work first.
+ENTRYPOINT ["/opt/minitower/bin/minitower-runner"]

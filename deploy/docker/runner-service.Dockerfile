@@ -1,0 +1,26 @@
+# runner-service image: the Quarkus fast-jar from `./mvnw -B package -DskipTests -pl runner-service -am`.
+# Build from the repository root:  docker build -f deploy/docker/runner-service.Dockerfile -t minitower/runner-service:0.1.0 .
+FROM eclipse-temurin:17.0.15_6-jre-jammy
+
+# curl for the HEALTHCHECK (kept if the base image already has it).
+RUN command -v curl >/dev/null || (apt-get update && apt-get install -y --no-install-recommends curl \
+      && rm -rf /var/lib/apt/lists/*) \
+    && groupadd --system --gid 10001 minitower \
+    && useradd --system --uid 10001 --gid minitower --home-dir /app --shell /usr/sbin/nologin minitower
+
+WORKDIR /app
+# The fast-jar layout, dependencies first so a code change rebuilds only the last layers.
+COPY --chown=10001:10001 runner-service/target/quarkus-app/lib/ /app/lib/
+COPY --chown=10001:10001 runner-service/target/quarkus-app/*.jar /app/
+COPY --chown=10001:10001 runner-service/target/quarkus-app/app/ /app/app/
+COPY --chown=10001:10001 runner-service/target/quarkus-app/quarkus/ /app/quarkus/
+
+ENV MINITOWER_HTTP_PORT=8081 \
+    MINITOWER_LOG_JSON=true \
+    JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
+USER 10001:10001
+EXPOSE 8081
+HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=10 \
+  CMD curl -fsS "http://127.0.0.1:${MINITOWER_HTTP_PORT}/health" >/dev/null || exit 1
+# exec: java replaces the shell as PID 1 and gets SIGTERM directly (graceful shutdown, 10 s).
+ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/quarkus-run.jar"]
