@@ -46,6 +46,7 @@ final class TarGzReader implements AutoCloseable {
   static final int MAX_META_HEADERS = 8;
   private static final int MAX_SYMLINK_HOPS = 40;
   private static final int BLOCK = 512;
+  private static final long MAX_TAIL_BYTES = 1L << 20;
 
   enum Kind {
     FILE,
@@ -171,6 +172,7 @@ final class TarGzReader implements AutoCloseable {
             throw notTar();
           }
           ended = true;
+          drainTail();
           return null;
         }
         throw notTar();
@@ -497,6 +499,23 @@ final class TarGzReader implements AutoCloseable {
 
   private static ArchiveException truncated(String name) {
     return ArchiveException.invalid("artifact is truncated inside entry " + quote(name));
+  }
+
+  /**
+   * Reads a bounded amount past the end-of-archive marker (tar pads to 10 KiB records) so that a
+   * truncated or corrupt gzip trailer of a normal archive is still detected, without ever inflating
+   * a large tail.
+   */
+  private void drainTail() throws IOException {
+    byte[] buffer = new byte[8192];
+    long budget = MAX_TAIL_BYTES;
+    while (budget > 0) {
+      int r = tar.read(buffer, 0, (int) Math.min(buffer.length, budget));
+      if (r < 0) {
+        return;
+      }
+      budget -= r;
+    }
   }
 
   private int readBlock() throws IOException {
