@@ -201,11 +201,16 @@ class CliFlowTest {
             "--priority",
             "-5",
             "--max-retries",
-            "2");
+            "2",
+            "--environment",
+            "gpu",
+            "--retry-on-failure");
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(api.requests.get(0).bodyText())
-        .isEqualTo("{\"input\":{\"a\":[1,2]},\"version_no\":3,\"priority\":-5,\"max_retries\":2}");
+        .isEqualTo(
+            "{\"input\":{\"a\":[1,2]},\"version_no\":3,\"priority\":-5,\"max_retries\":2,"
+                + "\"environment\":\"gpu\",\"retry_on_failure\":true}");
   }
 
   @Test
@@ -265,10 +270,14 @@ class CliFlowTest {
     CliHarness.Result create = cli.run("tokens", "create", "--name", "ci", "--role", "member");
     CliHarness.Result revoke = cli.run("tokens", "revoke", "4");
     CliHarness.Result revokeJson = cli.run("tokens", "revoke", "4", "--json");
+    CliHarness.Result expiring = cli.run("tokens", "create", "--expires-in", "1h30m");
 
     assertThat(create.out()).isEqualTo("Token created: id=4 role=member\nToken: mtk_new\n");
     assertThat(api.requests.get(0).bodyText()).isEqualTo("{\"name\":\"ci\",\"role\":\"member\"}");
     assertThat(revoke.out()).isEqualTo("Token 4 revoked\n");
+    assertThat(expiring.exit()).isZero();
+    assertThat(api.requests("POST /api/v1/tokens").get(1).bodyText())
+        .isEqualTo("{\"expires_in_seconds\":5400}");
     assertThat(revokeJson.out()).isEqualTo("{\n  \"token_id\": 4,\n  \"revoked\": true\n}\n");
   }
 

@@ -14,7 +14,9 @@ final class FakeRun {
   enum LogMode {
     LATEST_ATTEMPT_ONLY,
     ALL_ATTEMPTS_NAIVE,
-    SERVER_CURSOR
+    SERVER_CURSOR,
+    /** api-service: (after_attempt, after_seq) cursor, pages of {@link #pageSize}, has_more. */
+    API_SERVICE
   }
 
   record Line(int attempt, int seq, String stream, String text) {}
@@ -25,6 +27,7 @@ final class FakeRun {
   final List<Phase> phases = new ArrayList<>();
   final AtomicInteger current = new AtomicInteger(-1);
   LogMode mode = LogMode.ALL_ATTEMPTS_NAIVE;
+  int pageSize = 1000;
 
   FakeRun(long runId) {
     this.runId = runId;
@@ -71,10 +74,21 @@ final class FakeRun {
 
   String logsJson(String query) {
     long after = 0;
-    if (query != null && query.startsWith("after_seq=")) {
-      after = Long.parseLong(query.substring("after_seq=".length()));
+    Long afterAttempt = null;
+    if (query != null) {
+      for (String kv : query.split("&")) {
+        String[] p = kv.split("=", 2);
+        if (p[0].equals("after_seq")) {
+          after = Long.parseLong(p[1]);
+        } else if (p[0].equals("after_attempt")) {
+          afterAttempt = Long.parseLong(p[1]);
+        }
+      }
     }
     List<Line> visible = now().visible();
+    if (mode == LogMode.API_SERVICE) {
+      return apiServiceLogs(visible, afterAttempt, after);
+    }
     StringBuilder sb = new StringBuilder("{\"logs\":[");
     boolean first = true;
     int latest = visible.stream().mapToInt(Line::attempt).max().orElse(0);
@@ -85,6 +99,7 @@ final class FakeRun {
             case LATEST_ATTEMPT_ONLY -> l.attempt() == latest && l.seq() > after;
             case ALL_ATTEMPTS_NAIVE -> l.seq() > after;
             case SERVER_CURSOR -> i + 1 > after;
+            case API_SERVICE -> throw new IllegalStateException();
           };
       if (!include) {
         continue;
@@ -108,5 +123,38 @@ final class FakeRun {
       sb.append(",\"next_after_seq\":").append(visible.size());
     }
     return sb.append('}').toString();
+  }
+
+  private String apiServiceLogs(List<Line> visible, Long afterAttempt, long afterSeq) {
+    int latest = visible.stream().mapToInt(Line::attempt).max().orElse(0);
+    long attempt = afterAttempt != null ? afterAttempt : afterSeq > 0 ? latest : 0;
+    List<Line> page =
+        visible.stream()
+            .filter(l -> l.attempt() > attempt || (l.attempt() == attempt && l.seq() > afterSeq))
+            .limit(pageSize)
+            .toList();
+    StringBuilder sb = new StringBuilder("{\"logs\":[");
+    for (int i = 0; i < page.size(); i++) {
+      Line l = page.get(i);
+      sb.append(i == 0 ? "" : ",")
+          .append("{\"attempt_no\":")
+          .append(l.attempt())
+          .append(",\"seq\":")
+          .append(l.seq())
+          .append(",\"stream\":\"")
+          .append(l.stream())
+          .append("\",\"line\":\"")
+          .append(l.text())
+          .append("\",\"logged_at\":\"2025-01-01T00:00:00Z\"}");
+    }
+    Line last = page.isEmpty() ? null : page.get(page.size() - 1);
+    return sb.append("],\"next_after_attempt\":")
+        .append(last == null ? attempt : last.attempt())
+        .append(",\"next_after_seq\":")
+        .append(last == null ? afterSeq : last.seq())
+        .append(",\"has_more\":")
+        .append(page.size() == pageSize)
+        .append('}')
+        .toString();
   }
 }

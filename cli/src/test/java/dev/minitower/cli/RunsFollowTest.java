@@ -116,6 +116,58 @@ class RunsFollowTest {
   }
 
   @Test
+  void followPagesThroughApiServiceCursorAcrossAttempts() {
+    FakeRun run =
+        new FakeRun(42)
+            .phase("running", 0, out(1, 1, "a1"), out(1, 2, "a2"), out(1, 3, "a3"))
+            .phase("running", 1, out(2, 1, "b1"))
+            .phase("completed", 1, out(2, 2, "b2"), out(2, 3, "b3"));
+    run.mode = FakeRun.LogMode.API_SERVICE;
+    run.pageSize = 2;
+    run.install(api);
+
+    CliHarness.Result r = cli.run("runs", "logs", "42", "--follow", "--interval", "1ms");
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.out())
+        .isEqualTo(
+            """
+            [1] STDOUT a1
+            [2] STDOUT a2
+            [3] STDOUT a3
+            --- attempt 2 ---
+            [1] STDOUT b1
+            [2] STDOUT b2
+            [3] STDOUT b3
+            """);
+    assertThat(api.requests("GET /api/v1/runs/42/logs"))
+        .extracting(FakeApi.Request::query)
+        .containsExactly(
+            "after_seq=0",
+            "after_seq=2&after_attempt=1",
+            "after_seq=3&after_attempt=1",
+            "after_seq=1&after_attempt=2",
+            "after_seq=3&after_attempt=2");
+  }
+
+  @Test
+  void logsJsonMergesEveryPage() {
+    FakeRun run =
+        new FakeRun(42).phase("running", 0, out(1, 1, "a1"), out(1, 2, "a2"), out(1, 3, "a3"));
+    run.mode = FakeRun.LogMode.API_SERVICE;
+    run.pageSize = 2;
+    run.install(api);
+
+    CliHarness.Result r = cli.run("runs", "logs", "42", "--json");
+
+    assertThat(r.exit()).isZero();
+    var json = dev.minitower.cli.output.JsonOutput.parse(r.out());
+    assertThat(json.get("logs")).hasSize(3);
+    assertThat(json.get("next_after_seq").asLong()).isEqualTo(3);
+    assertThat(json.get("has_more").asBoolean()).isFalse();
+  }
+
+  @Test
   void logsWithoutFollowFetchesOnceFromAfterSeq() {
     new FakeRun(42).phase("running", 0, out(1, 1, "x"), out(1, 2, "y")).install(api);
 

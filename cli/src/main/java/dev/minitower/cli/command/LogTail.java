@@ -1,12 +1,15 @@
 package dev.minitower.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.minitower.cli.ExitCodes;
 import dev.minitower.cli.http.ApiClient;
 import dev.minitower.model.run.RunStatus;
 import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -18,7 +21,9 @@ import java.util.Set;
  * original CLI kept silently skipped the first lines of a retry. Here:
  *
  * <ul>
- *   <li>the server's {@code next_after_seq} is the cursor whenever the server sends one;
+ *   <li>the server's cursor is used whenever the server sends one: {@code next_after_seq}, with
+ *       {@code next_after_attempt} when present (api-service's compound cursor), and pages are read
+ *       until {@code has_more} is false;
  *   <li>otherwise the cursor is the highest seq seen of the <em>current</em> attempt ({@code
  *       retry_count + 1} of the last run observed, or the newest {@code attempt_no} seen), so a new
  *       attempt is read from its first line; if an answer nevertheless shows an attempt newer than
@@ -35,6 +40,7 @@ final class LogTail {
   private final PrintStream out;
   private final long floorSeq;
   private Long serverCursor;
+  private Long serverAttemptCursor;
   private long newestAttempt;
   private long lastRetryCount = -1;
   private Long floorAttempt;
@@ -49,14 +55,44 @@ final class LogTail {
     this.floorSeq = afterSeq;
   }
 
-  /** One read from the current cursor; returns the raw response (for {@code --json}). */
-  JsonNode fetch() {
-    return fetch(cursor());
+  /** Safety bound on pages read in one poll. */
+  private static final int MAX_PAGES = 10_000;
+
+  /**
+   * Everything after the cursor as one response (for {@code --json}): the pages' {@code logs}
+   * concatenated, the last page's cursor fields.
+   */
+  JsonNode fetchAll() {
+    JsonNode first = fetch(cursor());
+    if (!(first instanceof ObjectNode merged) || !hasMore(first)) {
+      return first;
+    }
+    ArrayNode logs = merged.withArray("logs");
+    JsonNode page = first;
+    for (int i = 0; i < MAX_PAGES && hasMore(page); i++) {
+      rememberServerCursor(page);
+      page = fetch(cursor());
+      for (JsonNode l : lines(page)) {
+        logs.add(l);
+      }
+      page.fields()
+          .forEachRemaining(
+              e -> {
+                if (!e.getKey().equals("logs")) {
+                  merged.set(e.getKey(), e.getValue());
+                }
+              });
+    }
+    return merged;
   }
 
   private JsonNode fetch(long afterSeq) {
-    return api.get(
-        ApiClient.withQuery("/api/v1/runs/" + runId + "/logs", Map.of("after_seq", afterSeq)));
+    Map<String, Object> q = new LinkedHashMap<>();
+    q.put("after_seq", afterSeq);
+    if (serverCursor != null && serverAttemptCursor != null) {
+      q.put("after_attempt", serverAttemptCursor);
+    }
+    return api.get(ApiClient.withQuery("/api/v1/runs/" + runId + "/logs", q));
   }
 
   private long currentAttempt() {
@@ -78,8 +114,17 @@ final class LogTail {
     lastRetryCount = Math.max(lastRetryCount, run.path("retry_count").asLong(0));
   }
 
-  /** Reads what is new and prints it. */
+  /** Reads what is new (every page) and prints it. */
   void poll() {
+    for (int i = 0; i < MAX_PAGES; i++) {
+      if (!pollPage()) {
+        return;
+      }
+    }
+  }
+
+  /** Reads and prints one page; true when the server says more pages follow. */
+  private boolean pollPage() {
     long cursor = cursor();
     JsonNode resp = fetch(cursor);
     long expected = currentAttempt();
@@ -94,9 +139,20 @@ final class LogTail {
       maxSeqByAttempt.merge(attempt, seq, Math::max);
       print(l, attempt, seq);
     }
+    rememberServerCursor(resp);
+    return hasMore(resp);
+  }
+
+  private void rememberServerCursor(JsonNode resp) {
     if (hasServerCursor(resp)) {
       serverCursor = resp.get("next_after_seq").asLong();
+      JsonNode attempt = resp.get("next_after_attempt");
+      serverAttemptCursor = attempt != null && attempt.isIntegralNumber() ? attempt.asLong() : null;
     }
+  }
+
+  private static boolean hasMore(JsonNode resp) {
+    return resp != null && resp.path("has_more").asBoolean(false) && !resp.path("logs").isEmpty();
   }
 
   private static Iterable<JsonNode> lines(JsonNode resp) {

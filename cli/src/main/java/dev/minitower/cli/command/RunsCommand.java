@@ -90,6 +90,17 @@ final class RunsCommand extends GroupCommand {
         description = "Retries after a lost lease.")
     Long maxRetries;
 
+    @Option(
+        names = "--environment",
+        paramLabel = "<name>",
+        description = "Runner environment (servers that support environments).")
+    String environment;
+
+    @Option(
+        names = "--retry-on-failure",
+        description = "Also retry when the job fails, not only on a lost lease (newer servers).")
+    boolean retryOnFailure;
+
     @Mixin JsonOption json;
 
     @Override
@@ -124,6 +135,12 @@ final class RunsCommand extends GroupCommand {
       }
       if (maxRetries != null) {
         body.put("max_retries", maxRetries);
+      }
+      if (environment != null && !environment.isBlank()) {
+        body.put("environment", environment.trim());
+      }
+      if (retryOnFailure) {
+        body.put("retry_on_failure", true);
       }
       JsonNode run = api().post("/api/v1/apps/" + ApiClient.seg(slug) + "/runs", body);
       if (json.json) {
@@ -349,7 +366,9 @@ final class RunsCommand extends GroupCommand {
       if (old.hasNonNull("input")) {
         body.set("input", old.get("input"));
       }
-      for (String f : List.of("version_no", "priority", "max_retries")) {
+      // environment / retry_on_failure exist only on newer servers; copied when present.
+      for (String f :
+          List.of("version_no", "priority", "max_retries", "environment", "retry_on_failure")) {
         if (old.hasNonNull(f)) {
           body.set(f, old.get(f));
         }
@@ -411,7 +430,7 @@ final class RunsCommand extends GroupCommand {
       LogTail tail = new LogTail(api(), runId, out(), afterSeq);
       if (!follow) {
         if (json.json) {
-          printJson(tail.fetch());
+          printJson(tail.fetchAll());
         } else {
           tail.poll();
         }

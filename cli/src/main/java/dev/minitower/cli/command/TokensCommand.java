@@ -33,6 +33,12 @@ final class TokensCommand extends GroupCommand {
     @Option(names = "--role", paramLabel = "<role>", description = "admin or member.")
     String role;
 
+    @Option(
+        names = "--expires-in",
+        paramLabel = "<duration>",
+        description = "Lifetime, e.g. 720h (servers with token expiry; default: never).")
+    String expiresIn;
+
     @Mixin JsonOption json;
 
     @Override
@@ -40,12 +46,28 @@ final class TokensCommand extends GroupCommand {
       if (role != null && !role.equals("admin") && !role.equals("member")) {
         throw CliException.usage("--role must be admin or member");
       }
+      Long expiresInSeconds = null;
+      if (expiresIn != null) {
+        java.time.Duration d;
+        try {
+          d = GoDuration.parse(expiresIn);
+        } catch (IllegalArgumentException e) {
+          throw CliException.usage("invalid --expires-in: " + e.getMessage());
+        }
+        if (d.getSeconds() < 1) {
+          throw CliException.usage("--expires-in must be at least 1s");
+        }
+        expiresInSeconds = d.getSeconds();
+      }
       ObjectNode body = JsonOutput.object();
       if (name != null) {
         body.put("name", name);
       }
       if (role != null) {
         body.put("role", role);
+      }
+      if (expiresInSeconds != null) {
+        body.put("expires_in_seconds", expiresInSeconds);
       }
       JsonNode tok = api().post("/api/v1/tokens", body);
       if (json.json) {
