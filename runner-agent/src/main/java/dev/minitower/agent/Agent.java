@@ -62,6 +62,7 @@ public final class Agent implements AutoCloseable {
   private Thread loop;
   private FileChannel lockChannel;
   private FileLock lock;
+  private long lastHeartbeatRegistration = System.nanoTime() - Long.MAX_VALUE / 2;
 
   public Agent(AgentConfig config, PrintStream logOut) {
     this.config = config;
@@ -101,6 +102,7 @@ public final class Agent implements AutoCloseable {
       PythonEnvironments pythons =
           new PythonEnvironments(config.dataDir(), config.pythonBin(), commands, log);
       keeper = new LeaseKeeper(client, log, config.heartbeatMinInterval());
+      keeper.onUnauthorized(this::reRegisterFromHeartbeat);
       executor =
           new RunExecutor(
               config, client, keeper, launcher, commands, pythons, new SafeArchiveExtractor(), log);
@@ -152,7 +154,31 @@ public final class Agent implements AutoCloseable {
     Workspace.removeAll(dir.resolve("runs"));
   }
 
-  private Reply register() throws IOException {
+  /**
+   * A running lease keeps its runner id across a re-registration (only the token rotates), so a 401
+   * on heartbeats is answered by registering again instead of letting the lease expire. At most
+   * once per poll interval, to avoid feeding a token ping-pong between two agents with one name.
+   */
+  private void reRegisterFromHeartbeat() {
+    if (config.registrationToken().isEmpty() || stopping.get()) {
+      return;
+    }
+    long now = System.nanoTime();
+    synchronized (this) {
+      if (now - lastHeartbeatRegistration < config.pollInterval().toNanos()) {
+        return;
+      }
+      lastHeartbeatRegistration = now;
+    }
+    try {
+      log.warn("runner token rejected on heartbeat, registering again");
+      register();
+    } catch (IOException e) {
+      log.warn("register failed", "error", e);
+    }
+  }
+
+  private synchronized Reply register() throws IOException {
     Reply reply =
         client.register(
             config.registrationToken(),

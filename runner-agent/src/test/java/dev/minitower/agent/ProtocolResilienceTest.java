@@ -188,4 +188,24 @@ class ProtocolResilienceTest extends AgentTestSupport {
     assertThat(awaitResult(a).status()).isEqualTo("completed");
     assertThat(awaitResult(b).status()).isEqualTo("completed");
   }
+
+  @Test
+  void tokenRevokedMidRunIsReplacedByRegisteringAgainAndTheRunCompletes() throws Exception {
+    Path out = Files.createDirectories(tmp.resolve("out"));
+    String script =
+        "echo up > \"$OUT/up\"\nwhile [ ! -f \"$OUT/release\" ]; do sleep 0.1; done\necho finished\n";
+    FakeRun run =
+        server.enqueue(
+            FakeRun.builder(pack(project("revoked", "run.sh", script)), "run.sh")
+                .input(input().put("OUT", out.toString())));
+    startAgent();
+    await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(out.resolve("up")));
+
+    server.revokeRunnerToken();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> server.registrations.get() == 2);
+    Files.writeString(out.resolve("release"), "go");
+    assertThat(awaitResult(run).status()).isEqualTo("completed");
+    assertThat(run.lines("stdout")).containsExactly("finished");
+  }
 }

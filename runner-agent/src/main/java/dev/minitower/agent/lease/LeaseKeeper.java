@@ -31,6 +31,7 @@ public final class LeaseKeeper implements AutoCloseable {
   private final Thread beater;
   private final Thread fencer;
   private volatile boolean batchSupported = true;
+  private volatile Runnable onUnauthorized = () -> {};
   private volatile boolean closed;
 
   public LeaseKeeper(RunnerClient client, AgentLog log, Duration minInterval) {
@@ -43,6 +44,11 @@ public final class LeaseKeeper implements AutoCloseable {
     fencer.setDaemon(true);
     beater.start();
     fencer.start();
+  }
+
+  /** Called when a heartbeat is answered 401 (the runner token was rotated or revoked). */
+  public void onUnauthorized(Runnable handler) {
+    this.onUnauthorized = handler;
   }
 
   public Duration minInterval() {
@@ -135,6 +141,9 @@ public final class LeaseKeeper implements AutoCloseable {
       lease.lose("heartbeat answered " + reply.status());
     } else {
       log.warn("heartbeat failed", "run_id", lease.runId(), "error", reply.describe());
+      if (reply.status() == 401) {
+        onUnauthorized.run();
+      }
       lease.retryBeatAfter(minInterval);
     }
   }
@@ -153,6 +162,9 @@ public final class LeaseKeeper implements AutoCloseable {
       return;
     }
     if (!reply.ok()) {
+      if (reply.status() == 401) {
+        onUnauthorized.run();
+      }
       for (LeaseState lease : due) {
         log.warn("heartbeat failed", "run_id", lease.runId(), "error", reply.describe());
         lease.retryBeatAfter(minInterval);
