@@ -8,6 +8,7 @@ import dev.minitower.api.service.Paging;
 import dev.minitower.api.service.RunQueryService;
 import dev.minitower.api.service.RunService;
 import dev.minitower.api.service.VersionService;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -18,6 +19,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /** Apps, their versions and their runs. */
 @Path("/api/v1/apps")
@@ -123,5 +126,33 @@ public class AppResource {
     Caller caller = auth.authenticate(authorization);
     RunService.Created created = runService.create(caller, app, body, idempotencyKey);
     return Response.status(created.replayed() ? 200 : 201).entity(created.run()).build();
+  }
+
+  /**
+   * Artifact upload: a multipart form with a file part named {@code artifact}. The part is spooled
+   * to a temporary file by the server (never held in memory) and removed after the request.
+   */
+  @POST
+  @Path("/{app}/versions")
+  @Consumes(MediaType.MULTIPART_FORM_DATA)
+  public Response upload(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @PathParam("app") String app,
+      @RestForm("artifact") FileUpload artifact) {
+    Caller caller = auth.authenticate(authorization);
+    return Response.status(201)
+        .entity(versions.upload(caller, app, artifact == null ? null : artifact.uploadedFile()))
+        .build();
+  }
+
+  /** Anything but a multipart form is refused like the original: 400 invalid multipart form. */
+  @POST
+  @Path("/{app}/versions")
+  @Consumes(MediaType.WILDCARD)
+  public Response uploadNotMultipart(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("app") String app) {
+    Caller caller = auth.authenticate(authorization);
+    apps.get(caller, app);
+    throw dev.minitower.platform.error.ApiException.badRequest("invalid multipart form");
   }
 }

@@ -1,6 +1,7 @@
 package dev.minitower.api.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.minitower.model.schema.InputValidator;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 
@@ -10,7 +11,6 @@ public class InputSchemas {
 
   /** The first violation of {@code schemaJson} by {@code input}, or empty when it conforms. */
   public Optional<String> violation(String schemaJson, JsonNode input) {
-    // Wired to shared-model's InputValidator once it is available.
-    return Optional.empty();
+    return InputValidator.validate(ViewMapper.parse(schemaJson), input);
   }
 }
