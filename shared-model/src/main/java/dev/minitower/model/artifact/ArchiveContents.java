@@ -1,6 +1,8 @@
 package dev.minitower.model.artifact;
 
+import java.util.Collections;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * What an accepted artifact holds.
@@ -15,6 +17,6 @@ public record ArchiveContents(
     String towerfileText, Set<String> fileNames, int entryCount, long uncompressedBytes) {
 
   public ArchiveContents {
-    fileNames = Set.copyOf(fileNames);
+    fileNames = Collections.unmodifiableSortedSet(new TreeSet<>(fileNames));
   }
 }

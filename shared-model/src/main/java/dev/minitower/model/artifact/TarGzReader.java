@@ -2,6 +2,7 @@ package dev.minitower.model.artifact;
 
 import static dev.minitower.model.towerfile.GoQuoting.quote;
 
+import dev.minitower.model.towerfile.ProjectPaths;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -387,7 +388,7 @@ final class TarGzReader implements AutoCloseable {
     }
     int slash = name.lastIndexOf('/');
     String parent = slash < 0 ? "" : name.substring(0, slash);
-    String joined = dev.minitower.model.towerfile.ProjectPaths.clean(parent + "/" + target);
+    String joined = ProjectPaths.clean(parent + "/" + target);
     if (joined.equals("..") || joined.startsWith("../")) {
       throw escapes(rawName, target);
     }
