@@ -87,7 +87,9 @@ public final class Agent implements AutoCloseable {
         throw new AgentException("no saved token and MINITOWER_RUNNER_REGISTRATION_TOKEN not set");
       } else {
         Reply reply = register();
-        if (!reply.ok() && !reply.transientFailure()) {
+        // 409: the name's current token is still in use (e.g. by this runner's previous life);
+        // it frees up within one lease TTL, so keep trying from the lease loop.
+        if (!reply.ok() && !reply.transientFailure() && reply.status() != 409) {
           throw new AgentException("register failed: " + reply.describe());
         }
       }
@@ -209,7 +211,10 @@ public final class Agent implements AutoCloseable {
       boolean handedOver = false;
       try {
         if (client.runnerToken() == null) {
-          if (!register().ok()) {
+          if (config.registrationToken().isEmpty()) {
+            log.error("unauthorized and no registration token");
+            pause(true);
+          } else if (!register().ok()) {
             pause(true);
           }
           continue;
@@ -243,14 +248,9 @@ public final class Agent implements AutoCloseable {
           // A server that does not hold the request open would otherwise be polled in a loop.
           pause(elapsed < config.leaseWait().dividedBy(2).toNanos());
         } else if (reply.status() == 401) {
+          log.warn("runner token rejected on lease poll");
           tokens.delete();
           client.useRunnerToken(null);
-          if (config.registrationToken().isEmpty()) {
-            log.error("unauthorized and no registration token");
-            pause(true);
-          } else {
-            log.warn("runner token rejected, registering again");
-          }
         } else if (!stopping.get()) {
           log.warn("poll error", "error", "lease failed: " + reply.describe());
           pause(true);

@@ -61,7 +61,17 @@ public final class Main implements Callable<Integer> {
       log.error("startup failed", "error", e.getMessage());
       return 1;
     }
-    Runtime.getRuntime().addShutdownHook(new Thread(agent::shutdown, "shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  agent.shutdown();
+                  System.out.flush();
+                  // A drained shutdown is a clean exit (0, as the original), not "killed by
+                  // SIGTERM".
+                  Runtime.getRuntime().halt(0);
+                },
+                "shutdown"));
     agent.awaitStopped();
     return 0;
   }

@@ -127,6 +127,7 @@ class AgentProcessIT {
     agent.destroy(); // SIGTERM: drain 1 s, then SIGTERM/SIGKILL to the group, result cancelled
 
     assertThat(agent.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(agent.exitValue()).isZero();
     assertThat(run.result()).isNotNull();
     assertThat(run.result().status()).isEqualTo("cancelled");
     assertThat(run.result().errorMessage()).isEqualTo("runner shutting down");
