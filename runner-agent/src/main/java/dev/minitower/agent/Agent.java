@@ -219,8 +219,10 @@ public final class Agent implements AutoCloseable {
           }
           continue;
         }
-        long sentAt = System.nanoTime();
         Reply reply = client.lease(config.leaseWait());
+        // A long poll may sit on the server for up to leaseWait before the lease is granted: the
+        // granted time (lease_expires_at - Date) counts from the answer, not from the request.
+        long sentAt = System.nanoTime();
         if (reply.status() == 200) {
           LeaseResponse lease = RunnerClient.JSON.readValue(reply.body(), LeaseResponse.class);
           LeaseState state = new LeaseState(lease);

