@@ -30,9 +30,10 @@ import java.util.zip.GZIPInputStream;
  * <p>It understands ustar, GNU ({@code L}/{@code K} long names) and PAX ({@code path}, {@code
  * linkpath}, {@code size}) headers. Everything is bounded: names by {@link
  * ArchiveLimits#maxEntryNameLength()}, extended headers by {@value #MAX_PAX_BYTES} bytes and
- * {@value #MAX_META_HEADERS} per entry, content by {@link ArchiveLimits#maxUncompressedBytes()} and
- * the entry count by {@link ArchiveLimits#maxEntries()}. Reading stops at the end-of-archive
- * marker; whatever follows it is never inflated.
+ * {@value #MAX_META_HEADERS} per entry and 1 KiB per allowed entry in total, content by {@link
+ * ArchiveLimits#maxUncompressedBytes()} and the entry count by {@link ArchiveLimits#maxEntries()}.
+ * Past the end-of-archive marker at most {@value #MAX_TAIL_BYTES} bytes are inflated, enough to
+ * verify the gzip trailer of a normal archive.
  *
  * <p>Rules: no absolute names, no {@code ..} segments, no duplicates (a directory may repeat), no
  * entry below a non-directory, no device files, FIFOs or other special types, no setuid/setgid
@@ -47,7 +48,7 @@ final class TarGzReader implements AutoCloseable {
   static final int MAX_META_HEADERS = 8;
   private static final int MAX_SYMLINK_HOPS = 40;
   private static final int BLOCK = 512;
-  private static final long MAX_TAIL_BYTES = 1L << 20;
+  static final long MAX_TAIL_BYTES = 1_048_576L;
 
   enum Kind {
     FILE,
@@ -70,6 +71,7 @@ final class TarGzReader implements AutoCloseable {
 
   private int entryCount;
   private long contentBytes;
+  private long metaBytes;
   private long remaining;
   private long padding;
   private Entry current;
@@ -115,6 +117,14 @@ final class TarGzReader implements AutoCloseable {
   @FunctionalInterface
   interface IoStep<T> {
     T run() throws IOException;
+  }
+
+  /**
+   * Extended headers (PAX, GNU long names) are not content; this separate budget (1 KiB per allowed
+   * entry plus one maximal header) keeps thousands of them from being inflated.
+   */
+  private long metaBudget() {
+    return (long) limits.maxEntries() * 1024 + MAX_PAX_BYTES;
   }
 
   int entryCount() {
@@ -206,6 +216,11 @@ final class TarGzReader implements AutoCloseable {
                       + " has an extended header larger than "
                       + MAX_PAX_BYTES
                       + " bytes");
+        }
+        metaBytes += size;
+        if (metaBytes > metaBudget()) {
+          throw ArchiveException.invalid(
+              "artifact has more than " + metaBudget() + " bytes of extended headers");
         }
         byte[] data = readExact((int) size);
         skip(pad(size));

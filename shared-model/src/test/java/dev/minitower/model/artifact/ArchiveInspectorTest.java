@@ -249,9 +249,7 @@ class ArchiveInspectorTest {
 
   @Test
   void dotDotInsideALongPaxNameIsRejected() {
-    String name =
-        "d/".repeat(80)
-            + "../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../../x";
+    String name = "d/".repeat(80) + "../".repeat(81) + "x";
     assertInvalid(tar().towerfile().file(name, "x").gz(), "\"..\"");
   }
 
@@ -418,6 +416,74 @@ class ArchiveInspectorTest {
     raw.write(TestArchives.rawHeader("PaxHeaders/x", 'x', 100L * 1024 * 1024));
     raw.write(new byte[4096]);
     assertInvalid(gzip(raw.toByteArray()), "extended header larger than");
+  }
+
+  @Test
+  void manyLargeExtendedHeadersAreCappedInTotal() throws IOException {
+    ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    raw.write(tar().towerfile().tarBytes(), 0, 1024);
+    byte[] pax = paxRecord("comment", 60_000);
+    for (int i = 0; i < 50; i++) {
+      raw.write(TestArchives.rawHeader("PaxHeaders/f" + i, 'x', pax.length));
+      raw.write(pax);
+      raw.write(new byte[(512 - pax.length % 512) % 512]);
+      raw.write(TestArchives.rawHeader("f" + i, '0', 0));
+    }
+    ArchiveLimits limits = new ArchiveLimits(20, 1 << 20, 1024, 262_144);
+
+    assertThatThrownBy(() -> inspect(gzip(raw.toByteArray()), limits))
+        .isInstanceOfSatisfying(
+            ArchiveException.class,
+            e ->
+                assertThat(e.message())
+                    .isEqualTo("artifact has more than 86016 bytes of extended headers"));
+  }
+
+  @Test
+  void paxPathAndSizeRecordsAreHonoured() throws IOException {
+    ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    raw.write(tar().towerfile().tarBytes(), 0, 1024);
+    byte[] pax =
+        (record("path", "renamed/by-pax.py") + record("size", "3"))
+            .getBytes(StandardCharsets.UTF_8);
+    raw.write(TestArchives.rawHeader("PaxHeaders/x", 'x', pax.length));
+    raw.write(pax);
+    raw.write(new byte[512 - pax.length]);
+    raw.write(TestArchives.rawHeader("short-name", '0', 0));
+    raw.write("abc".getBytes(StandardCharsets.US_ASCII));
+    raw.write(new byte[509 + 1024]);
+
+    assertThat(inspect(gzip(raw.toByteArray())).fileNames())
+        .containsExactly("Towerfile", "renamed/by-pax.py");
+  }
+
+  @Test
+  void malformedPaxRecordIsNotAValidTarArchive() throws IOException {
+    ByteArrayOutputStream raw = new ByteArrayOutputStream();
+    byte[] pax = "99 path=x\n".getBytes(StandardCharsets.UTF_8);
+    raw.write(TestArchives.rawHeader("PaxHeaders/x", 'x', pax.length));
+    raw.write(pax);
+    raw.write(new byte[512 - pax.length]);
+    raw.write(TestArchives.rawHeader("Towerfile", '0', 0));
+    raw.write(new byte[1024]);
+
+    assertRejected(
+        () -> inspect(gzip(raw.toByteArray())),
+        "TOWERFILE_MISSING",
+        "artifact is not a valid tar archive");
+  }
+
+  private static String record(String key, String value) {
+    int length = key.length() + value.length() + 3;
+    length += String.valueOf(length).length();
+    if (String.valueOf(length).length() != String.valueOf(length - 1).length()) {
+      length++;
+    }
+    return length + " " + key + "=" + value + "\n";
+  }
+
+  private static byte[] paxRecord(String key, int valueLength) {
+    return record(key, "v".repeat(valueLength)).getBytes(StandardCharsets.UTF_8);
   }
 
   @Test
