@@ -1,0 +1,209 @@
+package dev.minitower.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * The whole system as a user meets it: the three packaged services on a fresh database, one real
+ * runner agent executing real Python and shell, and the packaged CLI (login, deploy, run with typed
+ * parameters, follow logs to the outcome, cancel a long run).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EndToEndIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final String PASSWORD = "e2e-password-1";
+
+  private String jdbcUrl;
+  private final List<ServiceProcess> services = new ArrayList<>();
+  private ServiceProcess api;
+  private ServiceProcess runners;
+  private Process agent;
+  private Path agentLog;
+  private Map<String, String> cliEnv;
+
+  @BeforeAll
+  void startSystem() throws Exception {
+    jdbcUrl = TestStack.createDatabase("mt_e2e");
+    Map<String, String> env =
+        Map.of(
+            "MINITOWER_BOOTSTRAP_TOKEN", "e2e-bootstrap",
+            "MINITOWER_LEASE_TTL", "20s",
+            "MINITOWER_EXPIRY_CHECK_INTERVAL", "1s");
+    api = ServiceProcess.start("api-service", jdbcUrl, env);
+    runners = ServiceProcess.start("runner-service", jdbcUrl, env);
+    services.add(api);
+    services.add(runners);
+    services.add(ServiceProcess.start("scheduler-service", jdbcUrl, env));
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .until(() -> services.stream().allMatch(p -> p.status("/ready") == 200));
+
+    Path data = Files.createTempDirectory("e2e-agent");
+    agentLog = Files.createTempFile("e2e-agent", ".log");
+    agent =
+        JarProcess.start(
+            JarProcess.agentJar(),
+            Map.of(
+                "MINITOWER_SERVER_URL", runners.baseUrl(),
+                "MINITOWER_RUNNER_NAME", "e2e-runner",
+                "MINITOWER_RUNNER_REGISTRATION_TOKEN", "runner-secret",
+                "MINITOWER_DATA_DIR", data.toString(),
+                "MINITOWER_POLL_INTERVAL", "1s",
+                "MINITOWER_KILL_GRACE_PERIOD", "2s",
+                "MINITOWER_RUNNER_CONCURRENCY", "2"),
+            agentLog);
+
+    cliEnv = new HashMap<>();
+    cliEnv.put(
+        "MINITOWER_CLI_CONFIG",
+        Files.createTempDirectory("e2e-cli").resolve("config.json").toString());
+    HttpResponse<String> boot =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(api.baseUrl() + "/api/v1/bootstrap/team"))
+                .header("Authorization", "Bearer e2e-bootstrap")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"slug\":\"e2e-team\",\"name\":\"E2E\",\"password\":\""
+                            + PASSWORD
+                            + "\"}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(boot.statusCode()).as(boot.body()).isEqualTo(201);
+  }
+
+  @AfterAll
+  void stopSystem() throws Exception {
+    if (agent != null) {
+      agent.destroy();
+      agent.waitFor();
+    }
+    for (ServiceProcess p : services) {
+      p.close();
+    }
+    TestStack.dropDatabase(jdbcUrl);
+  }
+
+  private JarProcess.Result cli(String... args) throws Exception {
+    return JarProcess.run(JarProcess.cliJar(), cliEnv, 180, args);
+  }
+
+  @Test
+  @Order(1)
+  void loginAndDeployTheExampleApps() throws Exception {
+    var login =
+        cli("login", "--server", api.baseUrl(), "--team", "e2e-team", "--password", PASSWORD);
+    assertThat(login.exitCode()).as(login.err()).isZero();
+    assertThat(login.out()).contains("Logged in as team \"e2e-team\"");
+
+    var deploy =
+        cli(
+            "deploy",
+            "--dir",
+            TestStack.root().resolve("examples/hello-python").toString(),
+            "--json");
+    assertThat(deploy.exitCode()).as(deploy.err()).isZero();
+    JsonNode version = JSON.readTree(deploy.out());
+    assertThat(version.at("/app_slug").asText()).isEqualTo("hello-python");
+    assertThat(version.at("/version/version_no").asInt()).isEqualTo(1);
+
+    var shell = cli("deploy", "--dir", TestStack.root().resolve("examples/hello-shell").toString());
+    assertThat(shell.exitCode()).as(shell.err()).isZero();
+  }
+
+  @Test
+  @Order(2)
+  void pythonRunWithTypedParametersCompletesAndItsLogsFollowToTheEnd() throws Exception {
+    var created =
+        cli("runs", "create", "--app", "hello-python", "-p", "name=E2E", "-p", "count=3", "--json");
+    assertThat(created.exitCode()).as(created.err()).isZero();
+    JsonNode run = JSON.readTree(created.out());
+    assertThat(run.at("/input/count").isNumber()).as("count typed as integer").isTrue();
+    String id = run.at("/run_id").asText();
+
+    var logs = cli("runs", "logs", id, "--follow", "--interval", "1s");
+    assertThat(logs.exitCode()).as(logs.err() + "\nagent log:\n" + agentLogTail()).isZero();
+    assertThat(logs.out()).contains("E2E").contains("done");
+    var get = cli("runs", "get", id, "--json");
+    assertThat(JSON.readTree(get.out()).at("/status").asText()).isEqualTo("completed");
+  }
+
+  @Test
+  @Order(3)
+  void shellRunCompletes() throws Exception {
+    var created = cli("runs", "create", "--app", "hello-shell", "-p", "name=Shell", "--json");
+    assertThat(created.exitCode()).as(created.err()).isZero();
+    String id = JSON.readTree(created.out()).at("/run_id").asText();
+    var watch = cli("runs", "watch", id, "--interval", "1s");
+    assertThat(watch.exitCode()).as(watch.out() + watch.err() + agentLogTail()).isZero();
+    var logs = cli("runs", "logs", id);
+    assertThat(logs.out()).contains("Hello, Shell");
+  }
+
+  @Test
+  @Order(4)
+  void longRunIsCancelledAndItsProcessStops() throws Exception {
+    Path app = Files.createTempDirectory("sleeper");
+    Files.writeString(
+        app.resolve("Towerfile"),
+        "[app]\nname = \"sleeper\"\nscript = \"./sleep.sh\"\nsource = [\"./*.sh\"]\n");
+    Files.writeString(app.resolve("sleep.sh"), "#!/bin/sh\necho started\nsleep 300\necho never\n");
+    assertThat(cli("deploy", "--dir", app.toString()).exitCode()).isZero();
+    var created = cli("runs", "create", "--app", "sleeper", "--json");
+    String id = JSON.readTree(created.out()).at("/run_id").asText();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                JSON.readTree(cli("runs", "get", id, "--json").out())
+                    .at("/status")
+                    .asText()
+                    .equals("running"));
+    var cancel = cli("runs", "cancel", id);
+    assertThat(cancel.exitCode()).as(cancel.err()).isZero();
+    var watch = cli("runs", "watch", id, "--interval", "1s");
+    assertThat(watch.exitCode()).as("watch exit code of a cancelled run").isEqualTo(2);
+    assertThat(JSON.readTree(cli("runs", "get", id, "--json").out()).at("/status").asText())
+        .isEqualTo("cancelled");
+    assertThat(cli("runs", "logs", id).out()).contains("started").doesNotContain("never");
+  }
+
+  @Test
+  @Order(5)
+  void theRunnerIsListedForTheTeamAdmin() throws Exception {
+    var list = cli("runners", "list", "--json");
+    assertThat(list.exitCode()).as(list.err()).isZero();
+    assertThat(list.out()).contains("e2e-runner");
+  }
+
+  private String agentLogTail() {
+    try {
+      String s = Files.readString(agentLog);
+      return s.length() > 4000 ? s.substring(s.length() - 4000) : s;
+    } catch (Exception e) {
+      return "";
+    }
+  }
+}
