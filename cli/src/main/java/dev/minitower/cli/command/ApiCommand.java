@@ -29,7 +29,7 @@ abstract class ApiCommand extends BaseCommand {
   protected ApiClient api() {
     if (client == null) {
       Connection c = connection();
-      client = new ApiClient(c.server(), c.token());
+      client = new ApiClient(c.server(), c.token(), term()::sleep);
     }
     return client;
   }

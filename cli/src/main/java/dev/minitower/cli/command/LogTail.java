@@ -10,6 +10,7 @@ import java.io.PrintStream;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -156,7 +157,7 @@ final class LogTail {
   }
 
   private static Iterable<JsonNode> lines(JsonNode resp) {
-    return resp == null ? java.util.List.of() : resp.path("logs");
+    return resp == null ? List.of() : resp.path("logs");
   }
 
   private static long maxAttempt(JsonNode resp) {

@@ -69,7 +69,7 @@ final class LoginCommand extends BaseCommand {
     }
 
     ObjectNode body = JsonOutput.object().put("slug", teamSlug).put("password", pw.trim());
-    JsonNode login = new ApiClient(serverUrl, null).post("/api/v1/teams/login", body);
+    JsonNode login = new ApiClient(serverUrl, null, null).post("/api/v1/teams/login", body);
     String token = text(login, "token");
     if (token == null || token.isEmpty()) {
       throw new CliException(

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.minitower.cli.CliException;
 import dev.minitower.cli.ExitCodes;
+import dev.minitower.cli.Terminal;
 import dev.minitower.cli.http.ApiClient;
 import dev.minitower.cli.output.JsonOutput;
 import dev.minitower.cli.output.Table;
@@ -21,6 +22,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -59,6 +61,28 @@ final class RunsCommand extends GroupCommand {
     return d;
   }
 
+  /**
+   * Lets a long follow ride out a restarting or briefly unreachable server: transient failures
+   * (network, 502/503/504) are reported as warnings and retried on the next poll, up to {@link
+   * #MAX} in a row; anything else ends the command.
+   */
+  static final class Patience {
+    static final int MAX = 10;
+    private int failures;
+
+    void absorb(CliException e, Terminal term) {
+      if (!ApiClient.isTransient(e) || ++failures > MAX) {
+        throw e;
+      }
+      term.err().println("warning: " + e.getMessage() + "; retrying");
+      term.err().flush();
+    }
+
+    void reset() {
+      failures = 0;
+    }
+  }
+
   @Command(name = "create", description = "Queue a run of an app's latest (or given) version.")
   static final class Create extends ApiCommand {
     @Option(names = "--app", paramLabel = "<slug>", description = "App (default: profile app).")
@@ -95,6 +119,14 @@ final class RunsCommand extends GroupCommand {
         paramLabel = "<name>",
         description = "Runner environment (servers that support environments).")
     String environment;
+
+    @Option(
+        names = "--idempotency-key",
+        paramLabel = "<key>",
+        description =
+            "Key the server deduplicates creation on (default: a new random key per invocation;"
+                + " pass your own to make re-running this command safe).")
+    String idempotencyKey;
 
     @Option(
         names = "--retry-on-failure",
@@ -142,7 +174,12 @@ final class RunsCommand extends GroupCommand {
       if (retryOnFailure) {
         body.put("retry_on_failure", true);
       }
-      JsonNode run = api().post("/api/v1/apps/" + ApiClient.seg(slug) + "/runs", body);
+      String key =
+          idempotencyKey == null || idempotencyKey.isBlank()
+              ? UUID.randomUUID().toString()
+              : idempotencyKey.trim();
+      JsonNode run =
+          api().postRetryable("/api/v1/apps/" + ApiClient.seg(slug) + "/runs", body, key);
       if (json.json) {
         printJson(run);
       } else {
@@ -332,7 +369,7 @@ final class RunsCommand extends GroupCommand {
     @Override
     protected int execute() {
       long runId = runId(id);
-      JsonNode r = api().post(runPath(runId) + "/cancel", null);
+      JsonNode r = api().postRetryable(runPath(runId) + "/cancel", null, null);
       if (json.json) {
         printJson(r);
       } else {
@@ -373,7 +410,12 @@ final class RunsCommand extends GroupCommand {
           body.set(f, old.get(f));
         }
       }
-      JsonNode run = api().post("/api/v1/apps/" + ApiClient.seg(slug) + "/runs", body);
+      JsonNode run =
+          api()
+              .postRetryable(
+                  "/api/v1/apps/" + ApiClient.seg(slug) + "/runs",
+                  body,
+                  UUID.randomUUID().toString());
       if (json.json) {
         printJson(run);
       } else {
@@ -436,11 +478,20 @@ final class RunsCommand extends GroupCommand {
         }
         return ExitCodes.OK;
       }
+      Patience patience = new Patience();
       while (true) {
         // Run first, then logs: lines written before the run ended are read after seeing the end.
-        JsonNode run = api().get(runPath(runId));
-        tail.observe(run);
-        tail.poll();
+        JsonNode run;
+        try {
+          run = api().get(runPath(runId));
+          tail.observe(run);
+          tail.poll();
+          patience.reset();
+        } catch (CliException e) {
+          patience.absorb(e, term());
+          term().sleep(every);
+          continue;
+        }
         String status = text(run, "status");
         if (LogTail.isTerminal(status)) {
           return LogTail.exitCodeFor(status);
@@ -487,8 +538,16 @@ final class RunsCommand extends GroupCommand {
       var statusOut = json.json ? term().err() : out();
       LogTail tail = statusOnly ? null : new LogTail(api(), runId, out(), 0);
       String last = null;
+      Patience patience = new Patience();
       while (true) {
-        JsonNode run = api().get(runPath(runId));
+        JsonNode run;
+        try {
+          run = api().get(runPath(runId));
+        } catch (CliException e) {
+          patience.absorb(e, term());
+          term().sleep(every);
+          continue;
+        }
         String status = text(run, "status");
         if (status != null && !status.equals(last)) {
           statusOut.println("run " + runId + " status: " + status);
@@ -497,8 +556,15 @@ final class RunsCommand extends GroupCommand {
         }
         if (tail != null) {
           tail.observe(run);
-          tail.poll();
+          try {
+            tail.poll();
+          } catch (CliException e) {
+            patience.absorb(e, term());
+            term().sleep(every);
+            continue;
+          }
         }
+        patience.reset();
         if (LogTail.isTerminal(status)) {
           if (json.json) {
             printJson(run);

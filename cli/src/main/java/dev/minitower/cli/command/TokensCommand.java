@@ -6,6 +6,7 @@ import dev.minitower.cli.CliException;
 import dev.minitower.cli.ExitCodes;
 import dev.minitower.cli.output.JsonOutput;
 import dev.minitower.cli.output.Table;
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -48,7 +49,7 @@ final class TokensCommand extends GroupCommand {
       }
       Long expiresInSeconds = null;
       if (expiresIn != null) {
-        java.time.Duration d;
+        Duration d;
         try {
           d = GoDuration.parse(expiresIn);
         } catch (IllegalArgumentException e) {

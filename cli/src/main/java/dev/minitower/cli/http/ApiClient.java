@@ -3,6 +3,7 @@ package dev.minitower.cli.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.minitower.cli.CliException;
 import dev.minitower.cli.ExitCodes;
+import dev.minitower.cli.Terminal;
 import dev.minitower.cli.Version;
 import dev.minitower.cli.output.JsonOutput;
 import dev.minitower.cli.output.ProgressBar;
@@ -22,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -47,22 +49,29 @@ public final class ApiClient {
           .followRedirects(HttpClient.Redirect.NEVER)
           .build();
 
+  /** Total tries of a retryable request, and the pause before each retry. */
+  static final List<Duration> RETRY_BACKOFF =
+      List.of(Duration.ofMillis(250), Duration.ofSeconds(1));
+
   private final HttpClient http;
   private final String server;
   private final String token;
+  private final Terminal.Sleeper sleeper;
 
   /**
    * @param server base URL without trailing slash
    * @param token bearer token, or {@code null} for the unauthenticated login call
+   * @param sleeper pauses between retries of safe requests; {@code null} disables retries
    */
-  public ApiClient(String server, String token) {
-    this(SHARED, server, token);
+  public ApiClient(String server, String token, Terminal.Sleeper sleeper) {
+    this(SHARED, server, token, sleeper);
   }
 
-  ApiClient(HttpClient http, String server, String token) {
+  ApiClient(HttpClient http, String server, String token, Terminal.Sleeper sleeper) {
     this.http = http;
     this.server = server;
     this.token = token;
+    this.sleeper = sleeper;
   }
 
   /** Encodes one path segment (app slugs come from user input). */
@@ -84,24 +93,68 @@ public final class ApiClient {
     return q.isEmpty() ? path : path + "?" + q;
   }
 
+  /** GET; retried on transient failures (it changes nothing). */
   public JsonNode get(String path) {
-    return send(builder(path, REQUEST_TIMEOUT).GET().build());
+    return sendWithRetries(builder(path, REQUEST_TIMEOUT).GET().build());
   }
 
+  /** DELETE; not retried (a repeat after a lost answer would report 404). */
   public JsonNode delete(String path) {
     return send(builder(path, REQUEST_TIMEOUT).DELETE().build());
   }
 
-  /** POST with a JSON body; {@code body == null} sends no body. */
+  /** POST with a JSON body ({@code null}: no body); not retried. */
   public JsonNode post(String path, JsonNode body) {
+    return send(postRequest(path, body, null));
+  }
+
+  /**
+   * POST that is safe to repeat: either idempotent by nature (cancel) or made so by an {@code
+   * Idempotency-Key} the server deduplicates on (run creation), so a lost answer or a replica
+   * restart never creates a second run.
+   */
+  public JsonNode postRetryable(String path, JsonNode body, String idempotencyKey) {
+    return sendWithRetries(postRequest(path, body, idempotencyKey));
+  }
+
+  private HttpRequest postRequest(String path, JsonNode body, String idempotencyKey) {
     HttpRequest.Builder b = builder(path, REQUEST_TIMEOUT);
+    if (idempotencyKey != null) {
+      b.header("Idempotency-Key", idempotencyKey);
+    }
     if (body == null) {
       b.POST(HttpRequest.BodyPublishers.noBody());
     } else {
       b.header("Content-Type", "application/json")
           .POST(HttpRequest.BodyPublishers.ofString(JsonOutput.compact(body)));
     }
-    return send(b.build());
+    return b.build();
+  }
+
+  private JsonNode sendWithRetries(HttpRequest req) {
+    for (int attempt = 0; ; attempt++) {
+      try {
+        return send(req);
+      } catch (CliException e) {
+        if (sleeper == null || attempt >= RETRY_BACKOFF.size() || !isTransient(e)) {
+          throw e;
+        }
+      }
+      try {
+        sleeper.sleep(RETRY_BACKOFF.get(attempt));
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw new CliException("interrupted", "interrupted", ExitCodes.ERROR, ie);
+      }
+    }
+  }
+
+  /** Network failures and gateway/unavailable answers: worth another try. */
+  public static boolean isTransient(CliException e) {
+    if (e instanceof ApiException a) {
+      return a.status() == 502 || a.status() == 503 || a.status() == 504;
+    }
+    return "network".equals(e.code());
   }
 
   /**
@@ -129,7 +182,7 @@ public final class ApiClient {
                   InputStream all =
                       new SequenceInputStream(
                           Collections.enumeration(
-                              java.util.List.of(
+                              List.of(
                                   new ByteArrayInputStream(head),
                                   new ByteArrayInputStream(content),
                                   new ByteArrayInputStream(tail))));
