@@ -64,6 +64,7 @@ public final class ArtifactPackager {
       throw new PackagingException(
           "script " + quote(tf.script()) + " is not matched by any source pattern");
     }
+    checkLimits(files);
     byte[] towerfile = towerfileBytes(dir, tf);
     Path root = dir.toAbsolutePath().normalize().toRealPath();
 
@@ -112,6 +113,29 @@ public final class ArtifactPackager {
       tar.finish();
     }
     out.flush();
+  }
+
+  /** Refuses projects the server would refuse anyway, before anything is uploaded. */
+  private static void checkLimits(List<String> files) throws PackagingException {
+    ArchiveLimits limits = ArchiveLimits.defaults();
+    int entries = files.size() + (files.contains(ArchiveInspector.TOWERFILE) ? 0 : 1);
+    if (entries > limits.maxEntries()) {
+      throw new PackagingException(
+          "the sources select "
+              + entries
+              + " files; an artifact may hold at most "
+              + limits.maxEntries());
+    }
+    for (String name : files) {
+      if (name.getBytes(StandardCharsets.UTF_8).length > limits.maxEntryNameLength()) {
+        throw new PackagingException(
+            "path "
+                + quote(name)
+                + " is longer than "
+                + limits.maxEntryNameLength()
+                + " bytes, the artifact limit");
+      }
+    }
   }
 
   private static byte[] towerfileBytes(Path dir, Towerfile tf) throws IOException {

@@ -283,4 +283,14 @@ class ArtifactPackagerTest {
     assertThat(entries(pack(towerfile("source = [\"./*.py\"]\n"))).keySet().iterator().next())
         .isEqualTo("Towerfile");
   }
+
+  @Test
+  void pathLongerThanTheArtifactLimitIsRefusedBeforeUpload() throws IOException {
+    String deep = "abcdefghi/".repeat(103) + "x.py";
+    files("main.py", deep);
+
+    assertThatThrownBy(() -> pack(towerfile("")))
+        .isInstanceOf(PackagingException.class)
+        .hasMessageContaining("is longer than 1024 bytes");
+  }
 }
