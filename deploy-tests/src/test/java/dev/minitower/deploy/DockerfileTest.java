@@ -1,0 +1,53 @@
+package dev.minitower.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The images' Dockerfiles (no Docker engine here, so they are read, not built). */
+class DockerfileTest {
+
+  @ParameterizedTest
+  @ValueSource(strings = {"api-service", "runner-service", "scheduler-service", "runner-agent"})
+  void pinnedBaseNonRootUserAndHealthcheck(String name) {
+    String text = Repo.read(Repo.path("deploy/docker/" + name + ".Dockerfile"));
+    Matcher from = Pattern.compile("(?m)^FROM (\\S+)").matcher(text);
+    int bases = 0;
+    while (from.find()) {
+      bases++;
+      assertThat(from.group(1)).as(name).matches("[^:]+:[^:]+").doesNotEndWith(":latest");
+    }
+    assertThat(bases).isPositive();
+    Matcher user = Pattern.compile("(?m)^USER (\\S+)").matcher(text);
+    assertThat(user.find()).as(name + " USER").isTrue();
+    assertThat(user.group(1)).doesNotStartWith("root").doesNotStartWith("0");
+    assertThat(text).as(name).containsPattern("(?m)^HEALTHCHECK ");
+    assertThat(text).as(name).containsPattern("(?m)^ENTRYPOINT \\[");
+    assertThat(Repo.path("deploy/docker/" + name + ".Dockerfile.dockerignore")).isRegularFile();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"api-service", "runner-service", "scheduler-service"})
+  void servicesShipTheQuarkusFastJarOnAJre17(String name) {
+    String text = Repo.read(Repo.path("deploy/docker/" + name + ".Dockerfile"));
+    assertThat(text).contains("FROM eclipse-temurin:17");
+    for (String part : List.of("lib/", "app/", "quarkus/")) {
+      assertThat(text).contains("COPY --chown=10001:10001 " + name + "/target/quarkus-app/" + part);
+    }
+    assertThat(text).contains("quarkus-run.jar").contains("/health");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"runner-agent"})
+  void runnerAgentRunsOnAPythonBaseWithVenv(String name) {
+    String text = Repo.read(Repo.path("deploy/docker/" + name + ".Dockerfile"));
+    assertThat(text).containsPattern("(?m)^FROM python:3\\.\\d+");
+    assertThat(text)
+        .contains("python3 -m venv")
+        .contains("runner-agent/target/minitower-runner.jar");
+  }
+}
