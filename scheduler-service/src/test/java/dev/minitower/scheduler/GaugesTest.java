@@ -1,0 +1,56 @@
+package dev.minitower.scheduler;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.minitower.testsupport.DbFixtures;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** The scrape-time gauges: queued runs per team/app/environment and online runners. */
+@QuarkusTest
+class GaugesTest {
+  @Inject RunSteps steps;
+  @Inject DbFixtures db;
+  @Inject OwnedEnvironments envs;
+
+  @Test
+  void pendingRunsAndOnlineRunnersAreScrapedByGroupAndZeroGroupsAreLeftOut() {
+    String env = envs.fresh();
+    DbFixtures.App app = db.app(env);
+    for (int i = 0; i < 3; i++) {
+      steps.create(app, 0, false);
+    }
+    db.runner(null, env, 1);
+    db.runner(null, env, 1);
+    String other = envs.another();
+    DbFixtures.App idle = db.app(other);
+    long runner = db.runner(null, other, 1);
+    db.exec("UPDATE runners SET status = 'offline' WHERE id = ?", runner);
+
+    String pending =
+        "minitower_runs_pending{team=\""
+            + app.teamSlug()
+            + "\",app=\""
+            + app.appSlug()
+            + "\",environment=\""
+            + env
+            + "\",} 3.0";
+    String online = "minitower_runners_online{environment=\"" + env + "\",} 2.0";
+    // the query result is cached for two seconds: wait for a fresh one
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(() -> assertThat(scrape()).contains(pending, online));
+    String metrics = scrape();
+    assertThat(metrics).doesNotContain("app=\"" + idle.appSlug() + "\"");
+    assertThat(metrics).doesNotContain("environment=\"" + other + "\"");
+    assertThat(metrics).contains("# TYPE minitower_outbox_backlog gauge");
+  }
+
+  private static String scrape() {
+    return given().get("/metrics").then().statusCode(200).extract().asString();
+  }
+}

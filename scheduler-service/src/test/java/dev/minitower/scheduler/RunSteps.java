@@ -1,0 +1,81 @@
+package dev.minitower.scheduler;
+
+import dev.minitower.platform.security.Secrets;
+import dev.minitower.store.runs.RunRecords.LeaseGrant;
+import dev.minitower.store.runs.RunRecords.LeaseRef;
+import dev.minitower.store.runs.RunRecords.NewRun;
+import dev.minitower.store.runs.RunRecords.RunResult;
+import dev.minitower.store.runs.RunRecords.RunnerRef;
+import dev.minitower.store.runs.RunTransitions;
+import dev.minitower.testsupport.DbFixtures;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Drives runs through their lifecycle with run-store's transitions, one transaction per step. */
+@ApplicationScoped
+public class RunSteps {
+  public static final Duration TTL = Duration.ofSeconds(60);
+
+  /** A lease as the runner holds it. */
+  public record Lease(long runId, long runnerId, String token, LeaseGrant grant) {
+    public LeaseRef ref() {
+      return new LeaseRef(runId, runnerId, Secrets.sha256Hex(token));
+    }
+  }
+
+  private final RunTransitions transitions;
+
+  RunSteps(RunTransitions transitions) {
+    this.transitions = transitions;
+  }
+
+  public long create(DbFixtures.App app, int maxRetries, boolean retryOnFailure) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () ->
+                transitions
+                    .create(
+                        new NewRun(
+                            app.teamId(),
+                            app.appId(),
+                            app.versionId(),
+                            app.envId(),
+                            app.env(),
+                            null,
+                            0,
+                            maxRetries,
+                            retryOnFailure,
+                            null,
+                            null,
+                            null))
+                    .runId());
+  }
+
+  public Optional<Lease> lease(long runnerId, String env, int maxConcurrent) {
+    String token = Secrets.newToken("");
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () ->
+                transitions
+                    .lease(
+                        new RunnerRef(runnerId, null, env, maxConcurrent),
+                        Secrets.sha256Hex(token),
+                        TTL)
+                    .map(g -> new Lease(g.runId(), runnerId, token, g)));
+  }
+
+  public void start(Lease lease) {
+    QuarkusTransaction.requiringNew().run(() -> transitions.start(lease.ref()));
+  }
+
+  public void complete(Lease lease, String status, Integer exitCode) {
+    QuarkusTransaction.requiringNew()
+        .run(() -> transitions.complete(lease.ref(), new RunResult(status, exitCode, null)));
+  }
+
+  public void cancel(long teamId, long runId) {
+    QuarkusTransaction.requiringNew().run(() -> transitions.cancel(teamId, runId));
+  }
+}

@@ -1,0 +1,113 @@
+package dev.minitower.scheduler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.minitower.scheduler.liveness.RunnerLiveness;
+import dev.minitower.testsupport.DbFixtures;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Runner liveness (runs.md §8): offline after 2 × TTL of silence, pruned after the prune delay. */
+@QuarkusTest
+class RunnerLivenessTest {
+  @Inject RunnerLiveness liveness;
+  @Inject SchedulerLoops loops;
+  @Inject RunSteps steps;
+  @Inject DbFixtures db;
+  @Inject OwnedEnvironments envs;
+  @Inject SettableClock clock;
+
+  String env;
+
+  @BeforeEach
+  void setUp() {
+    clock.reset();
+    env = envs.fresh();
+  }
+
+  @Test
+  void runnerSeenWithinTwiceTheTtlStaysOnline() {
+    long runner = db.runner(null, env, 1);
+    db.exec("UPDATE runners SET last_seen_at = now() WHERE id = ?", runner);
+
+    liveness.markStaleOffline(clock.realTimePlus(Duration.ofSeconds(110)));
+
+    assertThat(status(runner)).isEqualTo("online");
+  }
+
+  @Test
+  void runnerSilentForTwiceTheTtlGoesOfflineWithAnEvent() {
+    long runner = db.runner(null, env, 1);
+    db.exec("UPDATE runners SET last_seen_at = now() WHERE id = ?", runner);
+
+    int marked = liveness.markStaleOffline(clock.realTimePlus(Duration.ofSeconds(121)));
+
+    assertThat(marked).isEqualTo(1);
+    assertThat(status(runner)).isEqualTo("offline");
+    assertThat(
+            db.string(
+                "SELECT payload->'data'->>'status' FROM outbox WHERE topic ="
+                    + " 'minitower.runner-events' AND message_key = ? AND event_type ="
+                    + " 'dev.minitower.runner.offline'",
+                Long.toString(runner)))
+        .isEqualTo("offline");
+    // a second sweep finds nothing more to do and writes no second event
+    assertThat(liveness.markStaleOffline(clock.instant())).isZero();
+    assertThat(events(runner, "offline")).isEqualTo(1);
+  }
+
+  @Test
+  void neverSeenRunnerAgesFromItsCreation() {
+    long runner = db.runner(null, env, 1); // last_seen_at NULL: COALESCE falls back to updated_at
+
+    liveness.markStaleOffline(clock.realTimePlus(Duration.ofSeconds(121)));
+
+    assertThat(status(runner)).isEqualTo("offline");
+  }
+
+  @Test
+  void offlineRunnerWithoutAttemptsIsPrunedAfterTheDelayAndOneWithHistoryIsKept() {
+    long idle = db.runner(null, env, 1);
+    long worked = db.runner(null, env, 1);
+    DbFixtures.App app = db.app(env);
+    steps.create(app, 0, false);
+    RunSteps.Lease lease = steps.lease(worked, env, 1).orElseThrow();
+    steps.start(lease);
+    steps.complete(lease, "completed", 0);
+    Instant offlineAt = clock.realTimePlus(Duration.ofSeconds(121));
+    assertThat(liveness.markStaleOffline(offlineAt)).isEqualTo(2);
+
+    assertThat(liveness.pruneOffline(offlineAt.plus(Duration.ofHours(23)))).isZero();
+    assertThat(liveness.pruneOffline(offlineAt.plus(Duration.ofHours(24)).plusSeconds(1)))
+        .isEqualTo(1);
+
+    assertThat(db.count("SELECT count(*) FROM runners WHERE id = ?", idle)).isZero();
+    assertThat(status(worked)).isEqualTo("offline");
+    assertThat(events(idle, "pruned")).isEqualTo(1);
+  }
+
+  @Test
+  void expiryTickRunsTheSweepsAfterTheReaper() {
+    long runner = db.runner(null, env, 1);
+    clock.realTimePlus(Duration.ofSeconds(121));
+
+    loops.expiryTick();
+
+    assertThat(status(runner)).isEqualTo("offline");
+  }
+
+  private String status(long runner) {
+    return db.string("SELECT status FROM runners WHERE id = ?", runner);
+  }
+
+  private long events(long runner, String type) {
+    return db.count(
+        "SELECT count(*) FROM outbox WHERE message_key = ? AND event_type = ?",
+        Long.toString(runner),
+        "dev.minitower.runner." + type);
+  }
+}
