@@ -17,12 +17,10 @@ final class GlobPattern {
   /** Upper bound on brace expansions of one pattern, so {@code {a,b}{c,d}…} cannot explode. */
   static final int MAX_EXPANSIONS = 1024;
 
-  private final String original;
   private final List<String[]> alternatives;
   private final boolean includesHidden;
 
-  private GlobPattern(String original, List<String[]> alternatives, boolean includesHidden) {
-    this.original = original;
+  private GlobPattern(List<String[]> alternatives, boolean includesHidden) {
     this.alternatives = alternatives;
     this.includesHidden = includesHidden;
   }
@@ -49,11 +47,7 @@ final class GlobPattern {
       }
       alternatives.add(segments);
     }
-    return new GlobPattern(pattern, alternatives, mentionsHidden(pattern));
-  }
-
-  String original() {
-    return original;
+    return new GlobPattern(alternatives, mentionsHidden(pattern));
   }
 
   /**
