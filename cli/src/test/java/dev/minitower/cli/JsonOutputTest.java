@@ -50,4 +50,11 @@ class JsonOutputTest {
 
     assertThat(t).isEqualTo("ID  NAME   NOTE\n1   alpha  -\n22  b      x y\n");
   }
+
+  @Test
+  void tableEscapesControlCharactersFromTheServer() {
+    String t = new Table("DESCRIPTION").row("evil\u001b]0;pwned\u0007").render();
+
+    assertThat(t).isEqualTo("DESCRIPTION\nevil\\x1b]0;pwned\\x07\n");
+  }
 }

@@ -168,6 +168,20 @@ class RunsFollowTest {
   }
 
   @Test
+  void controlCharactersInLogLinesAreEscapedUnlessRaw() {
+    api.on(
+        "GET /api/v1/runs/42/logs",
+        200,
+        "{\"logs\":[{\"seq\":1,\"stream\":\"stdout\",\"line\":\"\\u001b[2Jgotcha\\u0007\\tok\"}]}");
+
+    CliHarness.Result escaped = cli.run("runs", "logs", "42");
+    CliHarness.Result raw = cli.run("runs", "logs", "42", "--raw");
+
+    assertThat(escaped.out()).isEqualTo("[1] STDOUT \\x1b[2Jgotcha\\x07\tok\n");
+    assertThat(raw.out()).isEqualTo("[1] STDOUT \u001b[2Jgotcha\u0007\tok\n");
+  }
+
+  @Test
   void logsWithoutFollowFetchesOnceFromAfterSeq() {
     new FakeRun(42).phase("running", 0, out(1, 1, "x"), out(1, 2, "y")).install(api);
 

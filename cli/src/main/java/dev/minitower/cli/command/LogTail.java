@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.minitower.cli.ExitCodes;
 import dev.minitower.cli.http.ApiClient;
+import dev.minitower.cli.output.TerminalText;
 import dev.minitower.model.run.RunStatus;
 import java.io.PrintStream;
 import java.util.HashMap;
@@ -48,6 +49,8 @@ final class LogTail {
   private Long lastPrintedAttempt;
   private final Map<Long, Long> maxSeqByAttempt = new HashMap<>();
   private final Set<String> seen = new HashSet<>();
+
+  private boolean raw;
 
   LogTail(ApiClient api, long runId, PrintStream out, long afterSeq) {
     this.api = api;
@@ -108,6 +111,12 @@ final class LogTail {
       return floorSeq;
     }
     return maxSeqByAttempt.getOrDefault(currentAttempt(), 0L);
+  }
+
+  /** Print lines byte-for-byte (job colours) instead of escaping control characters. */
+  LogTail raw(boolean value) {
+    this.raw = value;
+    return this;
   }
 
   /** Tells the tail about the run, so a retry (a new attempt) is noticed even before it logs. */
@@ -194,7 +203,7 @@ final class LogTail {
             + "] "
             + l.path("stream").asText("").toUpperCase(Locale.ROOT)
             + " "
-            + l.path("line").asText(""));
+            + (raw ? l.path("line").asText("") : TerminalText.escape(l.path("line").asText(""))));
     out.flush();
   }
 

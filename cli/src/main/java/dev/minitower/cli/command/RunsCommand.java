@@ -457,6 +457,11 @@ final class RunsCommand extends GroupCommand {
         description = "Only lines after this seq.")
     long afterSeq;
 
+    @Option(
+        names = "--raw",
+        description = "Print log lines unmodified (keeps ANSI colours; trust the job first).")
+    boolean raw;
+
     @Mixin JsonOption json;
 
     @Override
@@ -469,7 +474,7 @@ final class RunsCommand extends GroupCommand {
       if (json.json && follow) {
         throw CliException.usage("--json cannot be combined with --follow");
       }
-      LogTail tail = new LogTail(api(), runId, out(), afterSeq);
+      LogTail tail = new LogTail(api(), runId, out(), afterSeq).raw(raw);
       if (!follow) {
         if (json.json) {
           printJson(tail.fetchAll());
@@ -518,6 +523,11 @@ final class RunsCommand extends GroupCommand {
     boolean statusOnly;
 
     @Option(
+        names = "--raw",
+        description = "Print log lines unmodified (keeps ANSI colours; trust the job first).")
+    boolean raw;
+
+    @Option(
         names = "--interval",
         paramLabel = "<duration>",
         defaultValue = "2s",
@@ -536,7 +546,7 @@ final class RunsCommand extends GroupCommand {
       long runId = explicitId != null ? explicitId : newestRun(requireApp(app));
       // With --json, stdout carries only the final run object; status lines go to stderr.
       var statusOut = json.json ? term().err() : out();
-      LogTail tail = statusOnly ? null : new LogTail(api(), runId, out(), 0);
+      LogTail tail = statusOnly ? null : new LogTail(api(), runId, out(), 0).raw(raw);
       String last = null;
       Patience patience = new Patience();
       while (true) {

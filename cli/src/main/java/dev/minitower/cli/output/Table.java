@@ -30,7 +30,7 @@ public final class Table {
     if (value == null) {
       return "-";
     }
-    return value.toString().replace('\n', ' ').replace('\t', ' ');
+    return TerminalText.escape(value.toString().replace('\n', ' ').replace('\t', ' '));
   }
 
   public void print(PrintStream out) {
