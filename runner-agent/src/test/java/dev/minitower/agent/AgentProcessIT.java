@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -146,6 +147,39 @@ class AgentProcessIT {
         .contains("\"msg\":\"runner started\"")
         .contains("\"msg\":\"shutting down\"")
         .contains("\"msg\":\"run cancelled\"");
+  }
+
+  @Test
+  void agentFrozenLongerThanTheTtlKillsItsWorkloadOnResumeAndReportsNothing() throws Exception {
+    FakeRun run = enqueueTree();
+    Process agent = launch(agentEnv());
+    long[] pids = awaitTree();
+
+    signal("STOP", agent.pid());
+    try {
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(100))
+          .until(() -> Instant.now().isAfter(run.expiresAt().plusSeconds(1)));
+      assertThat(AgentTestSupport.gone(pids[0]) || AgentTestSupport.gone(pids[1])).isFalse();
+    } finally {
+      signal("CONT", agent.pid());
+    }
+
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> AgentTestSupport.gone(pids[0]) && AgentTestSupport.gone(pids[1]));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> log(0).contains("run abandoned: lease lost"));
+    assertThat(run.resultPosts).isEmpty();
+    assertThat(agent.isAlive()).isTrue();
+  }
+
+  static void signal(String signal, long pid) throws Exception {
+    assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor())
+        .isZero();
   }
 
   @Test

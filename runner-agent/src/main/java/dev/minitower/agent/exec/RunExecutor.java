@@ -116,7 +116,7 @@ public final class RunExecutor {
   /** {@code POST /runs/{id}/start}, retried while the lease holds; false = lease lost. */
   private boolean start(LeaseState state) throws InterruptedException {
     Duration backoff = Duration.ofMillis(200);
-    while (!state.lost()) {
+    while (!state.lostOrExpired()) {
       long sentAt = System.nanoTime();
       Reply reply = client.start(state.runId(), state.leaseToken());
       if (reply.ok()) {
@@ -262,7 +262,7 @@ public final class RunExecutor {
 
   private void finish(LeaseState state, LogShipper shipper, RunOutcome outcome)
       throws InterruptedException {
-    if (outcome == null || state.lost()) {
+    if (outcome == null || state.lostOrExpired()) {
       log.warn("run abandoned: lease lost", "run_id", state.runId(), "detail", state.lostDetail());
       return;
     }
@@ -281,7 +281,7 @@ public final class RunExecutor {
     ResultRequest body =
         new ResultRequest(outcome.status(), outcome.exitCode(), outcome.errorMessage());
     Duration backoff = Duration.ofMillis(200);
-    while (!state.lost()) {
+    while (!state.lostOrExpired()) {
       Reply reply = client.result(state.runId(), state.leaseToken(), body);
       if (reply.ok()) {
         String msg =

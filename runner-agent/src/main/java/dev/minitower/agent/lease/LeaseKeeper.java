@@ -56,6 +56,7 @@ public final class LeaseKeeper implements AutoCloseable {
   }
 
   public void track(LeaseState lease) {
+    lease.onSelfFence(() -> log.warn("lease expired, self-fencing", "run_id", lease.runId()));
     leases.add(lease);
   }
 
@@ -77,8 +78,7 @@ public final class LeaseKeeper implements AutoCloseable {
       long now = System.nanoTime();
       for (LeaseState lease : leases) {
         if (!lease.lost() && lease.fenceDeadlinePassed(now)) {
-          log.warn("lease expired, self-fencing", "run_id", lease.runId());
-          lease.lose("no successful heartbeat within the lease TTL");
+          lease.selfFence();
         }
       }
       sleep(TICK);
@@ -90,14 +90,14 @@ public final class LeaseKeeper implements AutoCloseable {
       long now = System.nanoTime();
       List<LeaseState> due = new ArrayList<>();
       for (LeaseState lease : leases) {
-        if (!lease.lost() && now - lease.nextBeatAtNanos() >= 0) {
+        if (!lease.lostOrExpired() && now - lease.nextBeatAtNanos() >= 0) {
           due.add(lease);
         }
       }
       if (!due.isEmpty() && batchSupported) {
         // Align the others that are nearly due, so one request keeps them all.
         for (LeaseState lease : leases) {
-          if (!due.contains(lease) && !lease.lost() && lease.beatDueSoon(now)) {
+          if (!due.contains(lease) && !lease.lostOrExpired() && lease.beatDueSoon(now)) {
             due.add(lease);
           }
         }

@@ -29,6 +29,7 @@ public final class LeaseState {
   private volatile String lostDetail;
   private volatile boolean lost;
   private volatile boolean stopped;
+  private volatile Runnable onSelfFence = () -> {};
 
   public LeaseState(LeaseResponse lease) {
     this.lease = lease;
@@ -98,6 +99,38 @@ public final class LeaseState {
   public boolean fenceDeadlinePassed(long nowNanos) {
     return nowNanos - fenceAtNanos > 0;
   }
+
+  /**
+   * True when the lease is lost, self-fencing first if the safety deadline has passed. Every
+   * lease-scoped write checks this, so an agent resumed after a freeze never sends anything before
+   * noticing that its lease may have run out.
+   */
+  public boolean lostOrExpired() {
+    if (!lost && fenceDeadlinePassed(System.nanoTime())) {
+      selfFence();
+    }
+    return lost;
+  }
+
+  /** Gives the lease up because its safety deadline passed without a successful heartbeat. */
+  void selfFence() {
+    boolean first;
+    synchronized (this) {
+      first = !lost;
+    }
+    if (first) {
+      onSelfFence.run();
+    }
+    lose(SELF_FENCED);
+  }
+
+  /** Called once when the agent gives this lease up by itself (for the agent log). */
+  void onSelfFence(Runnable listener) {
+    this.onSelfFence = listener;
+  }
+
+  /** {@link #lostDetail()} of a lease given up by the agent itself. */
+  public static final String SELF_FENCED = "no successful heartbeat within the lease TTL";
 
   /** Asks the workload to stop; the first reason wins. Returns true if this call decided it. */
   public boolean stop(StopReason reason) {

@@ -164,7 +164,7 @@ public final class LogShipper implements AutoCloseable {
   private boolean sendWithRetry(List<LogEntry> batch) {
     Duration backoff = Duration.ofMillis(200);
     while (true) {
-      if (lease.lost()) {
+      if (lease.lostOrExpired()) {
         return false;
       }
       Reply reply = client.logs(lease.runId(), lease.leaseToken(), new LogBatch(batch));

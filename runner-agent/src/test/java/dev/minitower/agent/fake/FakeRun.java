@@ -65,6 +65,11 @@ public final class FakeRun {
     return status.equals("leased") || status.equals("running") || status.equals("cancelling");
   }
 
+  /** The lease expiry the server last granted (null before the first lease). */
+  public Instant expiresAt() {
+    return expiresAt;
+  }
+
   public ResultRequest result() {
     return result;
   }
