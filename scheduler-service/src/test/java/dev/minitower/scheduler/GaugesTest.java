@@ -42,7 +42,7 @@ class GaugesTest {
     String online = "minitower_runners_online{environment=\"" + env + "\",} 2.0";
     // the query result is cached for two seconds: wait for a fresh one
     await()
-        .atMost(Duration.ofSeconds(10))
+        .atMost(Duration.ofSeconds(60))
         .untilAsserted(() -> assertThat(scrape()).contains(pending, online));
     String metrics = scrape();
     assertThat(metrics).doesNotContain("app=\"" + idle.appSlug() + "\"");

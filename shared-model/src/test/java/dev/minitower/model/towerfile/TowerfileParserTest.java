@@ -33,6 +33,9 @@ class TowerfileParserTest {
       default = 100
       """;
 
+  static final String TOO_DEEP =
+      "invalid Towerfile: parsing towerfile: document nesting exceeds the maximum of 64 levels";
+
   static String app(String name, String script) {
     return "[app]\nname = \"" + name + "\"\nscript = \"" + script + "\"\n";
   }
@@ -464,20 +467,26 @@ class TowerfileParserTest {
   @Timeout(10)
   void deeplyNestedArraysFailFastWithAParseError() {
     int depth = 100_000;
-    parseError(minimal() + "x = " + "[".repeat(depth) + "]".repeat(depth) + "\n");
+    assertThat(parseError(minimal() + "x = " + "[".repeat(depth) + "]".repeat(depth) + "\n"))
+        .isEqualTo(TOO_DEEP);
   }
 
   @Test
   @Timeout(10)
   void deeplyNestedInlineTablesFailFastWithAParseError() {
     int depth = 40_000;
-    parseError(minimal() + "x = " + "{a=".repeat(depth) + "1" + "}".repeat(depth) + "\n");
+    assertThat(
+            parseError(minimal() + "x = " + "{a=".repeat(depth) + "1" + "}".repeat(depth) + "\n"))
+        .isEqualTo(TOO_DEEP);
   }
 
   @Test
   @Timeout(10)
   void deeplyDottedKeysFailFastWithAParseError() {
-    parseError(minimal() + "[" + "a.".repeat(50_000) + "b]\nx = 1\n");
+    assertThat(parseError(minimal() + "[" + "a.".repeat(50_000) + "b]\nx = 1\n"))
+        .isEqualTo(
+            "invalid Towerfile: parsing towerfile: document nesting exceeds the maximum of 64"
+                + " levels");
   }
 
   @Test

@@ -1,0 +1,111 @@
+package dev.minitower.scheduler;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A second, private Kafka broker started with the project's own {@code deploy/local/kafka.sh} (its
+ * own MTW_HOME and ports), so a test can stop and restart it. The shared broker on 19092 and the
+ * one {@code ./mtw test} starts are never touched.
+ */
+public class PrivateBroker implements QuarkusTestResourceLifecycleManager {
+  private static final int[] PORTS = {19392, 19492, 19592, 19692};
+  private static Path home;
+  private static int port;
+
+  @Override
+  public Map<String, String> start() {
+    try {
+      port = freePort();
+      home = Files.createTempDirectory("mtw-scheduler-broker-");
+      run("start");
+      return Map.of("kafka.bootstrap.servers", bootstrap());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void stop() {
+    stopBroker();
+    if (home != null) {
+      try (Stream<Path> files = Files.walk(home)) {
+        files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+      } catch (IOException e) {
+        // leftovers in /tmp are harmless
+      }
+    }
+  }
+
+  public static String bootstrap() {
+    return "127.0.0.1:" + port;
+  }
+
+  /** Stops the private broker (SIGTERM, as an outage). */
+  public static void stopBroker() {
+    run("stop");
+  }
+
+  /** Starts it again with the same data; returns when it is ready. */
+  public static void startBroker() {
+    run("start");
+  }
+
+  private static int freePort() {
+    for (int p : PORTS) {
+      if (free(p) && free(p + 1)) {
+        return p;
+      }
+    }
+    throw new IllegalStateException("no free port pair for the private broker");
+  }
+
+  private static boolean free(int p) {
+    try (ServerSocket s = new ServerSocket(p)) {
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static void run(String command) {
+    Path script = repoRoot().resolve("deploy/local/kafka.sh");
+    ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), command);
+    pb.environment().put("MTW_HOME", home.toString());
+    pb.environment().put("MTW_KAFKA_PORT", Integer.toString(port));
+    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    pb.redirectErrorStream(true);
+    pb.redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("kafka-sh.log").toFile()));
+    try {
+      Process p = pb.start();
+      if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
+        throw new IllegalStateException(
+            "kafka.sh " + command + " failed: " + Files.readString(home.resolve("kafka-sh.log")));
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Path repoRoot() {
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.exists(dir.resolve("deploy/local/kafka.sh"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IllegalStateException("deploy/local/kafka.sh not found above the working dir");
+    }
+    return dir;
+  }
+}
