@@ -233,8 +233,12 @@ public final class ApiClient {
       throw new CliException(
           "request to " + req.uri() + " timed out", "network", ExitCodes.ERROR, e);
     } catch (ConnectException e) {
+      String why = e.getMessage();
+      if (why == null && e.getCause() != null) {
+        why = e.getCause().getMessage();
+      }
       throw new CliException(
-          "cannot connect to " + server + (e.getMessage() == null ? "" : ": " + e.getMessage()),
+          "cannot connect to " + server + ": " + (why == null ? "connection refused" : why),
           "network",
           ExitCodes.ERROR,
           e);
