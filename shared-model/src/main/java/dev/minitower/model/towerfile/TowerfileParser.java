@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamWriteConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.DoubleNode;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
@@ -81,23 +82,25 @@ public final class TowerfileParser {
   }
 
   private static JsonNode decode(String toml) {
+    JsonNode root;
     try {
-      JsonNode root = MAPPER.readTree(toml);
-      if (root == null) {
-        return MAPPER.createObjectNode();
-      }
-      checkDepth(root);
-      return root;
+      root = MAPPER.readTree(toml);
     } catch (JacksonException e) {
       throw TowerfileException.parse(describe(e));
     } catch (RuntimeException | StackOverflowError e) {
       // Jackson reports some limits as unchecked wrappers; a hostile file must never escape as a
       // 500, and the size and nesting caps keep a stack overflow from happening in practice.
-      Throwable cause = e.getCause() instanceof JacksonException je ? je : e;
-      String text =
-          cause.getMessage() == null ? cause.getClass().getSimpleName() : firstLine(cause);
+      if (e.getCause() instanceof JacksonException cause) {
+        throw TowerfileException.parse(describe(cause));
+      }
+      String text = e.getMessage() == null ? e.getClass().getSimpleName() : firstLine(e);
       throw TowerfileException.parse(text);
     }
+    if (root == null) {
+      return MAPPER.createObjectNode();
+    }
+    checkDepth(root);
+    return root;
   }
 
   /**
@@ -110,8 +113,7 @@ public final class TowerfileParser {
     while (!todo.isEmpty()) {
       Map.Entry<JsonNode, Integer> next = todo.pop();
       if (next.getValue() > MAX_NESTING) {
-        throw TowerfileException.parse(
-            "document nesting exceeds the maximum of " + MAX_NESTING + " levels");
+        throw TowerfileException.parse(TOO_DEEP);
       }
       for (JsonNode child : next.getKey()) {
         if (child.isContainerNode()) {
@@ -121,7 +123,14 @@ public final class TowerfileParser {
     }
   }
 
+  private static final String TOO_DEEP =
+      "document nesting exceeds the maximum of " + MAX_NESTING + " levels";
+
   private static String describe(JacksonException e) {
+    if (e instanceof StreamConstraintsException
+        && String.valueOf(e.getMessage()).contains("nesting")) {
+      return TOO_DEEP;
+    }
     String text = e.getOriginalMessage() == null ? "invalid TOML" : e.getOriginalMessage().strip();
     JsonLocation location = e.getLocation();
     if (location != null && location.getLineNr() > 0) {
