@@ -25,8 +25,10 @@ final class Kustomize {
   static List<ObjectNode> render(String dir) {
     Path path = Repo.path(dir);
     if (REAL.isPresent() && !"subset".equals(System.getProperty("minitower.kustomize"))) {
+      System.out.println("kustomize: " + String.join(" ", REAL.get()) + " " + dir);
       return Repo.yamlDocuments(run(REAL.get(), path));
     }
+    System.out.println("kustomize: built-in subset renderer " + dir);
     return SubsetKustomize.build(path);
   }
 
