@@ -231,6 +231,11 @@ public final class Agent implements AutoCloseable {
               LeaseKeeper.serverDate(reply),
               sentAt,
               config.heartbeatMinInterval());
+          if (stopping.get()) {
+            // Granted while shutting down: not started; the server reaps it and retries the run.
+            log.warn("lease granted during shutdown left unstarted", "run_id", lease.runId());
+            continue;
+          }
           active.add(state);
           runs.execute(
               () -> {
