@@ -27,6 +27,11 @@ final class RunSql {
 
   static final String NOTIFY_QUEUED = "SELECT pg_notify('" + QUEUED_CHANNEL + "', ?)";
 
+  /** Channel on which log appends announce their run id at commit (live log tailing). */
+  static final String LOGS_CHANNEL = "minitower_run_logs";
+
+  static final String NOTIFY_LOGS = "SELECT pg_notify('" + LOGS_CHANNEL + "', ?)";
+
   static final String LOCK_APP =
       "SELECT 1 FROM apps WHERE id = ? AND team_id = ? FOR NO KEY UPDATE";
 

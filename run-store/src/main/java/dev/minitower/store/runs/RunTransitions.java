@@ -333,7 +333,11 @@ public class RunTransitions {
         ps.setArray(5, c.createArrayOf("text", streams));
         ps.setArray(6, c.createArrayOf("text", texts));
         ps.setArray(7, c.createArrayOf("timestamptz", times));
-        return ps.executeUpdate();
+        int stored = ps.executeUpdate();
+        if (stored > 0) {
+          Jdbc.queryOne(c, RunSql.NOTIFY_LOGS, rs -> true, Long.toString(ref.runId()));
+        }
+        return stored;
       }
     } catch (SQLException e) {
       throw new StoreException("append logs", e);
@@ -543,6 +547,11 @@ public class RunTransitions {
   /** The channel runner-service listens on to wake long-polling leasers ({@code LISTEN}). */
   public static String queuedChannel() {
     return RunSql.QUEUED_CHANNEL;
+  }
+
+  /** The channel on which log appends announce their run id (payload) at commit. */
+  public static String logsChannel() {
+    return RunSql.LOGS_CHANNEL;
   }
 
   /** Wakes waiting leasers of {@code environment} when the transaction commits. */

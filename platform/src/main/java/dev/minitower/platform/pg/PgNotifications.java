@@ -1,0 +1,117 @@
+package dev.minitower.platform.pg;
+
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * PostgreSQL {@code LISTEN}: one dedicated connection per service (outside the pool) receives the
+ * notifications that transactions send at commit and hands each payload to the channel's handlers.
+ * After a lost connection it reconnects and calls every handler once with {@code null} ("you may
+ * have missed something"). Every replica of a service receives every notification.
+ */
+@ApplicationScoped
+public class PgNotifications {
+  private static final Logger LOG = Logger.getLogger(PgNotifications.class);
+  private static final Pattern CHANNEL = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+  private final Map<String, List<Consumer<String>>> handlers = new ConcurrentHashMap<>();
+  private final String url;
+  private final String user;
+  private final String password;
+  private volatile boolean running;
+  private Thread listener;
+
+  PgNotifications(
+      @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
+      @ConfigProperty(name = "quarkus.datasource.username") String user,
+      @ConfigProperty(name = "quarkus.datasource.password") String password) {
+    this.url = url;
+    this.user = user;
+    this.password = password;
+  }
+
+  /**
+   * Registers {@code handler} for {@code channel} and starts listening (the first call starts the
+   * listener thread). Handlers run on the listener thread: keep them short.
+   */
+  public synchronized void listen(String channel, Consumer<String> handler) {
+    if (!CHANNEL.matcher(channel).matches()) {
+      throw new IllegalArgumentException("bad channel name: " + channel);
+    }
+    handlers.computeIfAbsent(channel, k -> new CopyOnWriteArrayList<>()).add(handler);
+    if (listener == null) {
+      running = true;
+      listener = new Thread(this::loop, "pg-notifications");
+      listener.setDaemon(true);
+      listener.start();
+    }
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    running = false;
+    if (listener != null) {
+      listener.interrupt();
+    }
+  }
+
+  private void loop() {
+    long backoffMs = 200;
+    while (running) {
+      try (Connection c = DriverManager.getConnection(url, user, password)) {
+        try (Statement s = c.createStatement()) {
+          for (String channel : handlers.keySet()) {
+            s.execute("LISTEN " + channel);
+          }
+        }
+        PGConnection pg = c.unwrap(PGConnection.class);
+        backoffMs = 200;
+        handlers.values().forEach(list -> list.forEach(h -> safely(h, null)));
+        int listening = handlers.size();
+        while (running && listening == handlers.size()) {
+          PGNotification[] notes = pg.getNotifications(1000);
+          if (notes != null) {
+            for (PGNotification n : notes) {
+              handlers
+                  .getOrDefault(n.getName(), List.of())
+                  .forEach(h -> safely(h, n.getParameter()));
+            }
+          }
+        }
+      } catch (Exception e) {
+        if (!running) {
+          return;
+        }
+        LOG.warnf("notification listener lost its connection: %s", e.getMessage());
+        try {
+          Thread.sleep(backoffMs);
+        } catch (InterruptedException ie) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        backoffMs = Math.min(backoffMs * 2, 5000);
+      }
+    }
+  }
+
+  private static void safely(Consumer<String> handler, String payload) {
+    try {
+      handler.accept(payload);
+    } catch (RuntimeException e) {
+      LOG.warnf(e, "notification handler failed");
+    }
+  }
+}
