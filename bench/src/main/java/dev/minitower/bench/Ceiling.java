@@ -1,0 +1,429 @@
+package dev.minitower.bench;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The ceiling: the same lifecycle as the HTTP burst (create with its outbox row and notify; lease,
+ * start, one heartbeat, one log batch, result, each with the outbox rows the services write) as
+ * direct JDBC transactions against the same PostgreSQL, with the same number of producers and
+ * runners, and no service in between.
+ */
+public final class Ceiling {
+  private static final long TTL_MS = 60_000;
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  /** The rows the lifecycle needs, prepared over HTTP by the bench setup. */
+  public record Target(
+      long teamId,
+      String teamSlug,
+      long appId,
+      String appSlug,
+      long versionId,
+      long environmentId,
+      String environment,
+      List<Long> runnerIds) {}
+
+  /** What one ceiling pass measured. */
+  public record Result(
+      int runs,
+      int producers,
+      int workers,
+      double createSeconds,
+      double drainSeconds,
+      long completed,
+      Latency.Summary createTx,
+      Latency.Summary leaseTx,
+      Latency.Summary startTx,
+      Latency.Summary heartbeatTx,
+      Latency.Summary logsTx,
+      Latency.Summary resultTx) {
+    public double totalSeconds() {
+      return createSeconds + drainSeconds;
+    }
+
+    public double runsPerSecond() {
+      return totalSeconds() <= 0 ? 0 : completed / totalSeconds();
+    }
+
+    public double drainRunsPerSecond() {
+      return drainSeconds <= 0 ? 0 : completed / drainSeconds;
+    }
+  }
+
+  private final String url;
+  private final String user;
+  private final String password;
+  private final Target target;
+  private final Latency create = new Latency();
+  private final Latency lease = new Latency();
+  private final Latency start = new Latency();
+  private final Latency heartbeat = new Latency();
+  private final Latency logs = new Latency();
+  private final Latency result = new Latency();
+
+  public Ceiling(String url, String user, String password, Target target) {
+    this.url = url;
+    this.user = user;
+    this.password = password;
+    this.target = target;
+  }
+
+  /** Looks up the team, app, version and environment ids of the bench's own rows. */
+  public static Target target(
+      String url,
+      String user,
+      String password,
+      long teamId,
+      String appSlug,
+      String environment,
+      List<Long> runnerIds)
+      throws SQLException {
+    try (Connection c = DriverManager.getConnection(url, user, password)) {
+      String teamSlug;
+      long appId;
+      long versionId;
+      long envId;
+      try (PreparedStatement ps =
+          c.prepareStatement(
+              "SELECT t.slug, ap.id, (SELECT v.id FROM app_versions v WHERE v.app_id = ap.id"
+                  + " ORDER BY v.version_no DESC LIMIT 1) FROM teams t JOIN apps ap"
+                  + " ON ap.team_id = t.id WHERE t.id = ? AND ap.slug = ?")) {
+        ps.setLong(1, teamId);
+        ps.setString(2, appSlug);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw new SQLException("bench app not found in the database: " + appSlug);
+          }
+          teamSlug = rs.getString(1);
+          appId = rs.getLong(2);
+          versionId = rs.getLong(3);
+        }
+      }
+      try (PreparedStatement ps =
+          c.prepareStatement("SELECT id FROM environments WHERE team_id = ? AND name = ?")) {
+        ps.setLong(1, teamId);
+        ps.setString(2, environment);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            throw new SQLException("bench environment not found: " + environment);
+          }
+          envId = rs.getLong(1);
+        }
+      }
+      return new Target(teamId, teamSlug, appId, appSlug, versionId, envId, environment, runnerIds);
+    }
+  }
+
+  public Result run(int runs, int producers) throws Exception {
+    int workers = target.runnerIds().size();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(producers, workers));
+    try {
+      long t0 = System.nanoTime();
+      List<Future<?>> fs = new ArrayList<>();
+      for (int p = 0; p < producers; p++) {
+        int share = runs / producers + (p < runs % producers ? 1 : 0);
+        fs.add(pool.submit(() -> produce(share)));
+      }
+      for (Future<?> f : fs) {
+        f.get();
+      }
+      long t1 = System.nanoTime();
+      AtomicLong completed = new AtomicLong();
+      fs.clear();
+      for (long runnerId : target.runnerIds()) {
+        fs.add(pool.submit(() -> drain(runnerId, completed)));
+      }
+      for (Future<?> f : fs) {
+        f.get();
+      }
+      long t2 = System.nanoTime();
+      return new Result(
+          runs,
+          producers,
+          workers,
+          (t1 - t0) / 1e9,
+          (t2 - t1) / 1e9,
+          completed.get(),
+          create.summary(),
+          lease.summary(),
+          start.summary(),
+          heartbeat.summary(),
+          logs.summary(),
+          result.summary());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private Connection connect() throws SQLException {
+    Connection c = DriverManager.getConnection(url, user, password);
+    c.setAutoCommit(false);
+    return c;
+  }
+
+  private Void produce(int count) throws SQLException {
+    try (Connection c = connect();
+        PreparedStatement lockApp = c.prepareStatement(CeilingSql.LOCK_APP);
+        PreparedStatement insert = c.prepareStatement(CeilingSql.INSERT_RUN);
+        PreparedStatement outbox = c.prepareStatement(CeilingSql.OUTBOX_INSERT);
+        PreparedStatement notify = c.prepareStatement(CeilingSql.NOTIFY_QUEUED)) {
+      for (int i = 0; i < count; i++) {
+        long t0 = System.nanoTime();
+        lockApp.setLong(1, target.appId());
+        lockApp.setLong(2, target.teamId());
+        drainQuery(lockApp);
+        int k = 1;
+        insert.setLong(k++, target.teamId());
+        insert.setLong(k++, target.appId());
+        insert.setLong(k++, target.versionId());
+        insert.setLong(k++, target.environmentId());
+        insert.setString(k++, target.environment());
+        insert.setNull(k++, Types.BIGINT);
+        insert.setLong(k++, target.appId());
+        insert.setNull(k++, Types.VARCHAR);
+        insert.setLong(k++, 0);
+        insert.setInt(k++, 0);
+        insert.setBoolean(k++, false);
+        insert.setNull(k++, Types.VARCHAR);
+        insert.setNull(k, Types.VARCHAR);
+        long runId;
+        long runNo;
+        try (ResultSet rs = insert.executeQuery()) {
+          rs.next();
+          runId = rs.getLong("id");
+          runNo = rs.getLong("run_no");
+        }
+        event(outbox, "created", runId, runNo, 1, "queued", null, 0);
+        notify.setString(1, target.environment());
+        drainQuery(notify);
+        c.commit();
+        create.recordNanos(System.nanoTime() - t0);
+      }
+    }
+    return null;
+  }
+
+  private Void drain(long runnerId, AtomicLong completed) throws SQLException {
+    try (Connection c = connect();
+        PreparedStatement lockRunner = c.prepareStatement(CeilingSql.LOCK_RUNNER_COUNT_ACTIVE);
+        PreparedStatement leaseSt = c.prepareStatement(CeilingSql.LEASE);
+        PreparedStatement outbox = c.prepareStatement(CeilingSql.OUTBOX_INSERT);
+        PreparedStatement lockRun = c.prepareStatement(CeilingSql.LOCK_RUN);
+        PreparedStatement lockLive = c.prepareStatement(CeilingSql.LOCK_LIVE_ATTEMPT);
+        PreparedStatement attemptStart = c.prepareStatement(CeilingSql.ATTEMPT_START);
+        PreparedStatement runStart = c.prepareStatement(CeilingSql.RUN_START);
+        PreparedStatement attemptState = c.prepareStatement(CeilingSql.ATTEMPT_STATE);
+        PreparedStatement hb = c.prepareStatement(CeilingSql.HEARTBEAT);
+        PreparedStatement touch = c.prepareStatement(CeilingSql.TOUCH_RUNNER);
+        PreparedStatement insertLogs = c.prepareStatement(CeilingSql.INSERT_LOGS);
+        PreparedStatement lockOwn = c.prepareStatement(CeilingSql.LOCK_OWN_ATTEMPT);
+        PreparedStatement attemptFinish = c.prepareStatement(CeilingSql.ATTEMPT_FINISH);
+        PreparedStatement runFinish = c.prepareStatement(CeilingSql.RUN_FINISH);
+        PreparedStatement attemptTimes = c.prepareStatement(CeilingSql.ATTEMPT_TIMES)) {
+      while (true) {
+        // lease
+        long t0 = System.nanoTime();
+        String hash = sha256(newLeaseToken());
+        lockRunner.setLong(1, runnerId);
+        drainQuery(lockRunner);
+        leaseSt.setString(1, target.environment());
+        leaseSt.setNull(2, Types.BIGINT);
+        leaseSt.setNull(3, Types.BIGINT);
+        leaseSt.setLong(4, runnerId);
+        leaseSt.setString(5, hash);
+        leaseSt.setLong(6, TTL_MS);
+        long runId;
+        long runNo;
+        long attemptId;
+        long seq;
+        try (ResultSet rs = leaseSt.executeQuery()) {
+          if (!rs.next()) {
+            c.commit();
+            return null; // queue drained
+          }
+          runId = rs.getLong("run_id");
+          runNo = rs.getLong("run_no");
+          attemptId = rs.getLong("attempt_id");
+          seq = rs.getLong("event_seq");
+        }
+        event(outbox, "leased", runId, runNo, seq, "leased", runnerId, 1);
+        c.commit();
+        lease.recordNanos(System.nanoTime() - t0);
+
+        // start
+        t0 = System.nanoTime();
+        lockRun.setLong(1, runId);
+        drainQuery(lockRun);
+        guard(lockLive, runId, runnerId, hash);
+        drainQuery(lockLive);
+        attemptStart.setLong(1, attemptId);
+        attemptStart.executeUpdate();
+        runStart.setLong(1, runId);
+        try (ResultSet rs = runStart.executeQuery()) {
+          rs.next();
+          seq = rs.getLong("event_seq");
+        }
+        event(outbox, "started", runId, runNo, seq, "running", runnerId, 1);
+        guard(attemptState, runId, runnerId, hash);
+        drainQuery(attemptState);
+        c.commit();
+        start.recordNanos(System.nanoTime() - t0);
+
+        // heartbeat
+        t0 = System.nanoTime();
+        hb.setLong(1, TTL_MS);
+        hb.setLong(2, runId);
+        hb.setLong(3, runnerId);
+        hb.setString(4, hash);
+        drainQuery(hb);
+        touch.setLong(1, runnerId);
+        touch.executeUpdate();
+        c.commit();
+        heartbeat.recordNanos(System.nanoTime() - t0);
+
+        // one log batch
+        t0 = System.nanoTime();
+        guard(attemptState, runId, runnerId, hash);
+        drainQuery(attemptState);
+        insertLogs.setLong(1, attemptId);
+        insertLogs.setLong(2, runId);
+        insertLogs.setInt(3, 1);
+        Long[] seqs = {1L, 2L, 3L};
+        String[] streams = {"stdout", "stdout", "stdout"};
+        String[] lines = new String[3];
+        Timestamp[] times = new Timestamp[3];
+        for (int i = 0; i < 3; i++) {
+          lines[i] = "bench line " + (i + 1) + " of run " + runId;
+          times[i] = Timestamp.from(Instant.now());
+        }
+        insertLogs.setArray(4, c.createArrayOf("bigint", seqs));
+        insertLogs.setArray(5, c.createArrayOf("text", streams));
+        insertLogs.setArray(6, c.createArrayOf("text", lines));
+        insertLogs.setArray(7, c.createArrayOf("timestamptz", times));
+        insertLogs.executeUpdate();
+        c.commit();
+        logs.recordNanos(System.nanoTime() - t0);
+
+        // result
+        t0 = System.nanoTime();
+        lockRun.setLong(1, runId);
+        drainQuery(lockRun);
+        guard(lockOwn, runId, runnerId, hash);
+        drainQuery(lockOwn);
+        attemptFinish.setString(1, "completed");
+        attemptFinish.setInt(2, 0);
+        attemptFinish.setNull(3, Types.VARCHAR);
+        attemptFinish.setLong(4, attemptId);
+        attemptFinish.executeUpdate();
+        runFinish.setString(1, "completed");
+        runFinish.setLong(2, runId);
+        try (ResultSet rs = runFinish.executeQuery()) {
+          rs.next();
+          seq = rs.getLong("event_seq");
+        }
+        event(outbox, "completed", runId, runNo, seq, "completed", runnerId, 1);
+        attemptTimes.setLong(1, attemptId);
+        drainQuery(attemptTimes);
+        c.commit();
+        result.recordNanos(System.nanoTime() - t0);
+        completed.incrementAndGet();
+      }
+    }
+  }
+
+  private static void guard(PreparedStatement ps, long runId, long runnerId, String hash)
+      throws SQLException {
+    ps.setLong(1, runId);
+    ps.setLong(2, runnerId);
+    ps.setString(3, hash);
+  }
+
+  private static void drainQuery(PreparedStatement ps) throws SQLException {
+    try (ResultSet rs = ps.executeQuery()) {
+      while (rs.next()) {
+        // consume
+      }
+    }
+  }
+
+  /** An outbox row shaped like the services' CloudEvents (same columns, similar payload size). */
+  private void event(
+      PreparedStatement ps,
+      String type,
+      long runId,
+      long runNo,
+      long seq,
+      String status,
+      Long runnerId,
+      int attemptNo)
+      throws SQLException {
+    UUID id = UUID.randomUUID();
+    String payload =
+        String.format(
+            Locale.ROOT,
+            "{\"specversion\":\"1.0\",\"id\":\"%s\",\"source\":\"/minitower/bench-ceiling\","
+                + "\"type\":\"dev.minitower.run.%s\",\"subject\":\"%d\",\"time\":\"%s\","
+                + "\"datacontenttype\":\"application/json\",\"sequence\":%d,\"data\":{"
+                + "\"run_id\":%d,\"run_no\":%d,\"team_id\":%d,\"team_slug\":\"%s\",\"app_id\":%d,"
+                + "\"app_slug\":\"%s\",\"environment\":\"%s\",\"status\":\"%s\","
+                + "\"retry_count\":0,\"attempt_no\":%d,\"runner_id\":%s}}",
+            id,
+            type,
+            runId,
+            Instant.now(),
+            seq,
+            runId,
+            runNo,
+            target.teamId(),
+            target.teamSlug(),
+            target.appId(),
+            target.appSlug(),
+            target.environment(),
+            status,
+            attemptNo,
+            runnerId == null ? "null" : runnerId.toString());
+    ps.setObject(1, id);
+    ps.setString(2, "minitower.run-events");
+    ps.setString(3, Long.toString(runId));
+    ps.setString(4, "dev.minitower.run." + type);
+    ps.setString(5, payload);
+    ps.executeUpdate();
+  }
+
+  private static String newLeaseToken() {
+    byte[] b = new byte[32];
+    RANDOM.nextBytes(b);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+  }
+
+  static String sha256(String s) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

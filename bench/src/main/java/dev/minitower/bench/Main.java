@@ -1,0 +1,79 @@
+package dev.minitower.bench;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.UUID;
+
+/** {@code ./mtw bench [scenario…] [flags]}: drives a running stack and reports. */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] argv) throws Exception {
+    BenchArgs args;
+    try {
+      args = BenchArgs.parse(argv, System.getenv());
+    } catch (IllegalArgumentException e) {
+      if (!"help".equals(e.getMessage())) {
+        System.err.println("bench: " + e.getMessage());
+      }
+      System.err.print(BenchArgs.usage());
+      System.exit(2);
+      return;
+    }
+    Report report = new Report(Instant.now(), Report.describeMachine());
+    report.loadBefore = Report.loadAverage();
+    String prefix = "bench-" + UUID.randomUUID().toString().substring(0, 6);
+    log(
+        "bench "
+            + prefix
+            + ": scenarios "
+            + args.scenarios
+            + " against "
+            + args.apiUrl
+            + " / "
+            + args.runnerUrl);
+    Scenarios s = new Scenarios(args, new ProcStats(args.mtwHome), prefix);
+    s.setup();
+    double burstDrain = 0;
+    for (String name : BenchArgs.ALL_SCENARIOS) {
+      if (!args.scenarios.contains(name)) {
+        continue;
+      }
+      log("scenario " + name + " …");
+      long t0 = System.nanoTime();
+      ScenarioResult r =
+          switch (name) {
+            case "burst" -> s.burst();
+            case "steady" -> s.steady(burstDrain);
+            case "long" -> s.longRuns();
+            default -> s.dispatch();
+          };
+      if ("burst".equals(name)) {
+        burstDrain = r.figures.getOrDefault("drain_runs_per_s", 0.0);
+      }
+      report.scenarios.add(r);
+      log(
+          String.format(
+              java.util.Locale.ROOT,
+              "scenario %s: %d/%d runs, %.1f runs/s, created→started %s, %d errors (%.0f s)",
+              name,
+              r.completed,
+              r.created,
+              r.runsPerSecond,
+              Report.triple(r.createdToStarted),
+              r.errors.values().stream().mapToLong(Long::longValue).sum(),
+              (System.nanoTime() - t0) / 1e9));
+    }
+    report.loadAfter = Report.loadAverage();
+    Path out = args.out;
+    for (Path p : report.write(out)) {
+      log("wrote " + p);
+    }
+    System.out.println(report.markdown());
+    System.exit(0);
+  }
+
+  static void log(String msg) {
+    System.err.println("[bench " + java.time.LocalTime.now().withNano(0) + "] " + msg);
+  }
+}

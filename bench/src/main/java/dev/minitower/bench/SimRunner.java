@@ -1,0 +1,124 @@
+package dev.minitower.bench;
+
+import dev.minitower.model.runner.HeartbeatBatchRequest;
+import dev.minitower.model.runner.LeaseResponse;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.BooleanSupplier;
+
+/**
+ * A simulated runner agent: lease (long-poll or short poll), start, work for a fixed time while
+ * heartbeating, at least one heartbeat, one log batch, result {@code completed}. Only the protocol;
+ * no process is spawned.
+ */
+final class SimRunner implements Runnable {
+  private final Http http;
+  private final String token;
+  private final Metrics metrics;
+  private final BooleanSupplier stop;
+  private final String waitParam;
+  private final Duration pollSleep;
+  private final Duration work;
+  private final Duration heartbeatInterval;
+  private final boolean batchHeartbeat;
+  private final int logLines;
+
+  SimRunner(
+      Http http,
+      String token,
+      Metrics metrics,
+      BooleanSupplier stop,
+      String waitParam,
+      Duration pollSleep,
+      Duration work,
+      Duration heartbeatInterval,
+      boolean batchHeartbeat,
+      int logLines) {
+    this.http = http;
+    this.token = token;
+    this.metrics = metrics;
+    this.stop = stop;
+    this.waitParam = waitParam;
+    this.pollSleep = pollSleep;
+    this.work = work;
+    this.heartbeatInterval = heartbeatInterval;
+    this.batchHeartbeat = batchHeartbeat;
+    this.logLines = logLines;
+  }
+
+  @Override
+  public void run() {
+    Duration timeout = Duration.ofSeconds(30);
+    while (!stop.getAsBoolean()) {
+      Optional<LeaseResponse> lease;
+      try {
+        lease = http.lease(token, waitParam, timeout);
+      } catch (IOException e) {
+        if (!sleep(Duration.ofMillis(200))) {
+          return;
+        }
+        continue;
+      }
+      if (lease.isEmpty()) {
+        if (!pollSleep.isZero() && !sleep(pollSleep)) {
+          return;
+        }
+        continue;
+      }
+      metrics.leased(lease.get().runId(), System.nanoTime());
+      try {
+        execute(lease.get());
+      } catch (IOException e) {
+        // counted by Http; the lease is left to the reaper
+      }
+    }
+  }
+
+  private void execute(LeaseResponse l) throws IOException {
+    long runId = l.runId();
+    String lt = l.leaseToken();
+    http.start(token, runId, lt);
+    metrics.started(runId, System.nanoTime());
+    long end = System.nanoTime() + work.toNanos();
+    int beats = 0;
+    while (true) {
+      long left = end - System.nanoTime();
+      if (left <= 0) {
+        break;
+      }
+      if (!sleep(Duration.ofNanos(Math.min(left, heartbeatInterval.toNanos())))) {
+        return;
+      }
+      if (end - System.nanoTime() > 0) {
+        beat(runId, lt);
+        beats++;
+      }
+    }
+    if (beats == 0) {
+      beat(runId, lt);
+    }
+    http.logs(token, runId, lt, logLines);
+    http.result(token, runId, lt);
+    metrics.finished(runId);
+  }
+
+  private void beat(long runId, String lt) throws IOException {
+    if (batchHeartbeat) {
+      http.batchHeartbeat(token, List.of(new HeartbeatBatchRequest.Lease(runId, lt)));
+    } else {
+      http.heartbeat(token, runId, lt);
+    }
+  }
+
+  private static boolean sleep(Duration d) {
+    try {
+      Thread.sleep(Math.max(0, d.toMillis()), (int) (d.toNanos() % 1_000_000));
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+}
