@@ -320,6 +320,19 @@ class KubernetesManifestsTest {
         .noneMatch(k -> k.matches("(?i).*(password|token|secret).*"));
   }
 
+  @Test
+  void onlyTheDevOverlayGeneratesSecrets() throws java.io.IOException {
+    try (var files = java.nio.file.Files.walk(Repo.path("k8s"))) {
+      List<String> generating =
+          files
+              .filter(f -> f.getFileName().toString().equals("kustomization.yaml"))
+              .filter(f -> Repo.yaml(f).has("secretGenerator"))
+              .map(f -> Repo.root().relativize(f).toString())
+              .toList();
+      assertThat(generating).containsExactly("k8s/overlays/dev/kustomization.yaml");
+    }
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("renderings")
   void everyConfigAndSecretReferenceResolves(Rendered r) {
