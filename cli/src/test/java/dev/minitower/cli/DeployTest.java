@@ -165,6 +165,33 @@ class DeployTest {
   }
 
   @Test
+  void dryRunListsTheEntriesAndSendsNothing() throws IOException {
+    standardProject("[\"./**/*.py\", \"./requirements.txt\"]");
+    cli.env.clear();
+    cli.env.put("MINITOWER_CLI_CONFIG", cli.configFile.toString());
+
+    CliHarness.Result r = cli.run("deploy", "--dry-run", "--dir", project.toString());
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out())
+        .startsWith(
+            "Would deploy app \"hello-app\" from " + project + " (dry run, nothing uploaded)\n")
+        .endsWith("  Towerfile\n  lib/util.py\n  main.py\n  requirements.txt\n");
+    assertThat(api.requests).isEmpty();
+  }
+
+  @Test
+  void dryRunJson() throws IOException {
+    standardProject("[\"./*.py\"]");
+
+    CliHarness.Result r = cli.run("deploy", "--dry-run", "--json", "--dir", project.toString());
+
+    var json = JsonOutput.parse(r.out());
+    assertThat(json.get("entries").toString()).isEqualTo("[\"Towerfile\",\"main.py\"]");
+    assertThat(json.get("app_slug").asText()).isEqualTo("hello-app");
+  }
+
+  @Test
   void missingTowerfileIsReported() {
     CliHarness.Result r = cli.run("deploy", "--dir", project.toString());
 

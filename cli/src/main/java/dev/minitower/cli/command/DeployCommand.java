@@ -1,16 +1,19 @@
 package dev.minitower.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.minitower.cli.CliException;
 import dev.minitower.cli.ExitCodes;
 import dev.minitower.cli.http.ApiClient;
 import dev.minitower.cli.http.ApiException;
 import dev.minitower.cli.output.JsonOutput;
+import dev.minitower.cli.output.TerminalText;
 import dev.minitower.model.artifact.ArtifactPackager;
 import dev.minitower.model.towerfile.Towerfile;
 import dev.minitower.model.towerfile.TowerfileException;
 import dev.minitower.model.towerfile.TowerfileParser;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +21,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,6 +54,11 @@ final class DeployCommand extends ApiCommand {
       description = "Project directory containing the Towerfile (default: .).")
   Path dir;
 
+  @Option(
+      names = "--dry-run",
+      description = "Package and list the archive's entries; upload nothing (no server needed).")
+  boolean dryRun;
+
   @Mixin JsonOption json;
 
   @Override
@@ -62,6 +75,9 @@ final class DeployCommand extends ApiCommand {
 
     byte[] artifact = pack(towerfile);
     String sha = sha256(artifact);
+    if (dryRun) {
+      return printDryRun(app, artifact, sha);
+    }
     // Connection problems are reported only after the local checks passed.
     ApiClient api = api();
     if (!json.json) {
@@ -124,6 +140,46 @@ final class DeployCommand extends ApiCommand {
       throw towerfileError("packaging artifact: " + describe(e));
     }
     return buf.toByteArray();
+  }
+
+  private int printDryRun(String app, byte[] artifact, String sha) {
+    List<String> entries = entryNames(artifact);
+    if (json.json) {
+      ObjectNode o =
+          JsonOutput.object()
+              .put("app_slug", app)
+              .put("artifact_bytes", artifact.length)
+              .put("packaged_sha256", sha);
+      ArrayNode arr = o.putArray("entries");
+      entries.forEach(arr::add);
+      printJson(o);
+    } else {
+      out()
+          .println("Would deploy app \"" + app + "\" from " + dir + " (dry run, nothing uploaded)");
+      out()
+          .println(
+              "Artifact packaged (" + artifact.length + " bytes, sha256:" + shortSha(sha) + ")");
+      for (String e : entries) {
+        out().println("  " + TerminalText.escape(e));
+      }
+    }
+    return ExitCodes.OK;
+  }
+
+  /** Entry names in archive order, read back from the bytes that would be uploaded. */
+  static List<String> entryNames(byte[] artifact) {
+    List<String> names = new ArrayList<>();
+    try (TarArchiveInputStream tar =
+        new TarArchiveInputStream(
+            new GzipCompressorInputStream(new ByteArrayInputStream(artifact)))) {
+      TarArchiveEntry e;
+      while ((e = tar.getNextEntry()) != null) {
+        names.add(e.isSymbolicLink() ? e.getName() + " -> " + e.getLinkName() : e.getName());
+      }
+    } catch (IOException e) {
+      throw towerfileError("packaging artifact: cannot read back the archive: " + e.getMessage());
+    }
+    return names;
   }
 
   private void ensureApp(ApiClient api, String app) {
