@@ -142,4 +142,39 @@ class ProcessTerminationTest extends AgentTestSupport {
     assertThat(run.result().errorMessage()).isEqualTo("runner shutting down");
     awaitGone(pids, Duration.ofSeconds(2));
   }
+
+  @Test
+  void cancelDuringVenvCreationKillsTheSetupCommandAndReportsCancelled() throws Exception {
+    // A stand-in interpreter that answers the version probe but hangs creating the venv.
+    Path python = tmp.resolve("slow-python");
+    Files.writeString(
+        python,
+        "#!/bin/sh\n"
+            + "if [ \"$1\" = -c ]; then echo 3.11.0-slow; echo "
+            + python
+            + "; exit 0; fi\n"
+            + "sleep 1000 &\n"
+            + "echo $! > '"
+            + out.resolve("child.pid")
+            + "'\n"
+            + "echo $$ > '"
+            + out.resolve("leader.pid")
+            + "'\n"
+            + "wait\n");
+    python.toFile().setExecutable(true);
+    FakeRun run =
+        server.enqueue(
+            FakeRun.builder(pack(project("py", "main.py", "print('never')\n")), "main.py"));
+    startAgent(c -> c.withPythonBin(python.toString()));
+    long[] pids = awaitTree();
+
+    run.cancelRequested = true;
+
+    assertThat(awaitResult(run, Duration.ofSeconds(20)).status()).isEqualTo("cancelled");
+    awaitGone(pids, Duration.ofSeconds(2));
+    assertThat(run.lines("stdout")).isEmpty();
+    try (var builds = Files.list(tmp.resolve("data/venvs/builds"))) {
+      assertThat(builds).isEmpty();
+    }
+  }
 }

@@ -49,7 +49,13 @@ public final class CommandRunner {
       try {
         Thread out = pump(process.stdout(), logSink, tail, "setup-out");
         Thread err = pump(process.stderr(), logSink, tail, "setup-err");
-        int exit = process.waitFor();
+        int exit;
+        try {
+          exit = process.waitFor();
+        } catch (InterruptedException e) {
+          process.terminate(Duration.ZERO);
+          throw e;
+        }
         process.killLeftovers();
         out.join();
         err.join();

@@ -229,11 +229,17 @@ public final class RunExecutor {
           CommandRunner.pump(process.stdout(), shipper::stdout, null, "out-" + state.runId());
       Thread err =
           CommandRunner.pump(process.stderr(), shipper::stderr, null, "err-" + state.runId());
-      if (!process.waitFor(timeout)) {
-        if (state.stop(StopReason.TIMEOUT)) {
-          log.info("terminating run", "run_id", state.runId(), "reason", "timeout");
+      try {
+        if (!process.waitFor(timeout)) {
+          if (state.stop(StopReason.TIMEOUT)) {
+            log.info("terminating run", "run_id", state.runId(), "reason", "timeout");
+          }
+          process.waitFor();
         }
-        process.waitFor();
+      } catch (InterruptedException e) {
+        // The agent is being torn down without waiting: never leave the group behind.
+        process.terminate(Duration.ZERO);
+        throw e;
       }
       process.killLeftovers();
       out.join(5_000);
