@@ -11,6 +11,9 @@ import dev.minitower.testsupport.DbFixtures;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Drives runs through their lifecycle with run-store's transitions, one transaction per step. */
@@ -68,6 +71,14 @@ public class RunSteps {
 
   public void start(Lease lease) {
     QuarkusTransaction.requiringNew().run(() -> transitions.start(lease.ref()));
+  }
+
+  public void logs(Lease lease, int lines) {
+    List<RunTransitions.LogLine> batch = new ArrayList<>();
+    for (int i = 1; i <= lines; i++) {
+      batch.add(new RunTransitions.LogLine(i, "stdout", "line " + i, Instant.now()));
+    }
+    QuarkusTransaction.requiringNew().run(() -> transitions.appendLogs(lease.ref(), batch));
   }
 
   public void complete(Lease lease, String status, Integer exitCode) {

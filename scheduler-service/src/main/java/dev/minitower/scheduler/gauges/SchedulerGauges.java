@@ -1,8 +1,8 @@
 package dev.minitower.scheduler.gauges;
 
 import dev.minitower.scheduler.config.SchedulerConfig;
+import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.prometheus.client.Collector;
-import io.prometheus.client.CollectorRegistry;
 import io.prometheus.client.GaugeMetricFamily;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,8 +33,9 @@ public class SchedulerGauges extends Collector {
     this.config = config;
   }
 
-  void register(@Observes StartupEvent start, CollectorRegistry registry) {
-    registry.register(this);
+  void register(@Observes StartupEvent start, PrometheusMeterRegistry registry) {
+    // the registry's own CollectorRegistry (the produced CollectorRegistry bean is not a singleton)
+    registry.getPrometheusRegistry().register(this);
   }
 
   /** The current values (cached for the configured TTL); null when the query failed. */
