@@ -320,6 +320,57 @@ class KubernetesManifestsTest {
         .noneMatch(k -> k.matches("(?i).*(password|token|secret).*"));
   }
 
+  /**
+   * Every field is known to the fabric8 model of its kind: a misspelt or misplaced field would
+   * otherwise land silently in additionalProperties (and be dropped or rejected by the API server).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("renderings")
+  void typedObjectsHaveNoUnknownFields(Rendered r) {
+    List<String> unknown = new ArrayList<>();
+    for (HasMetadata o : r.objects()) {
+      if (!(o instanceof GenericKubernetesResource)) {
+        unknownFields(o, o.getKind() + "/" + o.getMetadata().getName(), unknown);
+      }
+    }
+    assertThat(unknown).isEmpty();
+  }
+
+  private static void unknownFields(Object o, String path, List<String> unknown) {
+    if (o instanceof List<?> list) {
+      for (int i = 0; i < list.size(); i++) {
+        unknownFields(list.get(i), path + "[" + i + "]", unknown);
+      }
+      return;
+    }
+    if (o instanceof Map<?, ?> map) {
+      map.forEach((k, v) -> unknownFields(v, path + "." + k, unknown));
+      return;
+    }
+    if (o == null || !o.getClass().getName().startsWith("io.fabric8.kubernetes.api.model")) {
+      return;
+    }
+    for (java.lang.reflect.Method m : o.getClass().getMethods()) {
+      if (m.getParameterCount() != 0
+          || !m.getName().startsWith("get")
+          || m.getDeclaringClass() == Object.class) {
+        continue;
+      }
+      try {
+        Object value = m.invoke(o);
+        if (m.getName().equals("getAdditionalProperties")) {
+          if (value instanceof Map<?, ?> extra && !extra.isEmpty()) {
+            unknown.add(path + ": " + extra.keySet());
+          }
+        } else {
+          unknownFields(value, path + "." + m.getName().substring(3), unknown);
+        }
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+
   @Test
   void onlyTheDevOverlayGeneratesSecrets() throws java.io.IOException {
     try (var files = java.nio.file.Files.walk(Repo.path("k8s"))) {
