@@ -47,6 +47,7 @@ final class TarGzReader implements AutoCloseable {
   static final int MAX_PAX_BYTES = 65_536;
   static final int MAX_META_HEADERS = 8;
   private static final int MAX_SYMLINK_HOPS = 40;
+  private static final long MAX_RESOLVE_STEPS = 2_000_000L;
   private static final int BLOCK = 512;
   static final long MAX_TAIL_BYTES = 1_048_576L;
 
@@ -269,8 +270,13 @@ final class TarGzReader implements AutoCloseable {
    * the archive's other symlinks, must stay inside the root.
    */
   void finish() {
+    if (symlinks.isEmpty()) {
+      return;
+    }
+    NameTree tree = new NameTree(seen.keySet(), symlinks);
+    long[] budget = {MAX_RESOLVE_STEPS};
     for (Map.Entry<String, String> link : symlinks.entrySet()) {
-      resolveInside(link.getKey(), link.getValue());
+      resolveInside(tree, link.getKey(), link.getValue(), budget);
     }
   }
 
@@ -467,40 +473,107 @@ final class TarGzReader implements AutoCloseable {
     }
   }
 
-  private void resolveInside(String link, String target) {
-    Deque<String> path = new ArrayDeque<>();
-    int slash = link.lastIndexOf('/');
-    if (slash > 0) {
-      for (String s : link.substring(0, slash).split("/")) {
-        path.addLast(s);
-      }
-    }
+  /**
+   * Follows {@code target} from the link's directory the way the kernel would on a fresh
+   * extraction, through the archive's other symlinks. Paths the archive does not contain are plain
+   * directories there, so below them only {@code ..} matters ({@code virtualDepth}). Work is
+   * bounded per link ({@value #MAX_SYMLINK_HOPS} hops) and in total ({@code budget} steps).
+   */
+  private static void resolveInside(NameTree tree, String link, String target, long[] budget) {
+    int node = tree.parentOf(tree.find(link));
+    int virtualDepth = 0;
     Deque<String> todo = new ArrayDeque<>(List.of(target.split("/")));
     int hops = 0;
     while (!todo.isEmpty()) {
+      if (--budget[0] < 0) {
+        throw ArchiveException.invalid(
+            "symlinks are too complex to verify (at symlink " + quote(link) + ")");
+      }
       String segment = todo.pollFirst();
       if (segment.isEmpty() || segment.equals(".")) {
         continue;
       }
       if (segment.equals("..")) {
-        if (path.isEmpty()) {
+        if (virtualDepth > 0) {
+          virtualDepth--;
+        } else if (node == NameTree.ROOT) {
           throw escapes(link, target);
+        } else {
+          node = tree.parentOf(node);
         }
-        path.removeLast();
         continue;
       }
-      path.addLast(segment);
-      String next = symlinks.get(String.join("/", path));
-      if (next != null) {
+      if (virtualDepth > 0) {
+        virtualDepth++;
+        continue;
+      }
+      int child = tree.child(node, segment);
+      if (child < 0) {
+        virtualDepth = 1;
+      } else if (tree.linkTarget(child) != null) {
         if (++hops > MAX_SYMLINK_HOPS) {
           throw ArchiveException.invalid("symlink " + quote(link) + " is part of a symlink loop");
         }
-        path.removeLast();
-        String[] parts = next.split("/");
+        String[] parts = tree.linkTarget(child).split("/");
         for (int i = parts.length - 1; i >= 0; i--) {
           todo.addFirst(parts[i]);
         }
+      } else {
+        node = child;
       }
+    }
+  }
+
+  /** The archive's names as a tree of segments, so resolution steps cost one hash lookup. */
+  private static final class NameTree {
+    static final int ROOT = 0;
+
+    private final List<Map<String, Integer>> children = new ArrayList<>();
+    private final List<Integer> parents = new ArrayList<>();
+    private final List<String> targets = new ArrayList<>();
+
+    NameTree(Set<String> names, Map<String, String> symlinks) {
+      addNode(-1);
+      for (String name : names) {
+        int node = ROOT;
+        for (String segment : name.split("/")) {
+          Integer next = children.get(node).get(segment);
+          if (next == null) {
+            next = addNode(node);
+            children.get(node).put(segment, next);
+          }
+          node = next;
+        }
+        targets.set(node, symlinks.get(name));
+      }
+    }
+
+    private int addNode(int parent) {
+      children.add(new HashMap<>());
+      parents.add(parent);
+      targets.add(null);
+      return parents.size() - 1;
+    }
+
+    int find(String name) {
+      int node = ROOT;
+      for (String segment : name.split("/")) {
+        node = child(node, segment);
+      }
+      return node;
+    }
+
+    int child(int node, String segment) {
+      Integer next = children.get(node).get(segment);
+      return next == null ? -1 : next;
+    }
+
+    int parentOf(int node) {
+      return parents.get(node);
+    }
+
+    String linkTarget(int node) {
+      return targets.get(node);
     }
   }
 

@@ -287,6 +287,37 @@ class ArchiveInspectorTest {
   }
 
   @Test
+  void chainOfInnerSymlinksIsAccepted() throws IOException {
+    TestArchives archive = tar().towerfile().file("lib/real.py", "x").symlink("l0", "lib/real.py");
+    for (int i = 1; i < 30; i++) {
+      archive.symlink(
+          "d" + i + "/l" + i, "../" + (i == 1 ? "" : "d" + (i - 1) + "/") + "l" + (i - 1));
+    }
+    assertThat(inspect(archive.gz()).fileNames()).contains("d29/l29");
+  }
+
+  @Test
+  void symlinkThroughANonArchiveDirectoryStaysInsideUnlessItClimbsOut() throws IOException {
+    assertThat(inspect(tar().towerfile().symlink("l", "x/y/../../Towerfile").gz()).fileNames())
+        .contains("l");
+    assertInvalid(tar().towerfile().symlink("l", "x/../../Towerfile").gz(), "outside");
+  }
+
+  @Test
+  @Timeout(20)
+  void expensiveSymlinkGraphIsRefusedByTheWorkBudget() {
+    // "a" expands to ~330 segments that climb back to the root; each link walks through it 39
+    // times.
+    TestArchives archive =
+        tar().towerfile().symlink("a", "x/".repeat(166) + "../".repeat(166) + ".");
+    for (int i = 0; i < 400; i++) {
+      archive.symlink("s" + i, "a/".repeat(39) + "Towerfile");
+    }
+
+    assertInvalid(archive.gz(), "symlinks are too complex to verify");
+  }
+
+  @Test
   void entryBelowASymlinkIsRejected() {
     byte[] gz = tar().towerfile().dir("real").symlink("l", "real").file("l/x.py", "x").gz();
 
