@@ -23,15 +23,15 @@ public final class BenchArgs {
   public Path out = Path.of("bench/target/bench");
 
   // burst
-  public int burstRuns = 3000;
+  public int burstRuns = 2000;
   public int runners = 16;
   public int producers = 8;
   // steady: runs/s; 0 = half of the burst drain rate (or 40/s when burst did not run)
   public double steadyRate = 0;
-  public Duration steadyDuration = Duration.ofSeconds(30);
+  public Duration steadyDuration = Duration.ofSeconds(20);
   // long
-  public int longRunners = 48;
-  public Duration longWork = Duration.ofSeconds(20);
+  public int longRunners = 32;
+  public Duration longWork = Duration.ofSeconds(15);
   public Duration heartbeatInterval = Duration.ofSeconds(1);
   // dispatch
   public int dispatchRuns = 100;
@@ -49,15 +49,23 @@ public final class BenchArgs {
           Map.entry("--api", "api-service base URL"),
           Map.entry("--runner-url", "runner-service base URL"),
           Map.entry("--db-url", "JDBC URL of the stack's PostgreSQL (ceiling)"),
-          Map.entry("--burst-runs", "runs queued by burst (3000)"),
+          Map.entry("--burst-runs", "runs queued by burst (2000)"),
           Map.entry("--runners", "simulated runners of burst/steady (16)"),
           Map.entry("--producers", "concurrent creators (8)"),
           Map.entry("--steady-rate", "runs/s of steady, 0 = half the burst rate"),
-          Map.entry("--steady-duration", "length of steady (30s)"),
-          Map.entry("--long-runners", "runners (and runs) of long (48)"),
-          Map.entry("--long-work", "duration of each long run (20s)"),
+          Map.entry("--steady-duration", "length of steady (20s)"),
+          Map.entry("--long-runners", "runners (and runs) of long (32)"),
+          Map.entry("--long-work", "duration of each long run (15s)"),
           Map.entry("--heartbeat-interval", "heartbeat period while working (1s)"),
           Map.entry("--dispatch-runs", "runs created one at a time by dispatch (100)"),
+          Map.entry("--dispatch-runners", "idle runners of dispatch (4)"),
+          Map.entry("--dispatch-gap", "pause between dispatch runs (50ms)"),
+          Map.entry("--log-lines", "lines in each run's log batch (3)"),
+          Map.entry("--db-user", "database user (minitower; MINITOWER_DB_USER)"),
+          Map.entry("--db-password", "database password (MINITOWER_DB_PASSWORD)"),
+          Map.entry("--mtw-home", "state folder of ./mtw up, for the pid files (MTW_HOME)"),
+          Map.entry("--bootstrap-token", "bootstrap token (dev; MINITOWER_BOOTSTRAP_TOKEN)"),
+          Map.entry("--registration-token", "runner registration token (runner-secret)"),
           Map.entry("--work", "fixed workload of burst/steady runs (0s = no-op)"),
           Map.entry("--lease-wait", "long-poll wait of lease calls (20s)"),
           Map.entry("--batch-heartbeat", "use POST /api/v1/runners/heartbeat"),

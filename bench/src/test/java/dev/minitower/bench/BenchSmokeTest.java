@@ -47,7 +47,7 @@ class BenchSmokeTest {
   void defaultsAreTheModestFullSet() {
     BenchArgs a = BenchArgs.parse(new String[0], Map.of());
     assertThat(a.scenarios).containsExactly("burst", "steady", "long", "dispatch");
-    assertThat(a.burstRuns).isEqualTo(3000);
+    assertThat(a.burstRuns).isEqualTo(2000);
     assertThat(a.runners).isEqualTo(16);
     assertThat(a.ceiling).isTrue();
     assertThat(BenchArgs.parse(new String[] {"--no-ceiling"}, Map.of()).ceiling).isFalse();
