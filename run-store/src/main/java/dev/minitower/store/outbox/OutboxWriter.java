@@ -25,6 +25,15 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class OutboxWriter {
+  /**
+   * Channel on which every run event also announces its run id at commit, so api-service replicas
+   * can push live updates without waiting for the relay and the broker.
+   */
+  public static final String RUN_CHANGED_CHANNEL = "minitower_run_changed";
+
+  private static final String NOTIFY_RUN_CHANGED =
+      "SELECT pg_notify('" + RUN_CHANGED_CHANNEL + "', ?)";
+
   private static final String INSERT =
       "INSERT INTO outbox (event_id, topic, message_key, event_type, payload)"
           + " VALUES (?, ?, ?, ?, ?::jsonb)";
@@ -46,7 +55,14 @@ public class OutboxWriter {
   /** A run event; {@code sequence} is the run's {@code event_seq} after this change. */
   @Transactional(Transactional.TxType.MANDATORY)
   public UUID runEvent(RunEventType type, long sequence, RunEventData data) {
-    return append(EventTopics.RUN_EVENTS, Long.toString(data.runId()), type.type(), sequence, data);
+    UUID id =
+        append(EventTopics.RUN_EVENTS, Long.toString(data.runId()), type.type(), sequence, data);
+    try (Connection c = dataSource.getConnection()) {
+      Jdbc.queryOne(c, NOTIFY_RUN_CHANGED, rs -> true, Long.toString(data.runId()));
+    } catch (SQLException e) {
+      throw new StoreException("notify run change", e);
+    }
+    return id;
   }
 
   @Transactional(Transactional.TxType.MANDATORY)

@@ -1,0 +1,102 @@
+package dev.minitower.api.live;
+
+import static dev.minitower.api.ApiFixtures.as;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.minitower.api.ApiFixtures;
+import dev.minitower.api.RunFixtures;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** Live run updates over server-sent events, woken by PostgreSQL notifications. */
+@QuarkusTest
+class RunStreamTest {
+  @Inject RunFixtures fixtures;
+
+  @Test
+  void streamPushesStatusChangesAndLogLinesThenClosesWhenTheRunEnds() throws Exception {
+    ApiFixtures.Team team = ApiFixtures.signup("live");
+    String env = ApiFixtures.slug("env");
+    as(team.token()).body(Map.of("name", env)).post("/api/v1/environments").then().statusCode(201);
+    String app = ApiFixtures.slug("app");
+    as(team.token()).body(Map.of("slug", app)).post("/api/v1/apps").then().statusCode(201);
+    fixtures.version(team.id(), app, null);
+    long runId =
+        as(team.token())
+            .body(Map.of("environment", env))
+            .post("/api/v1/apps/" + app + "/runs")
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath()
+            .getLong("run_id");
+
+    List<String> lines = new CopyOnWriteArrayList<>();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://localhost:" + RestAssured.port + "/api/v1/runs/" + runId + "/stream"))
+            .header("Authorization", "Bearer " + team.token())
+            .header("Accept", "text/event-stream")
+            .GET()
+            .build();
+    CompletableFuture<HttpResponse<Void>> stream =
+        HttpClient.newHttpClient()
+            .sendAsync(request, HttpResponse.BodyHandlers.ofLines())
+            .thenApply(
+                r -> {
+                  r.body().forEach(lines::add);
+                  return null;
+                });
+    await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains("event:status"));
+    assertThat(String.join("\n", lines)).contains("\"status\":\"queued\"");
+
+    RunFixtures.Lease lease = fixtures.lease(fixtures.runner(team.id(), env));
+    fixtures.start(lease);
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> String.join("\n", lines).contains("\"status\":\"running\""));
+
+    fixtures.logs(lease, "stdout", "hello from the run", "stderr", "<b>not html</b>");
+    await()
+        .atMost(Duration.ofSeconds(3))
+        .until(() -> String.join("\n", lines).contains("hello from the run"));
+    assertThat(String.join("\n", lines)).contains("<b>not html</b>").contains("event:log");
+
+    fixtures.complete(lease, "completed", 0, null);
+    await().atMost(Duration.ofSeconds(5)).until(stream::isDone);
+    assertThat(String.join("\n", lines)).contains("\"status\":\"completed\"");
+  }
+
+  @Test
+  void anotherTeamCannotStreamTheRun() throws Exception {
+    ApiFixtures.Team owner = ApiFixtures.signup("live-own");
+    ApiFixtures.Team other = ApiFixtures.signup("live-oth");
+    String app = ApiFixtures.slug("app");
+    as(owner.token()).body(Map.of("slug", app)).post("/api/v1/apps").then().statusCode(201);
+    fixtures.version(owner.id(), app, null);
+    long runId =
+        as(owner.token())
+            .body(Map.of())
+            .post("/api/v1/apps/" + app + "/runs")
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath()
+            .getLong("run_id");
+    as(other.token()).get("/api/v1/runs/" + runId + "/stream").then().statusCode(404);
+    ApiFixtures.given().get("/api/v1/runs/" + runId + "/stream").then().statusCode(401);
+  }
+}
