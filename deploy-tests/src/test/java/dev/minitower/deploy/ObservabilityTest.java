@@ -200,6 +200,15 @@ class ObservabilityTest {
   }
 
   @Test
+  void kubernetesDashboardConfigMapIsTheSameDashboard() {
+    assertThat(Repo.read(Repo.path("k8s/base/monitoring/dashboards/minitower.json")))
+        .isEqualTo(Repo.read(Repo.path("deploy/grafana/dashboards/minitower.json")));
+    var cm = Rendered.of("k8s/base").configMap("minitower-grafana-dashboard").orElseThrow();
+    assertThat(cm.getMetadata().getLabels()).containsEntry("grafana_dashboard", "1");
+    assertThat(cm.getData()).containsOnlyKeys("minitower.json");
+  }
+
+  @Test
   void grafanaProvisionsThePrometheusDatasourceAndTheDashboardFolder() {
     JsonNode ds =
         Repo.yaml(Repo.path("deploy/grafana/provisioning/datasources/prometheus.yml"))

@@ -24,8 +24,8 @@ import java.util.Set;
  *   <li>{@code components} ({@code kind: Component}: its resources, generators and patches apply to
  *       what the including kustomization has gathered);
  *   <li>{@code configMapGenerator} ({@code files}, {@code literals}) and {@code secretGenerator}
- *       ({@code literals}, {@code type}), only with {@code generatorOptions.disableNameSuffixHash:
- *       true};
+ *       ({@code literals}, {@code type}), both with {@code options.labels/annotations}, only with
+ *       {@code generatorOptions.disableNameSuffixHash: true};
  *   <li>{@code patches} with a {@code path}: strategic merge by kind and name (maps merge, lists of
  *       named items merge by name, other lists are replaced, {@code null} deletes a key, {@code
  *       $patch: delete} deletes the object);
@@ -157,6 +157,7 @@ final class SubsetKustomize {
       String[] kv = l.asText().split("=", 2);
       data.put(kv[0], kv[1]);
     }
+    generatorOptions(cm, gen);
     return cm;
   }
 
@@ -171,7 +172,27 @@ final class SubsetKustomize {
       String[] kv = l.asText().split("=", 2);
       data.put(kv[0], Base64.getEncoder().encodeToString(kv[1].getBytes(StandardCharsets.UTF_8)));
     }
+    generatorOptions(s, gen);
     return s;
+  }
+
+  /** A generator's own {@code options}: labels and annotations of the generated object. */
+  private static void generatorOptions(ObjectNode generated, JsonNode gen) {
+    JsonNode options = gen.path("options");
+    options
+        .fieldNames()
+        .forEachRemaining(
+            f -> {
+              if (!f.equals("labels") && !f.equals("annotations")) {
+                throw new UnsupportedOperationException(
+                    "generator option " + f + " is outside the subset");
+              }
+            });
+    for (String field : List.of("labels", "annotations")) {
+      if (options.has(field)) {
+        ((ObjectNode) generated.get("metadata")).set(field, options.get(field).deepCopy());
+      }
+    }
   }
 
   private static ObjectNode object(String apiVersion, String kind, String name) {
