@@ -252,7 +252,7 @@ class KubernetesManifestsTest {
                           selector, d.getSpec().getTemplate().getMetadata().getLabels()))
               .toList();
       assertThat(matched).as(pdb.getMetadata().getName()).hasSize(1);
-      int replicas = matched.get(0).getSpec().getReplicas();
+      int replicas = minimumReplicas(r, matched.get(0));
       if (pdb.getSpec().getMinAvailable() != null) {
         assertThat(pdb.getSpec().getMinAvailable().getIntVal())
             .as(pdb.getMetadata().getName() + ": minAvailable below replicas, or no node drains")
@@ -260,6 +260,25 @@ class KubernetesManifestsTest {
       } else {
         assertThat(pdb.getSpec().getMaxUnavailable().getIntVal()).isPositive();
       }
+    }
+  }
+
+  /** The fewest pods a Deployment runs: its autoscaler's minimum, else its replicas (default 1). */
+  private static int minimumReplicas(Rendered r, Deployment d) {
+    return r.all(HorizontalPodAutoscaler.class).stream()
+        .filter(h -> h.getSpec().getScaleTargetRef().getName().equals(d.getMetadata().getName()))
+        .map(h -> h.getSpec().getMinReplicas())
+        .findFirst()
+        .orElse(d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("renderings")
+  void autoscaledDeploymentsLeaveTheReplicaCountToTheAutoscaler(Rendered r) {
+    for (HorizontalPodAutoscaler h : r.all(HorizontalPodAutoscaler.class)) {
+      assertThat(r.deployment(h.getSpec().getScaleTargetRef().getName()).getSpec().getReplicas())
+          .as(h.getMetadata().getName())
+          .isNull();
     }
   }
 
