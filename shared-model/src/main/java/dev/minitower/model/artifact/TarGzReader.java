@@ -13,9 +13,9 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,8 +78,7 @@ final class TarGzReader implements AutoCloseable {
   private Entry current;
   private boolean ended;
 
-  private final Map<String, Kind> seen = new HashMap<>();
-  private final Set<String> impliedDirectories = new HashSet<>();
+  private final NameTree names = new NameTree();
   private final Map<String, String> symlinks = new LinkedHashMap<>();
   private final TreeSet<String> fileNames = new TreeSet<>();
 
@@ -273,10 +272,9 @@ final class TarGzReader implements AutoCloseable {
     if (symlinks.isEmpty()) {
       return;
     }
-    NameTree tree = new NameTree(seen.keySet(), symlinks);
     long[] budget = {MAX_RESOLVE_STEPS};
     for (Map.Entry<String, String> link : symlinks.entrySet()) {
-      resolveInside(tree, link.getKey(), link.getValue(), budget);
+      resolveInside(names, link.getKey(), link.getValue(), budget);
     }
   }
 
@@ -360,7 +358,7 @@ final class TarGzReader implements AutoCloseable {
     } else if (kind == Kind.HARDLINK) {
       linkTarget = checkHardlink(rawName, rawLink);
     }
-    register(rawName, name, kind);
+    register(rawName, name, kind, kind == Kind.SYMLINK ? linkTarget : null);
     if (kind == Kind.SYMLINK) {
       symlinks.put(name, linkTarget);
     }
@@ -432,7 +430,7 @@ final class TarGzReader implements AutoCloseable {
       }
     }
     String cleaned = String.join("/", segments);
-    if (seen.get(cleaned) != Kind.FILE) {
+    if (names.kindOf(cleaned) != Kind.FILE) {
       throw ArchiveException.invalid(
           "hard link "
               + quote(rawName)
@@ -442,18 +440,15 @@ final class TarGzReader implements AutoCloseable {
     return cleaned;
   }
 
-  private void register(String rawName, String name, Kind kind) {
-    Kind previous = seen.get(name);
-    if (previous != null) {
-      if (previous == Kind.DIRECTORY && kind == Kind.DIRECTORY) {
-        return;
-      }
-      throw ArchiveException.invalid("duplicate entry " + quote(name));
-    }
-    for (int slash = name.indexOf('/'); slash >= 0; slash = name.indexOf('/', slash + 1)) {
-      String ancestor = name.substring(0, slash);
-      Kind ancestorKind = seen.get(ancestor);
-      if (ancestorKind != null && ancestorKind != Kind.DIRECTORY) {
+  private void register(String rawName, String name, Kind kind, String linkTarget) {
+    String[] segments = name.split("/");
+    int node = NameTree.ROOT;
+    for (int i = 0; i < segments.length - 1; i++) {
+      int child = names.child(node, segments[i]);
+      if (child < 0) {
+        child = names.add(node, segments[i], null, null, nodeBudget());
+      } else if (names.kind(child) != null && names.kind(child) != Kind.DIRECTORY) {
+        String ancestor = String.join("/", Arrays.copyOf(segments, i + 1));
         throw ArchiveException.invalid(
             "entry "
                 + quote(rawName)
@@ -461,16 +456,33 @@ final class TarGzReader implements AutoCloseable {
                 + quote(ancestor)
                 + ", which is not a directory");
       }
-      impliedDirectories.add(ancestor);
+      node = child;
     }
-    if (kind != Kind.DIRECTORY && impliedDirectories.contains(name)) {
-      throw ArchiveException.invalid(
-          "entry " + quote(rawName) + " is not a directory but other entries are inside it");
+    String last = segments[segments.length - 1];
+    int existing = names.child(node, last);
+    if (existing < 0) {
+      names.add(node, last, kind, linkTarget, nodeBudget());
+    } else if (names.kind(existing) == null) {
+      // Known so far only as the parent of other entries.
+      if (kind != Kind.DIRECTORY) {
+        throw ArchiveException.invalid(
+            "entry " + quote(rawName) + " is not a directory but other entries are inside it");
+      }
+      names.setKind(existing, Kind.DIRECTORY);
+    } else if (names.kind(existing) != Kind.DIRECTORY || kind != Kind.DIRECTORY) {
+      throw ArchiveException.invalid("duplicate entry " + quote(name));
     }
-    seen.put(name, kind);
     if (kind != Kind.DIRECTORY) {
       fileNames.add(name);
     }
+  }
+
+  /**
+   * Distinct path prefixes the archive may name: 64 per allowed entry, which no real project
+   * approaches but which keeps deep, unique paths from filling the heap.
+   */
+  private long nodeBudget() {
+    return (long) limits.maxEntries() * 64 + 1024;
   }
 
   /**
@@ -524,48 +536,68 @@ final class TarGzReader implements AutoCloseable {
     }
   }
 
-  /** The archive's names as a tree of segments, so resolution steps cost one hash lookup. */
+  /**
+   * The archive's names as a tree of path segments: one node per distinct prefix, so checks and
+   * symlink resolution cost one hash lookup per segment and memory grows with the segments, not
+   * with every prefix string.
+   */
   private static final class NameTree {
     static final int ROOT = 0;
 
-    private final List<Map<String, Integer>> children = new ArrayList<>();
+    private record Key(int parent, String segment) {}
+
+    private final Map<Key, Integer> children = new HashMap<>();
     private final List<Integer> parents = new ArrayList<>();
+    private final List<Kind> kinds = new ArrayList<>();
     private final List<String> targets = new ArrayList<>();
 
-    NameTree(Set<String> names, Map<String, String> symlinks) {
-      addNode(-1);
-      for (String name : names) {
-        int node = ROOT;
-        for (String segment : name.split("/")) {
-          Integer next = children.get(node).get(segment);
-          if (next == null) {
-            next = addNode(node);
-            children.get(node).put(segment, next);
-          }
-          node = next;
-        }
-        targets.set(node, symlinks.get(name));
-      }
+    NameTree() {
+      parents.add(-1);
+      kinds.add(Kind.DIRECTORY);
+      targets.add(null);
     }
 
-    private int addNode(int parent) {
-      children.add(new HashMap<>());
+    int add(int parent, String segment, Kind kind, String target, long budget) {
+      if (parents.size() >= budget) {
+        throw ArchiveException.invalid(
+            "artifact names more than " + budget + " distinct paths and directories");
+      }
+      int node = parents.size();
       parents.add(parent);
-      targets.add(null);
-      return parents.size() - 1;
+      kinds.add(kind);
+      targets.add(target);
+      children.put(new Key(parent, segment), node);
+      return node;
+    }
+
+    int child(int node, String segment) {
+      Integer next = children.get(new Key(node, segment));
+      return next == null ? -1 : next;
     }
 
     int find(String name) {
       int node = ROOT;
       for (String segment : name.split("/")) {
         node = child(node, segment);
+        if (node < 0) {
+          return -1;
+        }
       }
       return node;
     }
 
-    int child(int node, String segment) {
-      Integer next = children.get(node).get(segment);
-      return next == null ? -1 : next;
+    /** The kind of the entry with this cleaned name; {@code null} if there is no such entry. */
+    Kind kindOf(String name) {
+      int node = find(name);
+      return node < 0 ? null : kinds.get(node);
+    }
+
+    Kind kind(int node) {
+      return kinds.get(node);
+    }
+
+    void setKind(int node, Kind kind) {
+      kinds.set(node, kind);
     }
 
     int parentOf(int node) {

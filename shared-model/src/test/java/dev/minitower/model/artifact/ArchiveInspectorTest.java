@@ -427,6 +427,43 @@ class ArchiveInspectorTest {
   }
 
   @Test
+  void deepUniquePathsAreBoundedByTheDistinctPathBudget() {
+    TestArchives archive = tar().towerfile();
+    for (int i = 0; i < 10; i++) {
+      archive.file("u" + i + "/" + "d/".repeat(200) + "x", "");
+    }
+    assertThatThrownBy(() -> inspect(archive.gz(), new ArchiveLimits(10, 1 << 20, 1024, 262_144)))
+        .isInstanceOfSatisfying(
+            ArchiveException.class,
+            e ->
+                assertThat(e.message())
+                    .isEqualTo("artifact names more than 1664 distinct paths and directories"));
+  }
+
+  @Test
+  void fileLaterUsedAsADirectoryIsRejected() {
+    assertInvalid(
+        tar().towerfile().file("a", "x").file("a/b", "y").gz(),
+        "\"a/b\"",
+        "\"a\"",
+        "not a directory");
+  }
+
+  @Test
+  void directoryDeclaredAfterItsContentIsAccepted() throws IOException {
+    assertThat(inspect(tar().towerfile().file("a/b", "y").dir("a").gz()).fileNames())
+        .containsExactly("Towerfile", "a/b");
+  }
+
+  @Test
+  void fileDeclaredWhereADirectoryIsImpliedIsRejected() {
+    assertInvalid(
+        tar().towerfile().file("a/b", "y").file("a", "x").gz(),
+        "\"a\"",
+        "other entries are inside it");
+  }
+
+  @Test
   void nameLongerThanTheLimitIsRejected() {
     String name = "n".repeat(1025);
     assertInvalid(tar().towerfile().file(name, "").gz(), "longer than 1024 bytes");
