@@ -33,7 +33,8 @@ import java.util.zip.GZIPInputStream;
  * {@value #MAX_META_HEADERS} per entry and 1 KiB per allowed entry in total, content by {@link
  * ArchiveLimits#maxUncompressedBytes()} and the entry count by {@link ArchiveLimits#maxEntries()}.
  * Past the end-of-archive marker at most {@value #MAX_TAIL_BYTES} bytes are inflated, enough to
- * verify the gzip trailer of a normal archive.
+ * verify the gzip trailer of a normal archive. Names are kept as a tree of segments with at most 64
+ * distinct prefixes per allowed entry, and symlink resolution has a global step budget.
  *
  * <p>Rules: no absolute names, no {@code ..} segments, no duplicates (a directory may repeat), no
  * entry below a non-directory, no device files, FIFOs or other special types, no setuid/setgid
