@@ -69,7 +69,8 @@ public final class ProcStats {
             (name, pid) -> {
               double cpu = cpuSeconds(pid);
               if ("postgres".equals(name)) {
-                cpu += childrenCpu(pid);
+                // backends: the live ones, plus the ended ones the postmaster has reaped
+                cpu += childrenCpu(pid) + reapedChildrenCpu(pid);
               }
               long[] mem = memoryKb(pid);
               out.put(name, new Sample(name, pid, cpu, mem[0], mem[1]));
@@ -92,6 +93,21 @@ public final class ProcStats {
     String[] f = rest.trim().split("\\s+");
     // rest starts at field 3 (state): utime is field 14 → index 11, stime index 12
     return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / CLOCK_TICKS;
+  }
+
+  /** cutime + cstime (fields 16 and 17): CPU of ended children that the process waited for. */
+  static double parseReapedChildrenCpu(String stat) {
+    String rest = stat.substring(stat.lastIndexOf(')') + 2);
+    String[] f = rest.trim().split("\\s+");
+    return (Long.parseLong(f[13]) + Long.parseLong(f[14])) / CLOCK_TICKS;
+  }
+
+  private static double reapedChildrenCpu(long pid) {
+    try {
+      return parseReapedChildrenCpu(Files.readString(Path.of("/proc/" + pid + "/stat")));
+    } catch (IOException | RuntimeException e) {
+      return 0;
+    }
   }
 
   static long parentPid(String stat) {

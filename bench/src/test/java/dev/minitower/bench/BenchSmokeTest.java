@@ -109,9 +109,10 @@ class BenchSmokeTest {
   @Test
   void procParsing() {
     String stat =
-        "1234 (java (x) y) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 30 0 5 0 0";
+        "1234 (java (x) y) S 1 1234 1234 0 -1 4194560 100 0 0 0 250 50 15 5 20 0 30 0 5 0 0";
     assertThat(ProcStats.parseStatCpu(stat)).isEqualTo(3.0);
     assertThat(ProcStats.parentPid(stat)).isEqualTo(1);
+    assertThat(ProcStats.parseReapedChildrenCpu(stat)).isEqualTo(0.2);
     long[] mem = ProcStats.parseStatus("Name:\tjava\nVmHWM:\t  204800 kB\nVmRSS:\t  102400 kB\n");
     assertThat(mem).containsExactly(102400, 204800);
   }
