@@ -42,10 +42,6 @@ public final class GroupProcess implements AutoCloseable {
     return process.waitFor();
   }
 
-  public boolean isAlive() {
-    return process.isAlive();
-  }
-
   public int exitValue() {
     return process.exitValue();
   }

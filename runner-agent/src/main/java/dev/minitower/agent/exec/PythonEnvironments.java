@@ -53,10 +53,6 @@ public final class PythonEnvironments {
     removeUnpublishedBuilds();
   }
 
-  public Path root() {
-    return root;
-  }
-
   /**
    * Returns the venv for {@code appDir} (its real, stable path), building and publishing it if
    * needed. Setup messages and command output go to {@code setupLog}.

@@ -84,11 +84,6 @@ public final class LogShipper implements AutoCloseable {
     return new LogEntry(nextSeq++, stream, line, WireTime.format(Instant.now()));
   }
 
-  /** Highest seq handed out so far. */
-  public synchronized long lastSeq() {
-    return nextSeq - 1;
-  }
-
   private void sendLoop() {
     while (true) {
       List<LogEntry> batch;
