@@ -221,4 +221,30 @@ class SafeExtractorTest {
     assertThat(Files.readString(dest.resolve("link.py"))).isEqualTo("u\n");
     assertThat(Files.isSymbolicLink(dest.resolve("link.py"))).isTrue();
   }
+
+  @Test
+  void archiveWrittenBySystemTarWithDirectoriesAndLinksExtracts(@TempDir Path project)
+      throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        Files.isExecutable(Path.of("/usr/bin/tar")) || Files.isExecutable(Path.of("/bin/tar")));
+    Files.writeString(project.resolve("Towerfile"), TOWERFILE);
+    Files.createDirectories(project.resolve("lib/sub"));
+    Files.writeString(project.resolve("lib/sub/util.py"), "u\n");
+    Files.writeString(project.resolve("main.py"), "print(1)\n");
+    Files.createSymbolicLink(project.resolve("link.py"), Path.of("lib/sub/util.py"));
+    Path archive = outside.resolve("a.tar.gz");
+    Process tar =
+        new ProcessBuilder("tar", "-czf", archive.toString(), "-C", project.toString(), ".")
+            .redirectErrorStream(true)
+            .start();
+    assertThat(tar.waitFor()).isZero();
+
+    ArchiveContents contents =
+        SafeExtractor.extract(Files.newInputStream(archive), dest, ArchiveLimits.defaults());
+
+    assertThat(contents.fileNames())
+        .containsExactlyInAnyOrder("Towerfile", "lib/sub/util.py", "main.py", "link.py");
+    assertThat(Files.readString(dest.resolve("link.py"))).isEqualTo("u\n");
+    assertThat(contents.towerfileText()).isEqualTo(TOWERFILE);
+  }
 }
