@@ -52,6 +52,28 @@ class PythonEnvironmentCacheTest extends AgentTestSupport {
     assertThat(Path.of(prefix)).startsWith(venvs.resolve("builds").toRealPath());
   }
 
+  @Test
+  void concurrentRunsOfOneAppBuildTheEnvironmentOnceAndShareIt() throws Exception {
+    byte[] artifact =
+        pack(project("plain", "main.py", "import sys\nprint('prefix=' + sys.prefix)\n"));
+    FakeRun a = server.enqueue(FakeRun.builder(artifact, "main.py"));
+    FakeRun b = server.enqueue(FakeRun.builder(artifact, "main.py"));
+    startAgent(c -> c.withConcurrency(2));
+
+    assertThat(awaitResult(a).status()).isEqualTo("completed");
+    assertThat(awaitResult(b).status()).isEqualTo("completed");
+
+    assertThat(a.lines("stdout")).isEqualTo(b.lines("stdout"));
+    long builders =
+        Stream.of(a, b)
+            .filter(r -> r.lines("stderr").stream().anyMatch(l -> l.startsWith("creating virtual")))
+            .count();
+    assertThat(builders).isEqualTo(1);
+    try (Stream<Path> builds = Files.list(tmp.resolve("data/venvs/builds"))) {
+      assertThat(builds).hasSize(1);
+    }
+  }
+
   /** A pure-Python wheel, so pip installs it offline without a build backend. */
   static Path buildWheel(Path dir) throws IOException {
     Files.createDirectories(dir);
