@@ -43,6 +43,7 @@ public final class BenchArgs {
   public boolean batchHeartbeat = false;
   public int logLines = 3;
   public boolean ceiling = true;
+  public boolean shapedCeiling = true;
 
   private static final Map<String, String> HELP =
       Map.ofEntries(
@@ -70,6 +71,7 @@ public final class BenchArgs {
           Map.entry("--lease-wait", "long-poll wait of lease calls (20s)"),
           Map.entry("--batch-heartbeat", "use POST /api/v1/runners/heartbeat"),
           Map.entry("--no-ceiling", "skip the direct-SQL ceiling"),
+          Map.entry("--no-shaped-ceiling", "skip the ceiling with the services' extra statements"),
           Map.entry("--out", "report folder (bench/target/bench)"));
 
   public static String usage() {
@@ -126,6 +128,7 @@ public final class BenchArgs {
       switch (flag) {
         case "--batch-heartbeat" -> a.batchHeartbeat = true;
         case "--no-ceiling" -> a.ceiling = false;
+        case "--no-shaped-ceiling" -> a.shapedCeiling = false;
         case "--help", "-h" -> throw new IllegalArgumentException("help");
         default -> {
           if (value == null) {

@@ -42,7 +42,9 @@ public final class Ceiling {
       long versionId,
       long environmentId,
       String environment,
-      List<Long> runnerIds) {}
+      List<Long> runnerIds,
+      String teamTokenHash,
+      List<String> runnerTokenHashes) {}
 
   /** What one ceiling pass measured. */
   public record Result(
@@ -75,6 +77,7 @@ public final class Ceiling {
   private final String user;
   private final String password;
   private final Target target;
+  private final boolean shaped;
   private final Latency create = new Latency();
   private final Latency lease = new Latency();
   private final Latency start = new Latency();
@@ -82,7 +85,13 @@ public final class Ceiling {
   private final Latency logs = new Latency();
   private final Latency result = new Latency();
 
-  public Ceiling(String url, String user, String password, Target target) {
+  /**
+   * @param shaped also issue the statements a service adds around each transition (token lookups,
+   *     the app/version/environment reads and the re-read of the created run, the separate lease
+   *     check before a log batch or a result), still without HTTP
+   */
+  public Ceiling(String url, String user, String password, Target target, boolean shaped) {
+    this.shaped = shaped;
     this.url = url;
     this.user = user;
     this.password = password;
@@ -97,7 +106,9 @@ public final class Ceiling {
       long teamId,
       String appSlug,
       String environment,
-      List<Long> runnerIds)
+      List<Long> runnerIds,
+      String teamTokenHash,
+      List<String> runnerTokenHashes)
       throws SQLException {
     try (Connection c = DriverManager.getConnection(url, user, password)) {
       String teamSlug;
@@ -131,7 +142,17 @@ public final class Ceiling {
           envId = rs.getLong(1);
         }
       }
-      return new Target(teamId, teamSlug, appId, appSlug, versionId, envId, environment, runnerIds);
+      return new Target(
+          teamId,
+          teamSlug,
+          appId,
+          appSlug,
+          versionId,
+          envId,
+          environment,
+          runnerIds,
+          teamTokenHash,
+          runnerTokenHashes);
     }
   }
 
@@ -151,8 +172,10 @@ public final class Ceiling {
       long t1 = System.nanoTime();
       AtomicLong completed = new AtomicLong();
       fs.clear();
-      for (long runnerId : target.runnerIds()) {
-        fs.add(pool.submit(() -> drain(runnerId, completed)));
+      for (int i = 0; i < workers; i++) {
+        long runnerId = target.runnerIds().get(i);
+        String tokenHash = target.runnerTokenHashes().get(i);
+        fs.add(pool.submit(() -> drain(runnerId, tokenHash, completed)));
       }
       for (Future<?> f : fs) {
         f.get();
@@ -187,9 +210,28 @@ public final class Ceiling {
         PreparedStatement lockApp = c.prepareStatement(CeilingSql.LOCK_APP);
         PreparedStatement insert = c.prepareStatement(CeilingSql.INSERT_RUN);
         PreparedStatement outbox = c.prepareStatement(CeilingSql.OUTBOX_INSERT);
-        PreparedStatement notify = c.prepareStatement(CeilingSql.NOTIFY_QUEUED)) {
+        PreparedStatement notify = c.prepareStatement(CeilingSql.NOTIFY_QUEUED);
+        PreparedStatement teamToken = c.prepareStatement(CeilingSql.TEAM_TOKEN);
+        PreparedStatement app = c.prepareStatement(CeilingSql.APP);
+        PreparedStatement version = c.prepareStatement(CeilingSql.LATEST_VERSION);
+        PreparedStatement env = c.prepareStatement(CeilingSql.ENVIRONMENT);
+        PreparedStatement reread = c.prepareStatement(CeilingSql.RUN_VIEW)) {
       for (int i = 0; i < count; i++) {
         long t0 = System.nanoTime();
+        if (shaped) {
+          teamToken.setString(1, target.teamTokenHash());
+          drainQuery(teamToken);
+          c.commit();
+          app.setLong(1, target.teamId());
+          app.setString(2, target.appSlug());
+          drainQuery(app);
+          version.setLong(1, target.appId());
+          drainQuery(version);
+          env.setLong(1, target.teamId());
+          env.setString(2, target.environment());
+          drainQuery(env);
+          c.commit();
+        }
         lockApp.setLong(1, target.appId());
         lockApp.setLong(2, target.teamId());
         drainQuery(lockApp);
@@ -218,14 +260,21 @@ public final class Ceiling {
         notify.setString(1, target.environment());
         drainQuery(notify);
         c.commit();
+        if (shaped) {
+          reread.setLong(1, runId);
+          reread.setLong(2, target.teamId());
+          drainQuery(reread);
+          c.commit();
+        }
         create.recordNanos(System.nanoTime() - t0);
       }
     }
     return null;
   }
 
-  private Void drain(long runnerId, AtomicLong completed) throws SQLException {
+  private Void drain(long runnerId, String tokenHash, AtomicLong completed) throws SQLException {
     try (Connection c = connect();
+        PreparedStatement auth = c.prepareStatement(CeilingSql.RUNNER_TOKEN);
         PreparedStatement lockRunner = c.prepareStatement(CeilingSql.LOCK_RUNNER_COUNT_ACTIVE);
         PreparedStatement leaseSt = c.prepareStatement(CeilingSql.LEASE);
         PreparedStatement outbox = c.prepareStatement(CeilingSql.OUTBOX_INSERT);
@@ -244,6 +293,7 @@ public final class Ceiling {
       while (true) {
         // lease
         long t0 = System.nanoTime();
+        authenticate(c, auth, tokenHash);
         String hash = sha256(newLeaseToken());
         lockRunner.setLong(1, runnerId);
         drainQuery(lockRunner);
@@ -273,6 +323,7 @@ public final class Ceiling {
 
         // start
         t0 = System.nanoTime();
+        authenticate(c, auth, tokenHash);
         lockRun.setLong(1, runId);
         drainQuery(lockRun);
         guard(lockLive, runId, runnerId, hash);
@@ -292,6 +343,7 @@ public final class Ceiling {
 
         // heartbeat
         t0 = System.nanoTime();
+        authenticate(c, auth, tokenHash);
         hb.setLong(1, TTL_MS);
         hb.setLong(2, runId);
         hb.setLong(3, runnerId);
@@ -304,6 +356,8 @@ public final class Ceiling {
 
         // one log batch
         t0 = System.nanoTime();
+        authenticate(c, auth, tokenHash);
+        requireLive(c, attemptState, runId, runnerId, hash);
         guard(attemptState, runId, runnerId, hash);
         drainQuery(attemptState);
         insertLogs.setLong(1, attemptId);
@@ -327,6 +381,8 @@ public final class Ceiling {
 
         // result
         t0 = System.nanoTime();
+        authenticate(c, auth, tokenHash);
+        requireLive(c, attemptState, runId, runnerId, hash);
         lockRun.setLong(1, runId);
         drainQuery(lockRun);
         guard(lockOwn, runId, runnerId, hash);
@@ -349,6 +405,27 @@ public final class Ceiling {
         result.recordNanos(System.nanoTime() - t0);
         completed.incrementAndGet();
       }
+    }
+  }
+
+  /** The service's runner-token lookup, one round trip on its own (shaped only). */
+  private void authenticate(Connection c, PreparedStatement auth, String tokenHash)
+      throws SQLException {
+    if (shaped) {
+      auth.setString(1, tokenHash);
+      drainQuery(auth);
+      c.commit();
+    }
+  }
+
+  /** The service's lease check before it reads a body, in its own transaction (shaped only). */
+  private void requireLive(
+      Connection c, PreparedStatement attemptState, long runId, long runnerId, String hash)
+      throws SQLException {
+    if (shaped) {
+      guard(attemptState, runId, runnerId, hash);
+      drainQuery(attemptState);
+      c.commit();
     }
   }
 

@@ -116,6 +116,12 @@ public final class Report {
         n.set("ceiling", c);
         n.put("ratio_to_ceiling", round(r.ceilingRatio()));
       }
+      if (r.ceilingShaped != null) {
+        ObjectNode c = Http.JSON.valueToTree(r.ceilingShaped);
+        c.put("runs_per_s", round(r.ceilingShaped.runsPerSecond()));
+        c.put("drain_runs_per_s", round(r.ceilingShaped.drainRunsPerSecond()));
+        n.set("ceiling_service_shaped", c);
+      }
     }
     ArrayNode checks = root.putArray("targets");
     for (Check c : checks()) {
@@ -218,6 +224,20 @@ public final class Report {
             .append("** (drain only: ")
             .append(f2(r.figures.getOrDefault("drain_runs_per_s", 0.0) / c.drainRunsPerSecond()))
             .append(").\n\n");
+        if (r.ceilingShaped != null) {
+          Ceiling.Result cs = r.ceilingShaped;
+          b.append("Service-shaped ceiling (the same, plus the statements the services add: token")
+              .append(" lookups, app/version/environment reads, the re-read of a created run, the")
+              .append(" separate lease check before logs and result): ")
+              .append(f1(cs.runsPerSecond()))
+              .append(" runs/s (create ")
+              .append(f1(cs.runs() / cs.createSeconds()))
+              .append("/s, drain ")
+              .append(f1(cs.drainRunsPerSecond()))
+              .append("/s); end-to-end / shaped = ")
+              .append(f2(r.runsPerSecond / cs.runsPerSecond()))
+              .append(".\n\n");
+        }
         b.append("| ceiling tx | p50 ms | p99 ms |\n|---|---|---|\n");
         row(b, "create", c.createTx());
         row(b, "lease", c.leaseTx());

@@ -20,6 +20,7 @@ public final class ScenarioResult {
   public Map<String, Double> cpuSeconds = new LinkedHashMap<>();
   public Map<String, ProcStats.Sample> processesAfter = new LinkedHashMap<>();
   public Ceiling.Result ceiling;
+  public Ceiling.Result ceilingShaped;
   public Map<String, Double> ceilingCpuSeconds = new LinkedHashMap<>();
 
   public ScenarioResult(String name, String description) {

@@ -185,16 +185,32 @@ final class Scenarios {
     if (args.ceiling) {
       String cenv = environment(http, "ceiling");
       List<Long> ids = new ArrayList<>();
+      List<String> hashes = new ArrayList<>();
       for (RegisterResponse rr : register(http, cenv, args.runners)) {
         ids.add(rr.runnerId());
+        hashes.add(Ceiling.sha256(rr.token()));
       }
       Ceiling.Target target =
-          Ceiling.target(args.dbUrl, args.dbUser, args.dbPassword, teamId, APP, cenv, ids);
+          Ceiling.target(
+              args.dbUrl,
+              args.dbUser,
+              args.dbPassword,
+              teamId,
+              APP,
+              cenv,
+              ids,
+              Ceiling.sha256(teamToken),
+              hashes);
       var cb = proc.sample();
       r.ceiling =
-          new Ceiling(args.dbUrl, args.dbUser, args.dbPassword, target)
+          new Ceiling(args.dbUrl, args.dbUser, args.dbPassword, target, false)
               .run(args.burstRuns, args.producers);
       r.ceilingCpuSeconds = ProcStats.cpuDelta(cb, proc.sample());
+      if (args.shapedCeiling) {
+        r.ceilingShaped =
+            new Ceiling(args.dbUrl, args.dbUser, args.dbPassword, target, true)
+                .run(args.burstRuns, args.producers);
+      }
     }
     return r;
   }
