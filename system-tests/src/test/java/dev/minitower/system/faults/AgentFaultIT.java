@@ -401,10 +401,128 @@ class AgentFaultIT {
             + ")");
   }
 
+  // ---------------------------------------------------------------- scenario 3
+
+  @Test
+  @Order(4)
+  void agentCutOffFromTheApiGetsNoStaleResultAcceptedAndItsRunIsRetried() throws Exception {
+    String marker = UUID.randomUUID().toString();
+    var flags = Files.createTempDirectory("cut-flags");
+    team.deployShell(
+        "cut-job",
+        "#!/bin/sh\necho \"attempt $MINITOWER_ATTEMPT\"\n"
+            + "if [ ! -e \"$FLAG_DIR/$MINITOWER_RUN_ID\" ]; then\n"
+            + "  touch \"$FLAG_DIR/$MINITOWER_RUN_ID\"\n"
+            + "  i=0\n  while [ $i -lt 600 ]; do echo \"tick $i\"; i=$((i+1)); sleep 0.2; done\n"
+            + "fi\necho finished\n");
+    int[] multiples = Sys.longProfile() ? new int[] {1, 2, 5} : new int[] {1, 2};
+    String name = "cut-agent";
+    long staleResults = 0;
+    long staleLogs = 0;
+    long stray = 0;
+    long gappedPrefixes = 0;
+    long maxRecovery = 0;
+    List<Long> ids = new ArrayList<>();
+    try (TcpProxy proxy = new TcpProxy(runnerService.port)) {
+      AgentProc agent =
+          stack.agent(
+              new AgentProc(
+                      proxy.url(),
+                      name,
+                      Files.createTempDirectory("agent-cut"),
+                      Map.of("MINITOWER_RUNNER_CONCURRENCY", "1"))
+                  .start());
+      for (int m : multiples) {
+        long run =
+            team.createRun(
+                "cut-job",
+                "{\"input\":{\"FAULT_MARKER\":\""
+                    + marker
+                    + "\",\"FLAG_DIR\":\""
+                    + flags
+                    + "\"},\"max_retries\":3}");
+        ids.add(run);
+        String ticks = "FROM run_logs WHERE run_id = " + run + " AND line LIKE 'tick %'";
+        await()
+            .atMost(Duration.ofSeconds(120))
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> stack.scalar("SELECT count(*) " + ticks) > 0);
+        long cutAttempt = stack.scalar("SELECT max(attempt_no) " + ticks);
+        proxy.cut();
+        long cutAt = System.nanoTime();
+        String attempt =
+            "SELECT status FROM run_attempts WHERE run_id = "
+                + run
+                + " AND attempt_no = "
+                + cutAttempt;
+        await()
+            .atMost(REAP_BOUND)
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> Sys.strings(stack.jdbcUrl, attempt).equals(List.of("expired")));
+        String attemptLogs =
+            "FROM run_logs WHERE run_id = " + run + " AND attempt_no = " + cutAttempt;
+        long logsAtExpiry = stack.scalar("SELECT count(*) " + attemptLogs);
+        // Cut off for m TTLs in all; the agent fences itself and kills its job meanwhile.
+        long left = m * TTL_S * 1000L - (System.nanoTime() - cutAt) / 1_000_000;
+        if (left > 0) {
+          Thread.sleep(left);
+        }
+        stray += strayAfterKill(marker);
+        proxy.restore();
+        try {
+          await()
+              .atMost(Duration.ofSeconds(120))
+              .pollInterval(Duration.ofMillis(200))
+              .until(
+                  () ->
+                      Sys.strings(stack.jdbcUrl, "SELECT status FROM runs WHERE id = " + run)
+                          .equals(List.of("completed")));
+        } catch (ConditionTimeoutException e) {
+          throw new AssertionError(
+              "run not retried after the link came back\n" + agent.logTail(), e);
+        }
+        maxRecovery = Math.max(maxRecovery, (System.nanoTime() - cutAt) / 1_000_000);
+        staleLogs += stack.scalar("SELECT count(*) " + attemptLogs) - logsAtExpiry;
+        staleResults += Sys.strings(stack.jdbcUrl, attempt).equals(List.of("expired")) ? 0 : 1;
+        // What was delivered of the lost attempt is a prefix: seq 1..n without holes.
+        if (stack.scalar("SELECT coalesce(max(seq), 0) " + attemptLogs)
+            != stack.scalar("SELECT count(*) " + attemptLogs)) {
+          gappedPrefixes++;
+        }
+      }
+      agent.close();
+    }
+    long lost = lostEvents();
+    Sys.report(
+        String.format(
+            "FAULT scenario=3 runs=%d faults=%d cut_ttls=%s completed=%d failed=%d dead=%d"
+                + " stale_results=%d stale_log_lines=%d gapped_log_prefixes=%d double_results=%d"
+                + " lost_events=%d stray_processes=%d recovery_ms=%d",
+            ids.size(),
+            multiples.length,
+            java.util.Arrays.toString(multiples).replace(" ", ""),
+            countOf(ids, "completed"),
+            countOf(ids, "failed"),
+            countOf(ids, "dead"),
+            staleResults,
+            staleLogs,
+            gappedPrefixes,
+            doubleResults(),
+            lost,
+            stray,
+            maxRecovery));
+    assertThat(staleResults).as("results accepted from a cut-off attempt").isZero();
+    assertThat(staleLogs).as("log lines accepted from a cut-off attempt after its expiry").isZero();
+    assertThat(gappedPrefixes).as("lost attempts whose delivered logs have holes").isZero();
+    assertThat(stray).as("workloads still running while their agent was cut off").isZero();
+    assertThat(doubleResults()).isZero();
+    assertThat(lost).isZero();
+  }
+
   // ---------------------------------------------------------------- scenario 9
 
   @Test
-  @Order(3)
+  @Order(5)
   void replayedAndReorderedLogBatchesGiveNoDuplicateAndNoGap() throws Exception {
     Http.Res env = team.post("/api/v1/environments", "{\"name\":\"replay-env\"}");
     assertThat(env.status()).as(env.toString()).isIn(200, 201);
