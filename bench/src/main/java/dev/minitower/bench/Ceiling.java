@@ -206,22 +206,23 @@ public final class Ceiling {
   }
 
   private Void produce(int count) throws SQLException {
+    // the services' reads run in auto-commit on a connection of their own
     try (Connection c = connect();
+        Connection ro = DriverManager.getConnection(url, user, password);
         PreparedStatement lockApp = c.prepareStatement(CeilingSql.LOCK_APP);
         PreparedStatement insert = c.prepareStatement(CeilingSql.INSERT_RUN);
         PreparedStatement outbox = c.prepareStatement(CeilingSql.OUTBOX_INSERT);
         PreparedStatement notify = c.prepareStatement(CeilingSql.NOTIFY_QUEUED);
-        PreparedStatement teamToken = c.prepareStatement(CeilingSql.TEAM_TOKEN);
-        PreparedStatement app = c.prepareStatement(CeilingSql.APP);
-        PreparedStatement version = c.prepareStatement(CeilingSql.LATEST_VERSION);
-        PreparedStatement env = c.prepareStatement(CeilingSql.ENVIRONMENT);
-        PreparedStatement reread = c.prepareStatement(CeilingSql.RUN_VIEW)) {
+        PreparedStatement teamToken = ro.prepareStatement(CeilingSql.TEAM_TOKEN);
+        PreparedStatement app = ro.prepareStatement(CeilingSql.APP);
+        PreparedStatement version = ro.prepareStatement(CeilingSql.LATEST_VERSION);
+        PreparedStatement env = ro.prepareStatement(CeilingSql.ENVIRONMENT);
+        PreparedStatement reread = ro.prepareStatement(CeilingSql.RUN_VIEW)) {
       for (int i = 0; i < count; i++) {
         long t0 = System.nanoTime();
         if (shaped) {
           teamToken.setString(1, target.teamTokenHash());
           drainQuery(teamToken);
-          c.commit();
           app.setLong(1, target.teamId());
           app.setString(2, target.appSlug());
           drainQuery(app);
@@ -230,7 +231,6 @@ public final class Ceiling {
           env.setLong(1, target.teamId());
           env.setString(2, target.environment());
           drainQuery(env);
-          c.commit();
         }
         lockApp.setLong(1, target.appId());
         lockApp.setLong(2, target.teamId());
@@ -264,7 +264,6 @@ public final class Ceiling {
           reread.setLong(1, runId);
           reread.setLong(2, target.teamId());
           drainQuery(reread);
-          c.commit();
         }
         create.recordNanos(System.nanoTime() - t0);
       }
@@ -274,7 +273,8 @@ public final class Ceiling {
 
   private Void drain(long runnerId, String tokenHash, AtomicLong completed) throws SQLException {
     try (Connection c = connect();
-        PreparedStatement auth = c.prepareStatement(CeilingSql.RUNNER_TOKEN);
+        Connection ro = DriverManager.getConnection(url, user, password);
+        PreparedStatement auth = ro.prepareStatement(CeilingSql.RUNNER_TOKEN);
         PreparedStatement lockRunner = c.prepareStatement(CeilingSql.LOCK_RUNNER_COUNT_ACTIVE);
         PreparedStatement leaseSt = c.prepareStatement(CeilingSql.LEASE);
         PreparedStatement outbox = c.prepareStatement(CeilingSql.OUTBOX_INSERT);
@@ -293,7 +293,7 @@ public final class Ceiling {
       while (true) {
         // lease
         long t0 = System.nanoTime();
-        authenticate(c, auth, tokenHash);
+        authenticate(auth, tokenHash);
         String hash = sha256(newLeaseToken());
         lockRunner.setLong(1, runnerId);
         drainQuery(lockRunner);
@@ -323,7 +323,7 @@ public final class Ceiling {
 
         // start
         t0 = System.nanoTime();
-        authenticate(c, auth, tokenHash);
+        authenticate(auth, tokenHash);
         lockRun.setLong(1, runId);
         drainQuery(lockRun);
         guard(lockLive, runId, runnerId, hash);
@@ -343,7 +343,7 @@ public final class Ceiling {
 
         // heartbeat
         t0 = System.nanoTime();
-        authenticate(c, auth, tokenHash);
+        authenticate(auth, tokenHash);
         hb.setLong(1, TTL_MS);
         hb.setLong(2, runId);
         hb.setLong(3, runnerId);
@@ -356,7 +356,7 @@ public final class Ceiling {
 
         // one log batch
         t0 = System.nanoTime();
-        authenticate(c, auth, tokenHash);
+        authenticate(auth, tokenHash);
         requireLive(c, attemptState, runId, runnerId, hash);
         guard(attemptState, runId, runnerId, hash);
         drainQuery(attemptState);
@@ -381,7 +381,7 @@ public final class Ceiling {
 
         // result
         t0 = System.nanoTime();
-        authenticate(c, auth, tokenHash);
+        authenticate(auth, tokenHash);
         requireLive(c, attemptState, runId, runnerId, hash);
         lockRun.setLong(1, runId);
         drainQuery(lockRun);
@@ -409,12 +409,10 @@ public final class Ceiling {
   }
 
   /** The service's runner-token lookup, one round trip on its own (shaped only). */
-  private void authenticate(Connection c, PreparedStatement auth, String tokenHash)
-      throws SQLException {
+  private void authenticate(PreparedStatement auth, String tokenHash) throws SQLException {
     if (shaped) {
       auth.setString(1, tokenHash);
       drainQuery(auth);
-      c.commit();
     }
   }
 
