@@ -76,6 +76,18 @@ public class OutboxPublisher {
             .register(registry);
   }
 
+  private static boolean failed(Future<RecordMetadata> send) {
+    try {
+      send.get();
+      return false;
+    } catch (ExecutionException e) {
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return true;
+    }
+  }
+
   /**
    * Publishes up to {@code limit} rows; answers how many were acknowledged and marked.
    *
@@ -94,7 +106,13 @@ public class OutboxPublisher {
       record.headers().add("ce_id", row.eventId().getBytes(StandardCharsets.UTF_8));
       record.headers().add("ce_type", row.type().getBytes(StandardCharsets.UTF_8));
       try {
-        sends.add(producer.send(record));
+        Future<RecordMetadata> send = producer.send(record);
+        sends.add(send);
+        if (send.isDone() && failed(send)) {
+          // e.g. no metadata for the topic: the client answers a failed future instead of
+          // throwing. Sending later rows now could put a run's later event before this one.
+          break;
+        }
       } catch (RuntimeException e) {
         sendFailure = e;
         break;

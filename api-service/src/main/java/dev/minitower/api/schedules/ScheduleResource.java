@@ -1,0 +1,109 @@
+package dev.minitower.api.schedules;
+
+import dev.minitower.api.auth.Caller;
+import dev.minitower.api.auth.TeamAuthenticator;
+import dev.minitower.api.json.JsonBodies;
+import dev.minitower.platform.error.ApiException;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * Cron schedules of an app: {@code /api/v1/apps/{app}/schedules[/{id}]}. Create answers 201; update
+ * (PATCH, or PUT with the same partial semantics) changes only the fields sent.
+ */
+@Path("/api/v1/apps/{app}/schedules")
+@Produces(MediaType.APPLICATION_JSON)
+public class ScheduleResource {
+  private static final String INVALID_BODY = "invalid JSON body";
+
+  private final TeamAuthenticator auth;
+  private final ScheduleService schedules;
+  private final JsonBodies json;
+
+  public ScheduleResource(TeamAuthenticator auth, ScheduleService schedules, JsonBodies json) {
+    this.auth = auth;
+    this.schedules = schedules;
+    this.json = json;
+  }
+
+  @GET
+  public ScheduleView.ScheduleList list(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("app") String app) {
+    return schedules.list(auth.authenticate(authorization), app);
+  }
+
+  @POST
+  public Response create(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @PathParam("app") String app,
+      byte[] body) {
+    Caller caller = auth.authenticate(authorization);
+    ScheduleRequest req = json.read(body, ScheduleRequest.class, INVALID_BODY);
+    return Response.status(201).entity(schedules.create(caller, app, req)).build();
+  }
+
+  @GET
+  @Path("/{id}")
+  public ScheduleView get(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @PathParam("app") String app,
+      @PathParam("id") String id) {
+    Caller caller = auth.authenticate(authorization);
+    return schedules.get(caller, app, id(id));
+  }
+
+  @PATCH
+  @Path("/{id}")
+  public ScheduleView patch(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @PathParam("app") String app,
+      @PathParam("id") String id,
+      byte[] body) {
+    Caller caller = auth.authenticate(authorization);
+    ScheduleRequest req = json.read(body, ScheduleRequest.class, INVALID_BODY);
+    return schedules.update(caller, app, id(id), req);
+  }
+
+  @PUT
+  @Path("/{id}")
+  public ScheduleView put(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @PathParam("app") String app,
+      @PathParam("id") String id,
+      byte[] body) {
+    return patch(authorization, app, id, body);
+  }
+
+  @DELETE
+  @Path("/{id}")
+  public Response delete(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @PathParam("app") String app,
+      @PathParam("id") String id) {
+    Caller caller = auth.authenticate(authorization);
+    schedules.delete(caller, app, id(id));
+    return Response.noContent().build();
+  }
+
+  private static long id(String raw) {
+    try {
+      long id = Long.parseLong(raw);
+      if (id > 0) {
+        return id;
+      }
+    } catch (NumberFormatException e) {
+      // 400 below
+    }
+    throw ApiException.badRequest("invalid schedule id");
+  }
+}

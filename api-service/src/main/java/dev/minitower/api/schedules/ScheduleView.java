@@ -1,0 +1,31 @@
+package dev.minitower.api.schedules;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/** A schedule as the API shows it (times RFC 3339 UTC). */
+public record ScheduleView(
+    @JsonProperty("schedule_id") long id,
+    @JsonProperty("app") String app,
+    @JsonProperty("name") String name,
+    @JsonProperty("cron") String cron,
+    @JsonProperty("timezone") String timezone,
+    @JsonProperty("environment") String environment,
+    @JsonProperty("version_no") @JsonInclude(JsonInclude.Include.ALWAYS) Integer versionNo,
+    @JsonProperty("input") JsonNode input,
+    @JsonProperty("priority") int priority,
+    @JsonProperty("max_retries") int maxRetries,
+    @JsonProperty("enabled") boolean enabled,
+    @JsonProperty("overlap_policy") String overlapPolicy,
+    @JsonProperty("catchup_policy") String catchupPolicy,
+    @JsonProperty("catchup_max") int catchupMax,
+    @JsonProperty("next_fire_at") String nextFireAt,
+    @JsonProperty("last_fired_at") String lastFiredAt,
+    @JsonProperty("created_at") String createdAt,
+    @JsonProperty("updated_at") String updatedAt) {
+
+  /** A list answer. */
+  public record ScheduleList(@JsonProperty("schedules") List<ScheduleView> schedules) {}
+}
