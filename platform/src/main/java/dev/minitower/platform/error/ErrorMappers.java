@@ -4,14 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import jakarta.ws.rs.NotAllowedException;
-import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Maps every failure that reaches the REST layer to the JSON error envelope. */
+/**
+ * Maps every failure that reaches the REST layer to the JSON error envelope. There is deliberately
+ * no mapper for an unmatched path: Quarkus REST then hands the request on to the other routes (the
+ * web UI), and {@link dev.minitower.platform.http.NotFoundFallback} answers the JSON 404 last.
+ */
 public class ErrorMappers {
   private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
 
@@ -40,11 +43,6 @@ public class ErrorMappers {
   }
 
   @ServerExceptionMapper
-  public Response notFound(NotFoundException e) {
-    return envelope(404, "not_found", "no such endpoint");
-  }
-
-  @ServerExceptionMapper
   public Response notAllowed(NotAllowedException e) {
     return envelope(405, "method_not_allowed", "method not allowed");
   }
@@ -52,6 +50,9 @@ public class ErrorMappers {
   @ServerExceptionMapper
   public Response web(WebApplicationException e) {
     int status = e.getResponse().getStatus();
+    if (status == 404) {
+      return envelope(404, "not_found", messageOr(e, "not found"));
+    }
     if (status == 413) {
       return envelope(413, "payload_too_large", "request body too large");
     }
