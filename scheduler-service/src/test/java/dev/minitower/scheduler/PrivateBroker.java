@@ -1,5 +1,6 @@
 package dev.minitower.scheduler;
 
+import dev.minitower.model.event.EventTopics;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.File;
 import java.io.IOException;
@@ -7,9 +8,13 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * A second, private Kafka broker started with the project's own {@code deploy/local/kafka.sh} (its
@@ -27,6 +32,7 @@ public class PrivateBroker implements QuarkusTestResourceLifecycleManager {
       port = freePort();
       home = Files.createTempDirectory("mtw-scheduler-broker-");
       run("start");
+      createTopics();
       return Map.of("kafka.bootstrap.servers", bootstrap());
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -42,6 +48,22 @@ public class PrivateBroker implements QuarkusTestResourceLifecycleManager {
       } catch (IOException e) {
         // leftovers in /tmp are harmless
       }
+    }
+  }
+
+  /** The event topics up front, so the relay does not wait for auto-creation on a busy machine. */
+  private static void createTopics() {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()))) {
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(EventTopics.RUN_EVENTS, 3, (short) 1),
+                  new NewTopic(EventTopics.RUNNER_EVENTS, 3, (short) 1)))
+          .all()
+          .get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IllegalStateException("could not create the event topics", e);
     }
   }
 
