@@ -53,7 +53,7 @@ public final class Archives {
   }
 
   public Archives file(String name, byte[] content, int mode) {
-    TarArchiveEntry e = new TarArchiveEntry(name);
+    TarArchiveEntry e = new TarArchiveEntry(name, true);
     e.setSize(content.length);
     e.setMode(mode);
     return entry(e, content);
@@ -77,13 +77,13 @@ public final class Archives {
   }
 
   public Archives link(String name, String target, byte type) {
-    TarArchiveEntry e = new TarArchiveEntry(name, type);
+    TarArchiveEntry e = new TarArchiveEntry(name, type, true);
     e.setLinkName(target);
     return entry(e, new byte[0]);
   }
 
   public Archives special(String name, byte type) {
-    return entry(new TarArchiveEntry(name, type), new byte[0]);
+    return entry(new TarArchiveEntry(name, type, true), new byte[0]);
   }
 
   private Archives entry(TarArchiveEntry e, byte[] content) {

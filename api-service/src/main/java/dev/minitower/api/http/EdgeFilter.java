@@ -46,6 +46,8 @@ public class EdgeFilter {
 
   void install(@Observes Router router) {
     router.route().order(Integer.MIN_VALUE + 1).handler(this::handle);
+    // A chunked body over the server's absolute limit fails the request with 413 while it is read.
+    router.errorHandler(413, rc -> reject(rc, 413, "payload_too_large", "request body too large"));
   }
 
   /**
@@ -98,6 +100,9 @@ public class EdgeFilter {
   }
 
   private static void reject(RoutingContext rc, int status, String code, String message) {
+    if (rc.response().ended() || rc.response().headWritten()) {
+      return;
+    }
     rc.response()
         .setStatusCode(status)
         .putHeader("Content-Type", "application/json")
