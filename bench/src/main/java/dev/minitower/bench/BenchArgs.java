@@ -44,6 +44,7 @@ public final class BenchArgs {
   public int logLines = 3;
   public boolean ceiling = true;
   public boolean shapedCeiling = true;
+  public int warmupRuns = 1500;
 
   private static final Map<String, String> HELP =
       Map.ofEntries(
@@ -71,6 +72,7 @@ public final class BenchArgs {
           Map.entry("--lease-wait", "long-poll wait of lease calls (20s)"),
           Map.entry("--batch-heartbeat", "use POST /api/v1/runners/heartbeat"),
           Map.entry("--no-ceiling", "skip the direct-SQL ceiling"),
+          Map.entry("--warmup-runs", "unmeasured runs first, to warm the JIT (1500; 0 = none)"),
           Map.entry("--no-shaped-ceiling", "skip the ceiling with the services' extra statements"),
           Map.entry("--out", "report folder (bench/target/bench)"));
 
@@ -172,12 +174,17 @@ public final class BenchArgs {
       case "--work" -> work = duration(v);
       case "--lease-wait" -> leaseWait = duration(v);
       case "--log-lines" -> logLines = positive(flag, v);
+      case "--warmup-runs" -> warmupRuns = nonNegative(flag, v);
       default -> throw new IllegalArgumentException("unknown flag: " + flag);
     }
   }
 
   private static String stripSlash(String v) {
     return v.endsWith("/") ? v.substring(0, v.length() - 1) : v;
+  }
+
+  private static int nonNegative(String flag, String v) {
+    return "0".equals(v.trim()) ? 0 : positive(flag, v);
   }
 
   private static int positive(String flag, String v) {

@@ -34,6 +34,12 @@ public final class Main {
             + args.runnerUrl);
     Scenarios s = new Scenarios(args, new ProcStats(args.mtwHome), prefix);
     s.setup();
+    if (args.warmupRuns > 0) {
+      log("warm-up: " + args.warmupRuns + " unmeasured runs …");
+      report.warmupRuns = args.warmupRuns;
+      report.warmupSeconds = s.warmUp(args.warmupRuns);
+      log(String.format(java.util.Locale.ROOT, "warm-up done (%.0f s)", report.warmupSeconds));
+    }
     double burstDrain = 0;
     for (String name : BenchArgs.ALL_SCENARIOS) {
       if (!args.scenarios.contains(name)) {

@@ -22,6 +22,8 @@ public final class Report {
   public final List<ScenarioResult> scenarios = new ArrayList<>();
   public String loadBefore = "";
   public String loadAfter = "";
+  public int warmupRuns;
+  public double warmupSeconds;
 
   public Report(Instant startedAt, Map<String, String> machine) {
     this.startedAt = startedAt;
@@ -87,6 +89,8 @@ public final class Report {
     root.set("machine", Http.JSON.valueToTree(machine));
     root.put("load_average_before", loadBefore);
     root.put("load_average_after", loadAfter);
+    root.put("warmup_runs", warmupRuns);
+    root.put("warmup_seconds", round(warmupSeconds));
     ArrayNode arr = root.putArray("scenarios");
     for (ScenarioResult r : scenarios) {
       ObjectNode n = arr.addObject();
@@ -158,7 +162,11 @@ public final class Report {
         .append(loadBefore)
         .append(" / ")
         .append(loadAfter)
-        .append(".\n\n");
+        .append(". Warm-up: ")
+        .append(warmupRuns)
+        .append(" unmeasured runs (")
+        .append(f1(warmupSeconds))
+        .append(" s).\n\n");
 
     List<Check> checks = checks();
     if (!checks.isEmpty()) {

@@ -148,6 +148,26 @@ final class Scenarios {
 
   // ------------------------------------------------------------------ burst (+ ceiling)
 
+  /**
+   * Unmeasured: {@code runs} runs through the whole lifecycle (concurrent producers and runners, as
+   * in steady) so the services' JIT has compiled the hot paths before anything is measured.
+   *
+   * @return seconds taken
+   */
+  double warmUp(int runs) throws Exception {
+    Metrics m = new Metrics();
+    Http http = new Http(args.apiUrl, args.runnerUrl, m);
+    String env = environment(http, "warmup");
+    List<RegisterResponse> runners = register(http, env, args.runners);
+    var stop = new java.util.concurrent.atomic.AtomicBoolean();
+    long t0 = System.nanoTime();
+    startRunners(http, runners, m, stop, args.leaseWaitParam(), Duration.ZERO, Duration.ZERO);
+    createAll(http, env, runs, args.producers, m);
+    awaitCompleted(m, m.created.get(), Duration.ofSeconds(Math.max(120, runs / 5)));
+    stop.set(true);
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
   ScenarioResult burst() throws Exception {
     ScenarioResult r =
         new ScenarioResult(

@@ -51,6 +51,8 @@ class BenchSmokeTest {
     assertThat(a.runners).isEqualTo(16);
     assertThat(a.ceiling).isTrue();
     assertThat(BenchArgs.parse(new String[] {"--no-ceiling"}, Map.of()).ceiling).isFalse();
+    assertThat(a.warmupRuns).isEqualTo(1500);
+    assertThat(BenchArgs.parse(new String[] {"--warmup-runs", "0"}, Map.of()).warmupRuns).isZero();
   }
 
   @Test
