@@ -24,7 +24,7 @@ class EdgeTest {
         .then()
         .statusCode(204)
         .header("Access-Control-Allow-Origin", "http://localhost:5173")
-        .header("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS")
+        .header("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS")
         .header("Access-Control-Max-Age", "86400")
         .header("Vary", not(emptyOrNullString()));
   }

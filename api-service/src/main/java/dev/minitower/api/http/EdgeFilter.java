@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  */
 @ApplicationScoped
 public class EdgeFilter {
-  static final String ALLOW_METHODS = "GET, POST, PUT, DELETE, OPTIONS";
+  static final String ALLOW_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
   static final String ALLOW_HEADERS = "Authorization, Content-Type, X-Lease-Token, Idempotency-Key";
 
   private final Set<String> origins;
