@@ -2,7 +2,11 @@ package dev.minitower.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minitower.scheduler.config.SchedulerConfig;
 import dev.minitower.scheduler.liveness.RunnerLiveness;
+import dev.minitower.scheduler.reaper.FailingReaper;
+import dev.minitower.scheduler.retention.RetentionSweeper;
+import dev.minitower.scheduler.schedules.ScheduleFirer;
 import dev.minitower.testsupport.DbFixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -20,6 +24,9 @@ class RunnerLivenessTest {
   @Inject DbFixtures db;
   @Inject OwnedEnvironments envs;
   @Inject SettableClock clock;
+  @Inject ScheduleFirer firer;
+  @Inject RetentionSweeper retention;
+  @Inject SchedulerConfig config;
 
   String env;
 
@@ -96,6 +103,18 @@ class RunnerLivenessTest {
     clock.realTimePlus(Duration.ofSeconds(121));
 
     loops.expiryTick();
+
+    assertThat(status(runner)).isEqualTo("offline");
+  }
+
+  @Test
+  void failingReaperDoesNotSkipTheRunnerSweeps() {
+    long runner = db.runner(null, env, 1);
+    SchedulerLoops isolated =
+        new SchedulerLoops(new FailingReaper(), liveness, firer, retention, config, clock);
+    clock.realTimePlus(Duration.ofSeconds(121));
+
+    isolated.expiryTick(); // logs "expiry reaper error" and goes on
 
     assertThat(status(runner)).isEqualTo("offline");
   }
