@@ -27,10 +27,13 @@ public final class Runner {
   /** A granted lease. */
   public record Lease(long runId, long attemptId, int attemptNo, String leaseToken) {}
 
-  /** Leases one run (no waiting); null on 204. */
+  /**
+   * Leases one run (no waiting); null on 204, and on 409 (this runner still holds a lease, e.g. one
+   * whose answer a load thread dropped: it expires after the TTL).
+   */
   public Lease lease() {
     Http.Res r = Http.post(base + "/api/v1/runs/lease", token, (String) null);
-    if (r.status() == 204) {
+    if (r.status() == 204 || r.status() == 409) {
       return null;
     }
     assertThat(r.status()).as(r.toString()).isEqualTo(200);

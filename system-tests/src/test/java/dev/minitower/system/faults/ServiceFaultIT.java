@@ -275,7 +275,7 @@ class ServiceFaultIT {
   @Test
   @Order(2)
   void relayKilledWhilePublishingLosesNothingAndDuplicatesAtMostOneBatchPerKill() throws Exception {
-    int kills = Sys.pick(3, 15);
+    int kills = Sys.pick(2, 15);
     AtomicBoolean producing = new AtomicBoolean(true);
     AtomicLong made = new AtomicLong();
     Thread producer =
@@ -290,6 +290,7 @@ class ServiceFaultIT {
                 if (r.status() == 400 || r.status() == 404) {
                   team.post("/api/v1/environments", "{\"name\":\"relay-env\"}");
                 }
+                sleep(5);
               }
             },
             "relay-producer");
@@ -297,7 +298,7 @@ class ServiceFaultIT {
     long before = events.duplicates();
     long recovery = 0;
     for (int k = 0; k < kills; k++) {
-      long target = made.get() + 100 + random.nextInt(200);
+      long target = made.get() + 50 + random.nextInt(100);
       await().atMost(Duration.ofSeconds(120)).until(() -> made.get() >= target);
       // Kill while unpublished rows exist, i.e. while the relay is busy with a batch.
       await()

@@ -65,7 +65,15 @@ public final class Stack implements AutoCloseable {
     await()
         .atMost(Duration.ofSeconds(180))
         .pollInterval(Duration.ofMillis(250))
-        .until(() -> list.stream().allMatch(Svc::ready));
+        .until(
+            () -> {
+              for (Svc s : list) {
+                if (!s.isAlive()) {
+                  throw new AssertionError(s.module + " exited while starting:\n" + s.logTail());
+                }
+              }
+              return list.stream().allMatch(Svc::ready);
+            });
   }
 
   public long scalar(String sql) {
