@@ -14,9 +14,9 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * The original's probes: {@code /health} is liveness and checks nothing external; {@code /ready}
- * is readiness and answers 503 when the database does not answer within two seconds. Quarkus'
- * {@code /q/health/live} and {@code /q/health/ready} exist beside them.
+ * The original's probes: {@code /health} is liveness and checks nothing external; {@code /ready} is
+ * readiness and answers 503 when the database does not answer within two seconds. Quarkus' {@code
+ * /q/health/live} and {@code /q/health/ready} exist beside them.
  */
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)

@@ -19,12 +19,12 @@ import org.jboss.logging.MDC;
 
 /**
  * The HTTP metrics of the operations guide, recorded for every request of every service, plus the
- * request id. Installed as the first Vert.x route so it also sees {@code /metrics}, {@code /q/*} and
- * requests no route matches.
+ * request id. Installed as the first Vert.x route so it also sees {@code /metrics}, {@code /q/*}
+ * and requests no route matches.
  *
  * <p>The {@code path} label is the JAX-RS route template (set by {@link RouteTemplates}); routes
- * outside JAX-RS use their fixed Vert.x path; anything else is the single value {@value #UNMATCHED},
- * so scans of random URLs cannot grow the series count.
+ * outside JAX-RS use their fixed Vert.x path; anything else is the single value {@value
+ * #UNMATCHED}, so scans of random URLs cannot grow the series count.
  */
 @ApplicationScoped
 public class HttpMetricsRecorder {
@@ -87,7 +87,8 @@ public class HttpMetricsRecorder {
         .tags("method", method, "path", path, "status", status)
         .register(registry)
         .increment();
-    timer(method, path).record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    timer(method, path)
+        .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
     if (requestSize > 0) {
       size("minitower.http.request.size", method, path).record(requestSize);
     }

@@ -26,11 +26,7 @@ class HttpMetricsTest {
 
   @Test
   void unknownPathsFoldIntoOneLabelAndAnswerJson() {
-    given()
-        .get("/wp-login.php")
-        .then()
-        .statusCode(404)
-        .body("error.code", equalTo("not_found"));
+    given().get("/wp-login.php").then().statusCode(404).body("error.code", equalTo("not_found"));
     given().get("/some/random/" + System.nanoTime()).then().statusCode(404);
 
     assertThat(requestSeries().filter(l -> l.contains("wp-login") || l.contains("/some/random")))

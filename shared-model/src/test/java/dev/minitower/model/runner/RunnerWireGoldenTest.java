@@ -1,0 +1,121 @@
+package dev.minitower.model.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The runner protocol as the original runner agent reads and writes it, pinned by golden files
+ * under {@code src/test/resources/golden/runner}: the server's records must encode to these bytes
+ * (field names, order, omitted nulls) and decode from them. Additions are additive only: the
+ * minimal lease answer (no addition set) is exactly the original's shape.
+ */
+class RunnerWireGoldenTest {
+  private static final ObjectMapper JSON =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final String TOKEN = "Xq3v9kL0aZbYcW2dE4fG6hJ8iK1mN3oP5qR7sT9uV0w";
+  private static final String EXPIRES = "2026-01-02T03:04:05Z";
+
+  private static String golden(String name) throws IOException {
+    try (InputStream in =
+        RunnerWireGoldenTest.class.getResourceAsStream("/golden/runner/" + name)) {
+      assertThat(in).as(name).isNotNull();
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+    }
+  }
+
+  private static void pinned(Object record, String file) throws IOException {
+    String expected = golden(file);
+    assertThat(JSON.writeValueAsString(record)).isEqualTo(expected);
+    assertThat(JSON.readValue(expected, record.getClass())).isEqualTo(record);
+  }
+
+  @Test
+  void leaseResponseWithEveryField() throws IOException {
+    ObjectNode input = JSON.createObjectNode().put("count", 2).put("name", "Ada");
+    pinned(
+        new LeaseResponse(
+            42,
+            7,
+            3,
+            "hello-python",
+            2,
+            "./main.py",
+            60,
+            input,
+            99,
+            1,
+            TOKEN,
+            EXPIRES,
+            "acme",
+            "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae",
+            List.of("./lib")),
+        "lease-response.json");
+  }
+
+  @Test
+  void leaseResponseWithoutOptionalFieldsIsTheOriginalsShape() throws IOException {
+    pinned(
+        new LeaseResponse(
+            42,
+            7,
+            3,
+            "hello-shell",
+            1,
+            "run.sh",
+            null,
+            null,
+            99,
+            2,
+            TOKEN,
+            EXPIRES,
+            null,
+            null,
+            null),
+        "lease-response-minimal.json");
+  }
+
+  @Test
+  void attemptViewOfStartAndHeartbeat() throws IOException {
+    pinned(
+        new AttemptView(99, 1, "cancelling", EXPIRES, true, "cancelling", null),
+        "attempt-view.json");
+  }
+
+  @Test
+  void registrationAnswer() throws IOException {
+    pinned(
+        new RegisterResponse(5, "runner-1", "mtr_" + TOKEN, "default", 1, null),
+        "register-response.json");
+  }
+
+  @Test
+  void logBatchTheAgentSends() throws IOException {
+    pinned(
+        new LogBatch(
+            List.of(
+                new LogEntry(1, "stderr", "downloading run artifact", EXPIRES),
+                new LogEntry(2, "stdout", "Hello, Ada!", "2026-01-02T03:04:06Z"))),
+        "log-batch.json");
+  }
+
+  @Test
+  void resultTheAgentSends() throws IOException {
+    pinned(new ResultRequest("failed", 3, "exit status 3"), "result-request.json");
+  }
+
+  @Test
+  void theOriginalAgentsRegisterRequestDecodes() throws IOException {
+    RegisterRequest r =
+        JSON.readValue(
+            "{\"name\":\"runner-1\",\"environment\":\"default\"}", RegisterRequest.class);
+    assertThat(r).isEqualTo(new RegisterRequest("runner-1", "default", null, null));
+  }
+}
