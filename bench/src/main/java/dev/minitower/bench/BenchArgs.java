@@ -45,6 +45,7 @@ public final class BenchArgs {
   public boolean ceiling = true;
   public boolean shapedCeiling = true;
   public int warmupRuns = 1500;
+  public int apps = 1;
 
   private static final Map<String, String> HELP =
       Map.ofEntries(
@@ -72,6 +73,7 @@ public final class BenchArgs {
           Map.entry("--lease-wait", "long-poll wait of lease calls (20s)"),
           Map.entry("--batch-heartbeat", "use POST /api/v1/runners/heartbeat"),
           Map.entry("--no-ceiling", "skip the direct-SQL ceiling"),
+          Map.entry("--apps", "apps the producers spread their runs over (1)"),
           Map.entry("--warmup-runs", "unmeasured runs first, to warm the JIT (1500; 0 = none)"),
           Map.entry("--no-shaped-ceiling", "skip the ceiling with the services' extra statements"),
           Map.entry("--out", "report folder (bench/target/bench)"));
@@ -175,6 +177,7 @@ public final class BenchArgs {
       case "--lease-wait" -> leaseWait = duration(v);
       case "--log-lines" -> logLines = positive(flag, v);
       case "--warmup-runs" -> warmupRuns = nonNegative(flag, v);
+      case "--apps" -> apps = positive(flag, v);
       default -> throw new IllegalArgumentException("unknown flag: " + flag);
     }
   }

@@ -33,13 +33,14 @@ public final class Ceiling {
   private static final long TTL_MS = 60_000;
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** One app of the bench and its latest version. */
+  public record AppRef(long id, String slug, long versionId) {}
+
   /** The rows the lifecycle needs, prepared over HTTP by the bench setup. */
   public record Target(
       long teamId,
       String teamSlug,
-      long appId,
-      String appSlug,
-      long versionId,
+      List<AppRef> apps,
       long environmentId,
       String environment,
       List<Long> runnerIds,
@@ -78,6 +79,7 @@ public final class Ceiling {
   private final String password;
   private final Target target;
   private final boolean shaped;
+  private final AtomicLong nextApp = new AtomicLong();
   private final Latency create = new Latency();
   private final Latency lease = new Latency();
   private final Latency start = new Latency();
@@ -104,31 +106,31 @@ public final class Ceiling {
       String user,
       String password,
       long teamId,
-      String appSlug,
+      List<String> appSlugs,
       String environment,
       List<Long> runnerIds,
       String teamTokenHash,
       List<String> runnerTokenHashes)
       throws SQLException {
     try (Connection c = DriverManager.getConnection(url, user, password)) {
-      String teamSlug;
-      long appId;
-      long versionId;
+      String teamSlug = null;
+      List<AppRef> apps = new ArrayList<>();
       long envId;
-      try (PreparedStatement ps =
-          c.prepareStatement(
-              "SELECT t.slug, ap.id, (SELECT v.id FROM app_versions v WHERE v.app_id = ap.id"
-                  + " ORDER BY v.version_no DESC LIMIT 1) FROM teams t JOIN apps ap"
-                  + " ON ap.team_id = t.id WHERE t.id = ? AND ap.slug = ?")) {
-        ps.setLong(1, teamId);
-        ps.setString(2, appSlug);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            throw new SQLException("bench app not found in the database: " + appSlug);
+      for (String appSlug : appSlugs) {
+        try (PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT t.slug, ap.id, (SELECT v.id FROM app_versions v WHERE v.app_id = ap.id"
+                    + " ORDER BY v.version_no DESC LIMIT 1) FROM teams t JOIN apps ap"
+                    + " ON ap.team_id = t.id WHERE t.id = ? AND ap.slug = ?")) {
+          ps.setLong(1, teamId);
+          ps.setString(2, appSlug);
+          try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) {
+              throw new SQLException("bench app not found in the database: " + appSlug);
+            }
+            teamSlug = rs.getString(1);
+            apps.add(new AppRef(rs.getLong(2), appSlug, rs.getLong(3)));
           }
-          teamSlug = rs.getString(1);
-          appId = rs.getLong(2);
-          versionId = rs.getLong(3);
         }
       }
       try (PreparedStatement ps =
@@ -145,9 +147,7 @@ public final class Ceiling {
       return new Target(
           teamId,
           teamSlug,
-          appId,
-          appSlug,
-          versionId,
+          List.copyOf(apps),
           envId,
           environment,
           runnerIds,
@@ -220,29 +220,30 @@ public final class Ceiling {
         PreparedStatement reread = ro.prepareStatement(CeilingSql.RUN_VIEW)) {
       for (int i = 0; i < count; i++) {
         long t0 = System.nanoTime();
+        AppRef a = target.apps().get((int) (nextApp.getAndIncrement() % target.apps().size()));
         if (shaped) {
           teamToken.setString(1, target.teamTokenHash());
           drainQuery(teamToken);
           app.setLong(1, target.teamId());
-          app.setString(2, target.appSlug());
+          app.setString(2, a.slug());
           drainQuery(app);
-          version.setLong(1, target.appId());
+          version.setLong(1, a.id());
           drainQuery(version);
           env.setLong(1, target.teamId());
           env.setString(2, target.environment());
           drainQuery(env);
         }
-        lockApp.setLong(1, target.appId());
+        lockApp.setLong(1, a.id());
         lockApp.setLong(2, target.teamId());
         drainQuery(lockApp);
         int k = 1;
         insert.setLong(k++, target.teamId());
-        insert.setLong(k++, target.appId());
-        insert.setLong(k++, target.versionId());
+        insert.setLong(k++, a.id());
+        insert.setLong(k++, a.versionId());
         insert.setLong(k++, target.environmentId());
         insert.setString(k++, target.environment());
         insert.setNull(k++, Types.BIGINT);
-        insert.setLong(k++, target.appId());
+        insert.setLong(k++, a.id());
         insert.setNull(k++, Types.VARCHAR);
         insert.setLong(k++, 0);
         insert.setInt(k++, 0);
@@ -472,8 +473,8 @@ public final class Ceiling {
             runNo,
             target.teamId(),
             target.teamSlug(),
-            target.appId(),
-            target.appSlug(),
+            target.apps().get(0).id(),
+            target.apps().get(0).slug(),
             target.environment(),
             status,
             attemptNo,

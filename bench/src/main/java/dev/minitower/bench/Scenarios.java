@@ -20,6 +20,8 @@ final class Scenarios {
   private final ProcStats proc;
   private final String prefix;
   private String teamToken;
+  private final List<String> apps = new ArrayList<>();
+  private final AtomicLong nextApp = new AtomicLong();
   private long teamId;
 
   Scenarios(BenchArgs args, ProcStats proc, String prefix) {
@@ -33,8 +35,12 @@ final class Scenarios {
     Http http = new Http(args.apiUrl, args.runnerUrl, new Metrics());
     teamToken = http.teamToken(args.bootstrapToken);
     teamId = http.teamId(teamToken);
-    http.ensureApp(teamToken, APP);
-    http.uploadVersion(teamToken, APP, Artifact.tarGz(APP));
+    for (int i = 0; i < args.apps; i++) {
+      String app = i == 0 ? APP : APP + "-" + (i + 1);
+      http.ensureApp(teamToken, app);
+      http.uploadVersion(teamToken, app, Artifact.tarGz(app));
+      apps.add(app);
+    }
   }
 
   private String environment(Http http, String scenario) throws IOException {
@@ -119,7 +125,8 @@ final class Scenarios {
   private void createOne(Http http, String env, Metrics m) {
     long sent = System.nanoTime();
     try {
-      long id = http.createRun(teamToken, APP, env);
+      String app = apps.get((int) (nextApp.getAndIncrement() % apps.size()));
+      long id = http.createRun(teamToken, app, env);
       m.created(id, sent);
     } catch (IOException e) {
       // counted
@@ -173,7 +180,8 @@ final class Scenarios {
         new ScenarioResult(
             "burst",
             args.burstRuns
-                + " runs queued by "
+                + (args.apps > 1 ? " runs of " + args.apps + " apps" : " runs")
+                + " queued by "
                 + args.producers
                 + " producers, then drained by "
                 + args.runners
@@ -182,6 +190,7 @@ final class Scenarios {
     r.params.put("producers", args.producers);
     r.params.put("runners", args.runners);
     r.params.put("work_ms", args.work.toMillis());
+    r.params.put("apps", args.apps);
     Metrics m = new Metrics();
     Http http = new Http(args.apiUrl, args.runnerUrl, m);
     String env = environment(http, "burst");
@@ -216,7 +225,7 @@ final class Scenarios {
               args.dbUser,
               args.dbPassword,
               teamId,
-              APP,
+              apps,
               cenv,
               ids,
               Ceiling.sha256(teamToken),
