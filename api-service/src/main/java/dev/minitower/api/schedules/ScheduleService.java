@@ -6,6 +6,7 @@ import dev.minitower.api.json.JsonBodies;
 import dev.minitower.api.store.AppStore;
 import dev.minitower.api.store.EnvironmentStore;
 import dev.minitower.api.store.VersionStore;
+import dev.minitower.model.schedule.CronSchedule;
 import dev.minitower.platform.error.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -157,7 +158,7 @@ public class ScheduleService {
     if (r.name().isBlank() || r.name().length() > 100) {
       throw ApiException.badRequest("name must be 1 to 100 characters");
     }
-    ScheduleCron cron = ScheduleCron.parse(r.cron(), r.timezone());
+    CronSchedule cron = cron(r.cron(), r.timezone());
     if (!OVERLAP.contains(r.overlapPolicy())) {
       throw ApiException.badRequest("overlap_policy must be allow or skip");
     }
@@ -218,5 +219,17 @@ public class ScheduleService {
         r.lastFiredAt(),
         r.createdAt(),
         r.updatedAt());
+  }
+
+  /** The shared cron parser; its messages become 400 answers. */
+  private static CronSchedule cron(String cron, String timezone) {
+    if (timezone == null || timezone.isBlank()) {
+      throw ApiException.badRequest("invalid timezone: " + timezone);
+    }
+    try {
+      return CronSchedule.of(cron, timezone);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
   }
 }

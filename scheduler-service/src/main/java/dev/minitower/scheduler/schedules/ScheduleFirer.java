@@ -1,5 +1,6 @@
 package dev.minitower.scheduler.schedules;
 
+import dev.minitower.model.schedule.CronSchedule;
 import dev.minitower.scheduler.config.SchedulerConfig;
 import dev.minitower.scheduler.schedules.ScheduleStore.Schedule;
 import dev.minitower.store.runs.RunMetrics;

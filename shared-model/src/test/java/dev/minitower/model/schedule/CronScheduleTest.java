@@ -1,9 +1,8 @@
-package dev.minitower.scheduler;
+package dev.minitower.model.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.minitower.scheduler.schedules.CronSchedule;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.minitower.scheduler.schedules;
+package dev.minitower.model.schedule;
 
 import com.cronutils.model.Cron;
 import com.cronutils.model.CronType;
@@ -22,6 +22,8 @@ import java.util.Optional;
  * fires once, at its first occurrence (the summer-time offset). Matching is done on local
  * date-times with cron-utils in UTC (where no DST exists) and mapped to instants with {@link
  * ZonedDateTime#ofLocal}, so the library's own DST handling never matters.
+ *
+ * <p>One implementation for api-service (validation, first tick) and scheduler-service (firing).
  */
 public final class CronSchedule {
   private static final CronParser PARSER =
@@ -47,6 +49,9 @@ public final class CronSchedule {
     if (cron == null || cron.isBlank()) {
       throw new IllegalArgumentException("cron is required");
     }
+    if (cron.length() > 200) {
+      throw new IllegalArgumentException("invalid cron expression: too long");
+    }
     Cron parsed;
     try {
       parsed = PARSER.parse(cron.trim());
@@ -56,6 +61,9 @@ public final class CronSchedule {
     }
     ZoneId zone;
     try {
+      if (timezone != null && timezone.length() > 64) {
+        throw new DateTimeException("too long");
+      }
       zone = ZoneId.of(timezone == null || timezone.isBlank() ? "UTC" : timezone.trim());
     } catch (DateTimeException e) {
       throw new IllegalArgumentException("invalid timezone: " + timezone);
@@ -65,6 +73,11 @@ public final class CronSchedule {
 
   public ZoneId zone() {
     return zone;
+  }
+
+  /** The zone's canonical id (what is stored). */
+  public String zoneId() {
+    return zone.getId();
   }
 
   /** The first tick strictly after {@code after}; empty if the expression never matches. */
