@@ -263,6 +263,23 @@ class AuthApiTest {
   }
 
   @Test
+  void e3BootstrapWithoutPasswordReturnsATokenAndKeepsThePassword() {
+    ApiFixtures.Team team = signup("smoke");
+    given()
+        .header("Authorization", "Bearer test")
+        .body(Map.of("slug", team.slug(), "name", "Smoke Team"))
+        .post("/api/v1/bootstrap/team")
+        .then()
+        .statusCode(200)
+        .body("token", matchesPattern(TOKEN_PATTERN));
+    given()
+        .body(Map.of("slug", team.slug(), "password", "pw-" + team.slug()))
+        .post("/api/v1/teams/login")
+        .then()
+        .statusCode(201);
+  }
+
+  @Test
   void f7BootstrapOfANewSlugWhileTeamsExistIs409TeamExists() {
     signup("exists");
     given()
