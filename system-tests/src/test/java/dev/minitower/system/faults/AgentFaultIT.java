@@ -519,6 +519,71 @@ class AgentFaultIT {
     assertThat(lost).isZero();
   }
 
+  // ---------------------------------------------------------------- scenario 1 (variant)
+
+  /**
+   * An agent that dies (or shuts down) while its long-poll lease request waits: the server must not
+   * hand a run to that closed connection, or the run sits leased to nobody for a whole TTL and uses
+   * up a retry (with the default max_retries 0 it goes dead without ever running).
+   */
+  @Test
+  @Order(6)
+  void aLongPollWhoseClientIsGoneLeasesNothing() throws Exception {
+    Http.Res env = team.post("/api/v1/environments", "{\"name\":\"poll-env\"}");
+    assertThat(env.status()).as(env.toString()).isIn(200, 201);
+    if (team.get("/api/v1/apps/poll-job").status() == 404) {
+      team.deployShell("poll-job", "#!/bin/sh\necho hi\n");
+    }
+    Runner runner = Runner.register(runnerService.baseUrl(), "poll-runner", "poll-env");
+    int rounds = Sys.pick(3, 10);
+    long leasedToNobody = 0;
+    for (int i = 0; i < rounds; i++) {
+      try (java.net.Socket s = new java.net.Socket("127.0.0.1", runnerService.port)) {
+        s.getOutputStream()
+            .write(
+                ("POST /api/v1/runs/lease?wait=20s HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Authorization: Bearer "
+                        + runner.token
+                        + "\r\nContent-Length: 0\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        s.getOutputStream().flush();
+        Thread.sleep(1000); // the request is now waiting for work
+      } // the client is gone (as when its agent is SIGKILLed or stops)
+      Thread.sleep(500);
+      long run = team.createRun("poll-job", "{\"environment\":\"poll-env\"}");
+      // Give a (wrong) server ample time to hand the run to the dead request.
+      Thread.sleep(2000);
+      long attempts = stack.scalar("SELECT count(*) FROM run_attempts WHERE run_id = " + run);
+      leasedToNobody += attempts;
+      // Clean up: take the run by a live request (or let the reaper have it) so rounds are apart.
+      Runner.Lease l = runner.lease();
+      if (l != null) {
+        runner.call(l, "result", "{\"status\":\"completed\"}");
+      }
+      await()
+          .atMost(REAP_BOUND.plusSeconds(10))
+          .pollInterval(Duration.ofMillis(200))
+          .until(
+              () -> {
+                Runner.Lease again = runner.lease();
+                if (again != null) {
+                  runner.call(again, "result", "{\"status\":\"completed\"}");
+                }
+                return stack.scalar(
+                        "SELECT count(*) FROM runs WHERE finished_at IS NULL"
+                            + " AND environment_name = 'poll-env'")
+                    == 0;
+              });
+    }
+    Sys.report(
+        String.format(
+            "FAULT scenario=1b runs=%d faults=%d leased_to_closed_connections=%d",
+            rounds, rounds, leasedToNobody));
+    assertThat(leasedToNobody)
+        .as("runs leased to a long-poll request whose client had closed the connection")
+        .isZero();
+  }
+
   // ---------------------------------------------------------------- scenario 9
 
   @Test
