@@ -198,6 +198,94 @@ class EndToEndIT {
     assertThat(list.out()).contains("e2e-runner");
   }
 
+  @Test
+  @Order(6)
+  void everyServiceExportsTheOperationsGuideMetricsWithTheirTypesAndLabels() throws Exception {
+    Map<String, String> apiMetrics = metricTypes(api, "api-service");
+    Map<String, String> runnerMetrics = metricTypes(runners, "runner-service");
+    Map<String, String> schedulerMetrics = metricTypes(services.get(2), "scheduler-service");
+    for (Map<String, String> m : List.of(apiMetrics, runnerMetrics, schedulerMetrics)) {
+      assertThat(m)
+          .containsEntry("minitower_http_requests_total", "counter")
+          .containsEntry("minitower_http_request_duration_seconds", "histogram")
+          .containsEntry("minitower_http_response_size_bytes", "histogram");
+    }
+    assertThat(apiMetrics)
+        .containsEntry("minitower_http_request_size_bytes", "histogram")
+        .containsEntry("minitower_runs_created_total", "counter");
+    assertThat(runnerMetrics)
+        .containsEntry("minitower_runs_leased_total", "counter")
+        .containsEntry("minitower_runners_registered_total", "counter")
+        .containsEntry("minitower_runs_completed_total", "counter")
+        .containsEntry("minitower_run_queue_wait_seconds", "histogram")
+        .containsEntry("minitower_run_execution_seconds", "histogram")
+        .containsEntry("minitower_run_total_seconds", "histogram");
+    assertThat(schedulerMetrics).containsEntry("minitower_runners_online", "gauge");
+
+    String runner = scrape(runners);
+    assertThat(labels(runner, "minitower_runs_completed_total"))
+        .containsExactly("app", "status", "team");
+    assertThat(labels(runner, "minitower_runs_leased_total")).containsExactly("environment");
+    assertThat(labels(runner, "minitower_run_queue_wait_seconds_bucket"))
+        .containsExactly("app", "le", "team");
+    assertThat(labels(runner, "minitower_run_execution_seconds_bucket"))
+        .containsExactly("app", "le", "status", "team");
+    assertThat(runner).contains("le=\"0.1\"").contains("le=\"1638.4\"");
+    String apiText = scrape(api);
+    assertThat(labels(apiText, "minitower_runs_created_total")).containsExactly("app", "team");
+    assertThat(labels(apiText, "minitower_http_requests_total"))
+        .containsExactly("method", "path", "status");
+    assertThat(labels(apiText, "minitower_http_request_duration_seconds_bucket"))
+        .containsExactly("le", "method", "path");
+    assertThat(apiText)
+        .contains("path=\"/api/v1/runs/{run}\"")
+        .doesNotContainPattern("path=\"/api/v1/runs/\\d");
+    assertThat(labels(scrape(services.get(2)), "minitower_runners_online"))
+        .containsExactly("environment");
+  }
+
+  private static String scrape(ServiceProcess service) throws Exception {
+    HttpResponse<String> r =
+        HTTP.send(
+            HttpRequest.newBuilder(URI.create(service.baseUrl() + "/metrics"))
+                .header("Accept", "text/plain; version=0.0.4")
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    return r.body();
+  }
+
+  /** {@code # TYPE} lines of the minitower_* families: name to type. */
+  private static Map<String, String> metricTypes(ServiceProcess service, String name)
+      throws Exception {
+    Map<String, String> types = new java.util.TreeMap<>();
+    for (String line : scrape(service).split("\n")) {
+      if (line.startsWith("# TYPE minitower_")) {
+        String[] parts = line.split(" ");
+        types.put(parts[2], parts[3]);
+      }
+    }
+    assertThat(types).as(name + " exports minitower_* metrics").isNotEmpty();
+    return types;
+  }
+
+  /** The sorted label names of the first sample of {@code series}. */
+  private static List<String> labels(String text, String series) {
+    for (String line : text.split("\n")) {
+      if (line.startsWith(series + "{")) {
+        // Route templates contain braces ({run}): the label block ends at the last one.
+        String inner = line.substring(series.length() + 1, line.lastIndexOf('}'));
+        return java.util.Arrays.stream(inner.split(",(?=[a-z_]+=\")"))
+            .filter(kv -> kv.contains("="))
+            .map(kv -> kv.substring(0, kv.indexOf('=')))
+            .sorted()
+            .toList();
+      }
+    }
+    throw new AssertionError("no series " + series);
+  }
+
   private String agentLogTail() {
     try {
       String s = Files.readString(agentLog);

@@ -1,25 +1,32 @@
 package dev.minitower.scheduler.gauges;
 
 import dev.minitower.scheduler.config.SchedulerConfig;
-import io.micrometer.prometheus.PrometheusMeterRegistry;
-import io.prometheus.client.Collector;
-import io.prometheus.client.GaugeMetricFamily;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
- * The queue and fleet gauges of the operations guide (§1.4), computed at scrape time in this one
- * place: {@code minitower_runs_pending{team,app,environment}}, {@code
- * minitower_runners_online{environment}}, plus {@code minitower_outbox_backlog}. Only non-zero
- * groups appear. The query result is cached briefly so several scrapers cost one query; a failed
- * query leaves the series out (and is logged) rather than failing the scrape.
+ * The queue and fleet gauges of the operations guide (§1.4), from this one place: {@code
+ * minitower_runs_pending{team,app,environment}}, {@code minitower_runners_online{environment}},
+ * plus {@code minitower_outbox_backlog}. Only non-zero groups appear. One query per refresh
+ * interval (the configured cache TTL, 2 s by default) feeds Micrometer multi-gauges, so any number
+ * of scrapers cost one query; a failed query keeps the last values (and is logged) rather than
+ * failing the scrape.
  */
 @ApplicationScoped
-public class SchedulerGauges extends Collector {
+public class SchedulerGauges {
   private static final Logger LOG = Logger.getLogger(SchedulerGauges.class);
 
   private record Cached(GaugeQueries.Snapshot snapshot, long readAtNanos) {}
@@ -27,15 +34,71 @@ public class SchedulerGauges extends Collector {
   private final GaugeQueries queries;
   private final SchedulerConfig config;
   private final AtomicReference<Cached> cache = new AtomicReference<>();
+  private final AtomicLong backlog = new AtomicLong();
+  private final MultiGauge pending;
+  private final MultiGauge online;
+  private ScheduledExecutorService refresher;
 
-  SchedulerGauges(GaugeQueries queries, SchedulerConfig config) {
+  SchedulerGauges(GaugeQueries queries, SchedulerConfig config, MeterRegistry registry) {
     this.queries = queries;
     this.config = config;
+    this.pending =
+        MultiGauge.builder("minitower.runs.pending")
+            .description("Queued runs by team, app and environment")
+            .register(registry);
+    this.online =
+        MultiGauge.builder("minitower.runners.online")
+            .description("Online runners by environment")
+            .register(registry);
+    Gauge.builder("minitower.outbox.backlog", backlog, AtomicLong::get)
+        .description("Outbox rows not yet published")
+        .register(registry);
   }
 
-  void register(@Observes StartupEvent start, PrometheusMeterRegistry registry) {
-    // the registry's own CollectorRegistry (the produced CollectorRegistry bean is not a singleton)
-    registry.getPrometheusRegistry().register(this);
+  void start(@Observes StartupEvent event) {
+    refresher =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "scheduler-gauges");
+              t.setDaemon(true);
+              return t;
+            });
+    long every = Math.max(500, config.gauges().cacheTtl().toMillis());
+    refresher.scheduleWithFixedDelay(this::refresh, 0, every, TimeUnit.MILLISECONDS);
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    if (refresher != null) {
+      refresher.shutdownNow();
+    }
+  }
+
+  /** Re-reads the groups and republishes them; groups that went to zero disappear. */
+  void refresh() {
+    GaugeQueries.Snapshot s = snapshot();
+    if (s == null) {
+      return;
+    }
+    pending.register(
+        s.pending().stream()
+            .filter(g -> g.value() > 0)
+            .map(
+                g ->
+                    MultiGauge.Row.of(
+                        Tags.of(
+                            "team", g.labels().get(0),
+                            "app", g.labels().get(1),
+                            "environment", g.labels().get(2)),
+                        g.value()))
+            .toList(),
+        true);
+    online.register(
+        s.online().stream()
+            .filter(g -> g.value() > 0)
+            .map(g -> MultiGauge.Row.of(Tags.of("environment", g.labels().get(0)), g.value()))
+            .toList(),
+        true);
+    backlog.set(s.outboxBacklog());
   }
 
   /** The current values (cached for the configured TTL); null when the query failed. */
@@ -56,29 +119,8 @@ public class SchedulerGauges extends Collector {
     }
   }
 
-  @Override
-  public List<MetricFamilySamples> collect() {
-    GaugeMetricFamily pending =
-        new GaugeMetricFamily(
-            "minitower_runs_pending",
-            "Queued runs by team, app and environment",
-            List.of("team", "app", "environment"));
-    GaugeMetricFamily online =
-        new GaugeMetricFamily(
-            "minitower_runners_online", "Online runners by environment", List.of("environment"));
-    GaugeMetricFamily backlog =
-        new GaugeMetricFamily(
-            "minitower_outbox_backlog", "Outbox rows not yet published", List.of());
-    GaugeQueries.Snapshot s = snapshot();
-    if (s != null) {
-      s.pending().stream()
-          .filter(g -> g.value() > 0)
-          .forEach(g -> pending.addMetric(g.labels(), g.value()));
-      s.online().stream()
-          .filter(g -> g.value() > 0)
-          .forEach(g -> online.addMetric(g.labels(), g.value()));
-      backlog.addMetric(List.of(), s.outboxBacklog());
-    }
-    return List.of(pending, online, backlog);
+  /** For tests: the published label sets of the pending gauge are those of {@code groups}. */
+  static List<String> flatten(List<GaugeQueries.Group> groups) {
+    return groups.stream().map(g -> String.join("/", g.labels()) + "=" + g.value()).toList();
   }
 }
