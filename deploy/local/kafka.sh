@@ -69,7 +69,7 @@ PROPS
   echo $! >"$PIDFILE"
   for _ in $(seq 1 600); do
     grep -q "Kafka Server started" "$K_DIR/server.log" 2>/dev/null && { log "kafka ready on $MTW_KAFKA_BOOTSTRAP (data $K_DIR)"; return 0; }
-    pid_alive "$PIDFILE" || { tail -30 "$K_DIR/server.log" "$K_DIR/stdout.log" >&2; die "kafka exited during start"; }
+    pid_alive "$PIDFILE" || { tail -n 30 "$K_DIR/server.log" "$K_DIR/stdout.log" >&2; die "kafka exited during start"; }
     sleep 0.1
   done
   die "kafka did not start within 60 s (see $K_DIR/server.log)"

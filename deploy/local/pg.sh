@@ -42,7 +42,7 @@ start() {
   if [ "$MTW_PG_FAST" = "1" ]; then extra="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"; fi
   as_pg "$PGBIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
     -o "-p $MTW_PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c idle_in_transaction_session_timeout=60s $extra" \
-    start >/dev/null || { tail -20 "$PG_DIR/server.log" >&2; die "postgres failed to start"; }
+    start >/dev/null || { tail -n 20 "$PG_DIR/server.log" >&2; die "postgres failed to start"; }
   psql_super -tAc "SELECT 1 FROM pg_roles WHERE rolname = '$MTW_DB_USER'" | grep -q 1 \
     || psql_super -qc "CREATE ROLE $MTW_DB_USER LOGIN PASSWORD '$MTW_DB_PASSWORD' CREATEDB"
   psql_super -tAc "SELECT 1 FROM pg_database WHERE datname = '$MTW_DB_NAME'" | grep -q 1 \
