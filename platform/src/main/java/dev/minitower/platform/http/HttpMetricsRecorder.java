@@ -14,6 +14,8 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Pattern;
 import org.jboss.logging.MDC;
 
@@ -49,6 +51,7 @@ public class HttpMetricsRecorder {
   };
 
   private final MeterRegistry registry;
+  private final ConcurrentMap<Key, Meters> meters = new ConcurrentHashMap<>();
 
   HttpMetricsRecorder(MeterRegistry registry) {
     this.registry = registry;
@@ -81,21 +84,50 @@ public class HttpMetricsRecorder {
   private void record(RoutingContext rc, long start, long requestSize) {
     String method = rc.request().method().name();
     String path = pathLabel(rc);
-    String status = Integer.toString(rc.response().getStatusCode());
-    Counter.builder("minitower.http.requests")
-        .description("HTTP requests by method, route template and status")
-        .tags("method", method, "path", path, "status", status)
-        .register(registry)
-        .increment();
-    timer(method, path)
-        .record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
+    int status = rc.response().getStatusCode();
+    Meters m = meters.computeIfAbsent(new Key(method, path), this::meters);
+    m.requests(status).increment();
+    m.duration().record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
     if (requestSize > 0) {
-      size("minitower.http.request.size", method, path).record(requestSize);
+      m.requestSize().record(requestSize);
     }
     long written = rc.response().bytesWritten();
     if (written > 0) {
-      size("minitower.http.response.size", method, path).record(written);
+      m.responseSize().record(written);
     }
+  }
+
+  /** Label values are bounded (route templates, methods, statuses), so the cache is too. */
+  private record Key(String method, String path) {}
+
+  /** The meters of one route, built once: registering per request showed up in profiles. */
+  private record Meters(
+      MeterRegistry registry,
+      Key key,
+      ConcurrentMap<Integer, Counter> byStatus,
+      Timer duration,
+      DistributionSummary requestSize,
+      DistributionSummary responseSize) {
+
+    Counter requests(int status) {
+      return byStatus.computeIfAbsent(
+          status,
+          s ->
+              Counter.builder("minitower.http.requests")
+                  .description("HTTP requests by method, route template and status")
+                  .tags("method", key.method(), "path", key.path(), "status", Integer.toString(s))
+                  .register(registry));
+    }
+  }
+
+  private Meters meters(Key key) {
+    return new Meters(
+        registry,
+        key,
+        new ConcurrentHashMap<>(),
+        timer(key.method(), key.path()),
+        size("minitower.http.request.size", key.method(), key.path()),
+        size("minitower.http.response.size", key.method(), key.path()));
   }
 
   private Timer timer(String method, String path) {
