@@ -28,15 +28,28 @@ public class PrivateBroker implements QuarkusTestResourceLifecycleManager {
 
   @Override
   public Map<String, String> start() {
-    try {
-      port = freePort();
-      home = Files.createTempDirectory("mtw-scheduler-broker-");
-      run("start");
-      createTopics();
-      return Map.of("kafka.bootstrap.servers", bootstrap());
-    } catch (IOException e) {
-      throw new IllegalStateException(e);
+    IllegalStateException last = null;
+    // Another process may take a "free" port pair between the check and the bind: try the next.
+    for (int candidate : PORTS) {
+      if (!free(candidate) || !free(candidate + 1)) {
+        continue;
+      }
+      try {
+        port = candidate;
+        home = Files.createTempDirectory("mtw-scheduler-broker-");
+        run("start");
+        createTopics();
+        return Map.of("kafka.bootstrap.servers", bootstrap());
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      } catch (IllegalStateException e) {
+        last = e;
+        stop();
+      }
     }
+    throw last != null
+        ? last
+        : new IllegalStateException("no free port pair for the private broker");
   }
 
   @Override
@@ -79,15 +92,6 @@ public class PrivateBroker implements QuarkusTestResourceLifecycleManager {
   /** Starts it again with the same data; returns when it is ready. */
   public static void startBroker() {
     run("start");
-  }
-
-  private static int freePort() {
-    for (int p : PORTS) {
-      if (free(p) && free(p + 1)) {
-        return p;
-      }
-    }
-    throw new IllegalStateException("no free port pair for the private broker");
   }
 
   private static boolean free(int p) {
