@@ -3,12 +3,13 @@
 : "${MTW_HOME:=/tmp/minitower-local}"
 : "${MTW_PG_PORT:=55432}"
 : "${MTW_KAFKA_PORT:=19092}"
-: "${MTW_KAFKA_CONTROLLER_PORT:=$((MTW_KAFKA_PORT + 1))}"
+# Always the next port, never inherited: a child stack (a test's private broker) must not reuse ours.
+MTW_KAFKA_CONTROLLER_PORT=$((MTW_KAFKA_PORT + 1))
 : "${MTW_DB_NAME:=minitower}"
 : "${MTW_DB_USER:=minitower}"
 : "${MTW_DB_PASSWORD:=minitower}"
 : "${MTW_PG_FAST:=0}" # 1 = fsync/synchronous_commit off (tests only; never for benchmarks)
-export MTW_HOME MTW_PG_PORT MTW_KAFKA_PORT MTW_KAFKA_CONTROLLER_PORT MTW_DB_NAME MTW_DB_USER MTW_DB_PASSWORD MTW_PG_FAST
+export MTW_HOME MTW_PG_PORT MTW_KAFKA_PORT MTW_DB_NAME MTW_DB_USER MTW_DB_PASSWORD MTW_PG_FAST
 
 MTW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export MTW_ROOT

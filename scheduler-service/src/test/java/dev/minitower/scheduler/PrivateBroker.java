@@ -45,6 +45,7 @@ public class PrivateBroker implements QuarkusTestResourceLifecycleManager {
       } catch (IllegalStateException e) {
         last = e;
         stop();
+        home = null;
       }
     }
     throw last != null
@@ -54,6 +55,9 @@ public class PrivateBroker implements QuarkusTestResourceLifecycleManager {
 
   @Override
   public void stop() {
+    if (home == null || !Files.isDirectory(home)) {
+      return;
+    }
     stopBroker();
     if (home != null) {
       try (Stream<Path> files = Files.walk(home)) {
@@ -107,6 +111,7 @@ public class PrivateBroker implements QuarkusTestResourceLifecycleManager {
     ProcessBuilder pb = new ProcessBuilder("bash", script.toString(), command);
     pb.environment().put("MTW_HOME", home.toString());
     pb.environment().put("MTW_KAFKA_PORT", Integer.toString(port));
+    pb.environment().remove("MTW_KAFKA_CONTROLLER_PORT");
     pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     pb.redirectErrorStream(true);
     pb.redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("kafka-sh.log").toFile()));
