@@ -75,8 +75,14 @@ class OutboxRelayBrokerOutageTest {
         .as("state changes never wait for the broker")
         .isLessThan(Duration.ofSeconds(10));
     assertThat(unpublished(app.appId())).as("backlog while the broker is down").isPositive();
-    String metrics = given().get("/metrics").then().statusCode(200).extract().asString();
-    assertThat(metrics).containsPattern("minitower_outbox_backlog [1-9]");
+    // The gauge is read at scrape time through a cache of a couple of seconds.
+    await()
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(500))
+        .untilAsserted(
+            () ->
+                assertThat(given().get("/metrics").then().statusCode(200).extract().asString())
+                    .containsPattern("minitower_outbox_backlog [1-9]"));
 
     PrivateBroker.startBroker();
     await()

@@ -50,7 +50,8 @@ public class SchedulerGauges {
         MultiGauge.builder("minitower.runners.online")
             .description("Online runners by environment")
             .register(registry);
-    Gauge.builder("minitower.outbox.backlog", backlog, AtomicLong::get)
+    // Read at scrape time (through the short cache): the backlog is what alerts watch.
+    Gauge.builder("minitower.outbox.backlog", this, SchedulerGauges::currentBacklog)
         .description("Outbox rows not yet published")
         .register(registry);
   }
@@ -99,6 +100,11 @@ public class SchedulerGauges {
             .toList(),
         true);
     backlog.set(s.outboxBacklog());
+  }
+
+  private double currentBacklog() {
+    GaugeQueries.Snapshot s = snapshot();
+    return s == null ? backlog.get() : s.outboxBacklog();
   }
 
   /** The current values (cached for the configured TTL); null when the query failed. */
