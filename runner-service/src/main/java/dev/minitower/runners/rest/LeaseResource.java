@@ -6,6 +6,7 @@ import dev.minitower.runners.auth.RunnerAuthenticator;
 import dev.minitower.runners.auth.RunnerPrincipal;
 import dev.minitower.runners.service.LeaseService;
 import io.smallrye.common.annotation.Blocking;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,11 +42,15 @@ public class LeaseResource {
   public CompletionStage<Response> lease(
       @HeaderParam("Authorization") String authorization,
       @QueryParam("wait") String waitParam,
-      @HeaderParam(RunnerProtocol.LEASE_WAIT_HEADER) String waitHeader) {
+      @HeaderParam(RunnerProtocol.LEASE_WAIT_HEADER) String waitHeader,
+      RoutingContext rc) {
     RunnerPrincipal runner = auth.authenticate(authorization);
     Duration wait = parseWait(waitParam != null ? waitParam : waitHeader);
+    // A long poll whose client went away must not lease a run nobody will receive.
+    AtomicBoolean gone = new AtomicBoolean();
+    rc.addEndHandler(ended -> gone.set(true));
     return leases
-        .lease(runner, wait)
+        .lease(runner, wait, gone::get)
         .thenApply(
             granted ->
                 granted

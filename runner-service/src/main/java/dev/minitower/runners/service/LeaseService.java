@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.eclipse.microprofile.context.ManagedExecutor;
 
 /**
@@ -57,20 +58,25 @@ public class LeaseService {
     return grant.map(g -> new Granted(g, token));
   }
 
-  /** Leases now or within {@code wait} (capped by the configured maximum). */
-  public CompletionStage<Optional<Granted>> lease(RunnerPrincipal runner, Duration wait) {
+  /**
+   * Leases now or within {@code wait} (capped by the configured maximum); stops waiting, without
+   * leasing, once {@code clientGone} says the caller disconnected.
+   */
+  public CompletionStage<Optional<Granted>> lease(
+      RunnerPrincipal runner, Duration wait, BooleanSupplier clientGone) {
     Duration capped = wait.compareTo(config.leaseMaxWait()) > 0 ? config.leaseMaxWait() : wait;
     long deadline = System.nanoTime() + capped.toNanos();
     Optional<Granted> now = leaseNow(runner);
     if (now.isPresent() || capped.isZero() || capped.isNegative()) {
       return CompletableFuture.completedFuture(now);
     }
-    return waitAndRetry(runner, deadline);
+    return waitAndRetry(runner, deadline, clientGone);
   }
 
-  private CompletionStage<Optional<Granted>> waitAndRetry(RunnerPrincipal runner, long deadline) {
+  private CompletionStage<Optional<Granted>> waitAndRetry(
+      RunnerPrincipal runner, long deadline, BooleanSupplier clientGone) {
     long remaining = deadline - System.nanoTime();
-    if (remaining <= 0) {
+    if (remaining <= 0 || clientGone.getAsBoolean()) {
       return CompletableFuture.completedFuture(Optional.empty());
     }
     long slice = Math.min(remaining, config.leaseRecheckInterval().toNanos());
@@ -79,10 +85,13 @@ public class LeaseService {
         .completeOnTimeout(null, slice, TimeUnit.NANOSECONDS)
         .thenComposeAsync(
             ignored -> {
+              if (clientGone.getAsBoolean()) {
+                return CompletableFuture.completedFuture(Optional.<Granted>empty());
+              }
               Optional<Granted> g = leaseNow(runner);
               return g.isPresent()
                   ? CompletableFuture.completedFuture(g)
-                  : waitAndRetry(runner, deadline);
+                  : waitAndRetry(runner, deadline, clientGone);
             },
             executor);
   }
