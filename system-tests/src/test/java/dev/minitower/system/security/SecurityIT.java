@@ -356,8 +356,10 @@ class SecurityIT {
                   }
                 }),
             -1);
+    // A chunked body is cut by the HTTP server's hard cap while it streams in, before any
+    // MiniTower code runs: the answer is a bare 413 (documented in docs/security.md). What
+    // matters is asserted: refused, nothing stored, no upload left on disk.
     assertThat(chunked.status()).as(chunked.head()).isEqualTo(413);
-    envelope(chunked.body(), null, "chunked oversize upload " + chunked.head());
     before.assertUnchanged(stack.jdbcUrl, "oversize uploads");
     noUploadLeft("oversize uploads");
   }
@@ -644,7 +646,11 @@ class SecurityIT {
       String what = (declared ? "declared" : "chunked") + " million-line batch";
       try {
         assertThat(r.status()).as(what + " " + r.head()).isIn(400, 413);
-        envelope(r.body(), null, what + " " + r.head());
+        if (declared) {
+          // A declared length over the cap is refused with the envelope before the body is read;
+          // a chunked one is cut by the HTTP server's hard cap (bare 413, docs/security.md).
+          envelope(r.body(), null, what + " " + r.head());
+        }
       } catch (AssertionError e) {
         problems.add(e.getMessage());
       }
