@@ -29,6 +29,16 @@ describe('<RunAppForm>', () => {
     expect(w.find('[data-testid="param-name"]').exists()).toBe(true)
   })
 
+  it('follows a newly uploaded version unless an older one was picked on purpose', async () => {
+    const w = mount(RunAppForm, { props: { slug: 'etl', versions: [versions[1]] } })
+    expect((w.get('[data-testid="run-version"]').element as HTMLSelectElement).value).toBe('1')
+    await w.setProps({ versions })
+    expect((w.get('[data-testid="run-version"]').element as HTMLSelectElement).value).toBe('2')
+    await w.get('[data-testid="run-version"]').setValue('1')
+    await w.setProps({ versions: [version(3, {}), ...versions] })
+    expect((w.get('[data-testid="run-version"]').element as HTMLSelectElement).value).toBe('1')
+  })
+
   it('submits typed input with the chosen version and emits the run', async () => {
     const create = vi.spyOn(api, 'createRun').mockResolvedValue({ run_id: 9 } as never)
     const w = mount(RunAppForm, { props: { slug: 'etl', versions } })
