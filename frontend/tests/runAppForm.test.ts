@@ -30,13 +30,21 @@ describe('<RunAppForm>', () => {
   })
 
   it('follows a newly uploaded version unless an older one was picked on purpose', async () => {
-    const w = mount(RunAppForm, { props: { slug: 'etl', versions: [versions[1]] } })
-    expect((w.get('[data-testid="run-version"]').element as HTMLSelectElement).value).toBe('1')
-    await w.setProps({ versions })
-    expect((w.get('[data-testid="run-version"]').element as HTMLSelectElement).value).toBe('2')
+    const create = vi.spyOn(api, 'createRun').mockResolvedValue({ run_id: 1 } as never)
+    const submittedVersion = async (w: ReturnType<typeof mount>) => {
+      await w.get('form').trigger('submit')
+      await flushPromises()
+      return (create.mock.calls.at(-1)?.[1] as { version_no?: number }).version_no
+    }
+    const w = mount(RunAppForm, { props: { slug: 'etl', versions: [version(1, {})] } })
+    expect(await submittedVersion(w)).toBe(1)
+    await w.setProps({ versions: [version(2, {}), version(1, {})] })
+    await flushPromises()
+    expect(await submittedVersion(w)).toBe(2)
     await w.get('[data-testid="run-version"]').setValue('1')
-    await w.setProps({ versions: [version(3, {}), ...versions] })
-    expect((w.get('[data-testid="run-version"]').element as HTMLSelectElement).value).toBe('1')
+    await w.setProps({ versions: [version(3, {}), version(2, {}), version(1, {})] })
+    await flushPromises()
+    expect(await submittedVersion(w)).toBe(1)
   })
 
   it('submits typed input with the chosen version and emits the run', async () => {
