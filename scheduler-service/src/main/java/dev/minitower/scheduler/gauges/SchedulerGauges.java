@@ -9,7 +9,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -123,10 +122,5 @@ public class SchedulerGauges {
       LOG.warnf("gauge query error error=%s", e.getMessage());
       return null;
     }
-  }
-
-  /** For tests: the published label sets of the pending gauge are those of {@code groups}. */
-  static List<String> flatten(List<GaugeQueries.Group> groups) {
-    return groups.stream().map(g -> String.join("/", g.labels()) + "=" + g.value()).toList();
   }
 }
