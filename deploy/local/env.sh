@@ -9,7 +9,8 @@ MTW_KAFKA_CONTROLLER_PORT=$((MTW_KAFKA_PORT + 1))
 : "${MTW_DB_USER:=minitower}"
 : "${MTW_DB_PASSWORD:=minitower}"
 : "${MTW_PG_FAST:=0}" # 1 = fsync/synchronous_commit off (tests only; never for benchmarks)
-export MTW_HOME MTW_PG_PORT MTW_KAFKA_PORT MTW_DB_NAME MTW_DB_USER MTW_DB_PASSWORD MTW_PG_FAST
+# MTW_DB_PASSWORD stays unexported: pg.sh is handed it explicitly, nothing else needs it.
+export MTW_HOME MTW_PG_PORT MTW_KAFKA_PORT MTW_DB_NAME MTW_DB_USER MTW_PG_FAST
 
 MTW_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export MTW_ROOT

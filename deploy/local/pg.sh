@@ -18,7 +18,8 @@ ensure_installed() {
   fi
 }
 
-as_pg() { (cd / && runuser -u postgres -- "$@"); }
+# The server and client tools do not need the role password of the stack.
+as_pg() { (cd / && runuser -u postgres -- env -u MTW_DB_PASSWORD "$@"); }
 
 running() { [ -f "$PG_DIR/data/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$PG_DIR/data" status >/dev/null 2>&1; }
 
