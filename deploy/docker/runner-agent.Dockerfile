@@ -2,6 +2,26 @@
 # official python image ships the venv module) and tar; the JRE comes from the Temurin image.
 # Build from the repository root after `./mvnw -B package -DskipTests -pl runner-agent -am`:
 #   docker build -f deploy/docker/runner-agent.Dockerfile -t minitower/runner-agent:0.1.0 .
+#
+# Every run executes in a bubblewrap sandbox (bubblewrap, plus util-linux's prlimit and procps'
+# kill). The agent runs as the unprivileged user 10001, so bubblewrap builds each sandbox in an
+# unprivileged user namespace (no setuid helper, works under no_new_privs), and the agent refuses to
+# start when it cannot. Container engines forbid that by default; run the image with:
+#   podman run --security-opt unmask=/proc/* …
+#       (podman masks parts of /proc, so mounting the sandbox's /proc fails; its default seccomp
+#       profile already allows user namespaces)
+#   docker run --security-opt systempaths=unconfined \
+#              --security-opt seccomp=k8s/base/runner-agent/seccomp.json …
+#       (Docker's default seccomp profile refuses clone/unshare of new namespaces, mount and
+#       pivot_root without CAP_SYS_ADMIN; seccomp.json is Podman's default plus chroot and
+#       sethostname, which bubblewrap needs inside its own namespaces; seccomp=unconfined works too)
+#       On an AppArmor host add --security-opt apparmor=unconfined (docker-default denies mount),
+#       or a profile of your own that allows userns and mount; where the kernel restricts user
+#       namespaces of unconfined processes (Ubuntu 23.10+, kernel.apparmor_restrict_unprivileged_userns=1)
+#       only such a profile works.
+#   Kubernetes: k8s/base/runner-agent/deployment.yaml (hostUsers: false, procMount: Unmasked, the
+#       seccomp.json profile as a Localhost profile).
+# Never --privileged and never as root: the sandbox needs none of it. docs/deploy.md "Runner sandbox".
 FROM eclipse-temurin:17.0.15_6-jre-jammy AS jre
 
 FROM python:3.12.10-slim-bookworm
@@ -10,9 +30,10 @@ ENV JAVA_HOME=/opt/java/openjdk \
     PATH=/opt/java/openjdk/bin:$PATH
 
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends tar \
+    && apt-get install -y --no-install-recommends tar bubblewrap util-linux procps \
     && rm -rf /var/lib/apt/lists/* \
     && python3 -m venv --help >/dev/null \
+    && bwrap --version && prlimit --version >/dev/null && command -v kill >/dev/null \
     && groupadd --system --gid 10001 minitower \
     && useradd --system --uid 10001 --gid minitower --create-home --home-dir /home/minitower --shell /bin/sh minitower \
     && mkdir -p /var/lib/minitower && chown 10001:10001 /var/lib/minitower

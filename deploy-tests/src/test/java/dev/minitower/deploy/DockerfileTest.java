@@ -50,4 +50,20 @@ class DockerfileTest {
         .contains("python3 -m venv")
         .contains("runner-agent/target/minitower-runner.jar");
   }
+
+  /**
+   * bubblewrap, prlimit (util-linux) and kill (procps): the agent refuses to start without them.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"runner-agent"})
+  void runnerAgentShipsTheWorkloadSandboxTools(String name) {
+    String text = Repo.read(Repo.path("deploy/docker/" + name + ".Dockerfile"));
+    Matcher install =
+        Pattern.compile("apt-get install -y --no-install-recommends ([^\\&]+)").matcher(text);
+    assertThat(install.find()).isTrue();
+    assertThat(install.group(1).trim().split("\\s+"))
+        .contains("bubblewrap", "util-linux", "procps");
+    assertThat(text).contains("bwrap --version");
+    assertThat(text).doesNotContain("chmod u+s").doesNotContain("setcap");
+  }
 }
