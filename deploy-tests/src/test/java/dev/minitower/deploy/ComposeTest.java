@@ -150,6 +150,25 @@ class ComposeTest {
   }
 
   @Test
+  void runnersGetWhatTheWorkloadSandboxNeedsAndNoPrivileges() {
+    for (String runner : List.of("runner-1", "runner-2")) {
+      JsonNode r = services.get(runner);
+      List<String> options = new ArrayList<>();
+      r.path("security_opt").forEach(o -> options.add(o.asText()));
+      assertThat(options)
+          .as(runner)
+          .contains("systempaths=unconfined", "seccomp=./k8s/base/runner-agent/seccomp.json")
+          .doesNotContain("seccomp=unconfined", "seccomp:unconfined");
+      assertThat(r.path("cap_drop").toString()).as(runner).contains("ALL");
+      assertThat(r.has("cap_add")).as(runner).isFalse();
+      assertThat(r.path("privileged").asBoolean(false)).as(runner).isFalse();
+      assertThat(r.has("user")).as(runner + " keeps the image's non-root user").isFalse();
+      assertThat(r.get("environment").has("MINITOWER_SANDBOX")).as(runner).isFalse();
+    }
+    assertThat(Repo.path("k8s/base/runner-agent/seccomp.json")).isRegularFile();
+  }
+
+  @Test
   void mountedAndBuiltFilesExist() {
     services
         .fields()
