@@ -317,7 +317,12 @@ class KubernetesManifestsTest {
             (owner, template) -> {
               for (Container c : containers(template.getSpec())) {
                 for (EnvVar e : c.getEnv()) {
-                  if (e.getName().matches(".*(TOKEN|PASSWORD|SECRET).*")) {
+                  if (e.getName().endsWith("_FILE")) {
+                    // A path, not a secret: it must point into a mounted Secret.
+                    assertThat(secretMountHolding(template.getSpec(), c, e.getValue()))
+                        .as(owner + " " + e.getName() + " = " + e.getValue())
+                        .isNotNull();
+                  } else if (e.getName().matches(".*(TOKEN|PASSWORD|SECRET).*")) {
                     assertThat(e.getValue()).as(owner + " " + e.getName()).isNull();
                     assertThat(e.getValueFrom().getSecretKeyRef())
                         .as(owner + " " + e.getName())
@@ -326,6 +331,75 @@ class KubernetesManifestsTest {
                 }
               }
             });
+  }
+
+  /**
+   * The Secret volume of {@code spec} that {@code c} mounts at a parent of {@code file}, or null.
+   */
+  private static io.fabric8.kubernetes.api.model.SecretVolumeSource secretMountHolding(
+      PodSpec spec, Container c, String file) {
+    for (var mount : c.getVolumeMounts()) {
+      if (file == null || !file.startsWith(mount.getMountPath() + "/")) {
+        continue;
+      }
+      for (var v : spec.getVolumes()) {
+        if (v.getName().equals(mount.getName()) && v.getSecret() != null) {
+          return v.getSecret();
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * What the agent's bubblewrap sandbox needs, and nothing more: its own user namespace for the
+   * pod, an unmasked /proc, the Localhost seccomp profile shipped next to the Deployment, no
+   * capabilities, no privilege escalation, and the registration token as a file from the Secret.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("renderings")
+  void runnerPodsCanBuildTheWorkloadSandboxWithoutPrivileges(Rendered r) {
+    PodSpec spec = r.deployment("runner-agent").getSpec().getTemplate().getSpec();
+    Container agent = spec.getContainers().get(0);
+    assertThat(spec.getHostUsers()).as("hostUsers").isFalse();
+    assertThat(spec.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(spec.getSecurityContext().getRunAsUser()).isPositive();
+    var sc = agent.getSecurityContext();
+    assertThat(sc.getProcMount()).isEqualTo("Unmasked");
+    assertThat(sc.getAllowPrivilegeEscalation()).isFalse();
+    assertThat(sc.getPrivileged()).isNotEqualTo(Boolean.TRUE);
+    assertThat(sc.getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(sc.getCapabilities().getAdd()).isNullOrEmpty();
+    assertThat(sc.getSeccompProfile().getType()).isEqualTo("Localhost");
+    assertThat(sc.getSeccompProfile().getLocalhostProfile())
+        .isEqualTo("minitower/runner-agent.json");
+    assertThat(Repo.path("k8s/base/runner-agent/seccomp.json")).isRegularFile();
+    assertThat(env(agent, "MINITOWER_SANDBOX")).isNull();
+
+    assertThat(agent.getEnv())
+        .extracting(EnvVar::getName)
+        .contains("MINITOWER_RUNNER_REGISTRATION_TOKEN_FILE")
+        .doesNotContain("MINITOWER_RUNNER_REGISTRATION_TOKEN");
+    var secret =
+        secretMountHolding(spec, agent, env(agent, "MINITOWER_RUNNER_REGISTRATION_TOKEN_FILE"));
+    assertThat(secret).isNotNull();
+    assertThat(secret.getSecretName()).isEqualTo("minitower-secrets");
+    assertThat(secret.getItems())
+        .singleElement()
+        .satisfies(
+            i -> {
+              assertThat(i.getKey()).isEqualTo("runner-registration-token");
+              assertThat(env(agent, "MINITOWER_RUNNER_REGISTRATION_TOKEN_FILE"))
+                  .endsWith("/" + i.getPath());
+            });
+    // Owned by root, group fsGroup: the agent reads it through its group, nobody else at all.
+    assertThat(secret.getDefaultMode()).isEqualTo(0440);
+    assertThat(spec.getSecurityContext().getFsGroup())
+        .isEqualTo(spec.getSecurityContext().getRunAsGroup());
+    assertThat(agent.getVolumeMounts())
+        .filteredOn(m -> "/run/secrets/minitower".equals(m.getMountPath()))
+        .singleElement()
+        .satisfies(m -> assertThat(m.getReadOnly()).isTrue());
   }
 
   @Test
@@ -461,6 +535,17 @@ class KubernetesManifestsTest {
                             assertThat(r.configMap(v.getConfigMap().getName()))
                                 .as(owner + " volume " + v.getName())
                                 .isPresent());
+                volumes.stream()
+                    .filter(v -> v.getSecret() != null && !base)
+                    .forEach(
+                        v ->
+                            assertThat(secretKeys.get(v.getSecret().getSecretName()))
+                                .as(owner + " volume " + v.getName())
+                                .isNotNull()
+                                .containsAll(
+                                    v.getSecret().getItems().stream()
+                                        .map(io.fabric8.kubernetes.api.model.KeyToPath::getKey)
+                                        .toList()));
               }
             });
   }
