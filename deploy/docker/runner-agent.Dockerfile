@@ -5,23 +5,26 @@
 #
 # Every run executes in a bubblewrap sandbox (bubblewrap, plus util-linux's prlimit and procps'
 # kill). The agent runs as the unprivileged user 10001, so bubblewrap builds each sandbox in an
-# unprivileged user namespace (no setuid helper, works under no_new_privs), and the agent refuses to
-# start when it cannot. Container engines forbid that by default; run the image with:
-#   podman run --security-opt unmask=/proc/* …
-#       (podman masks parts of /proc, so mounting the sandbox's /proc fails; its default seccomp
-#       profile already allows user namespaces)
+# unprivileged user namespace (no setuid helper; works under no_new_privs and without any
+# capability), and the agent refuses to start when it cannot. Engines forbid that by default; run
+# the image with (from the repository root):
 #   docker run --security-opt systempaths=unconfined \
-#              --security-opt seccomp=k8s/base/runner-agent/seccomp.json …
-#       (Docker's default seccomp profile refuses clone/unshare of new namespaces, mount and
-#       pivot_root without CAP_SYS_ADMIN; seccomp.json is Podman's default plus chroot and
-#       sethostname, which bubblewrap needs inside its own namespaces; seccomp=unconfined works too)
-#       On an AppArmor host add --security-opt apparmor=unconfined (docker-default denies mount),
-#       or a profile of your own that allows userns and mount; where the kernel restricts user
-#       namespaces of unconfined processes (Ubuntu 23.10+, kernel.apparmor_restrict_unprivileged_userns=1)
-#       only such a profile works.
-#   Kubernetes: k8s/base/runner-agent/deployment.yaml (hostUsers: false, procMount: Unmasked, the
-#       seccomp.json profile as a Localhost profile).
-# Never --privileged and never as root: the sandbox needs none of it. docs/deploy.md "Runner sandbox".
+#              --security-opt seccomp=k8s/base/runner-agent/seccomp.json --cap-drop ALL …
+#   podman run --security-opt unmask=/proc/* \
+#              --security-opt seccomp=k8s/base/runner-agent/seccomp.json --cap-drop ALL …
+# - systempaths=unconfined / unmask=/proc/*: the engine masks parts of /proc, and the kernel then
+#   refuses the sandbox its own /proc ("Can't mount proc on /newroot/proc: Operation not permitted").
+# - seccomp.json: Docker's default profile refuses new namespaces, mount and pivot_root without
+#   CAP_SYS_ADMIN ("No permissions to create new namespace"); Docker's and Podman's both refuse
+#   sethostname ("Can't set hostname to minitower-run"). The file is Podman's default plus
+#   sethostname/setdomainname; seccomp=unconfined works as well, with less protection.
+# - AppArmor hosts (Docker): docker-default denies mount ("Failed to make / slave"): add
+#   --security-opt apparmor=unconfined, or a profile of your own that allows userns and mount; where
+#   the kernel restricts user namespaces of unconfined processes (Ubuntu 23.10+,
+#   kernel.apparmor_restrict_unprivileged_userns=1) only such a profile works.
+# - Kubernetes: k8s/base/runner-agent/deployment.yaml (hostUsers: false, procMount: Unmasked,
+#   seccomp.json as the Localhost profile minitower/runner-agent.json).
+# Never --privileged, never root: the sandbox needs neither. docs/deploy.md "Runner sandbox".
 FROM eclipse-temurin:17.0.15_6-jre-jammy AS jre
 
 FROM python:3.12.10-slim-bookworm
