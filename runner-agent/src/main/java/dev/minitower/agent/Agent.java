@@ -9,6 +9,7 @@ import dev.minitower.agent.exec.ProcessLauncher;
 import dev.minitower.agent.exec.PythonEnvironments;
 import dev.minitower.agent.exec.RunExecutor;
 import dev.minitower.agent.exec.SafeArchiveExtractor;
+import dev.minitower.agent.exec.Sandbox;
 import dev.minitower.agent.exec.Workspace;
 import dev.minitower.agent.lease.LeaseKeeper;
 import dev.minitower.agent.lease.LeaseState;
@@ -79,6 +80,24 @@ public final class Agent implements AutoCloseable {
   public synchronized void start() throws AgentException {
     try {
       prepareDataDir();
+      Sandbox sandbox = Sandbox.create(config.sandbox());
+      try {
+        sandbox.check(config.dataDir().resolve("runs").resolve(".sandbox-check"));
+      } catch (Sandbox.SandboxUnavailable e) {
+        throw new AgentException(
+            "cannot build the workload sandbox: "
+                + e.getMessage()
+                + " (install bubblewrap and util-linux; in a container allow user namespaces and"
+                + " unmask /proc, see runner-agent/README.md; MINITOWER_SANDBOX=none disables the"
+                + " sandbox for development only)");
+      }
+      if (sandbox.enabled()) {
+        log.info("workload sandbox ready", "sandbox", sandbox.describe());
+      } else {
+        log.warn(
+            "workload sandbox disabled (MINITOWER_SANDBOX=none): runs are not isolated from the"
+                + " agent or each other; development only");
+      }
       String saved = tokens.load();
       if (saved != null) {
         client.useRunnerToken(saved);
@@ -93,7 +112,7 @@ public final class Agent implements AutoCloseable {
           throw new AgentException("register failed: " + reply.describe());
         }
       }
-      launcher = new ProcessLauncher();
+      launcher = new ProcessLauncher(sandbox);
       if (!launcher.missingTools().isEmpty()) {
         log.warn(
             "process isolation incomplete: tools not found",
@@ -102,7 +121,7 @@ public final class Agent implements AutoCloseable {
       }
       CommandRunner commands = new CommandRunner(launcher, config.killGracePeriod());
       PythonEnvironments pythons =
-          new PythonEnvironments(config.dataDir(), config.pythonBin(), commands, log);
+          new PythonEnvironments(config.dataDir(), config.pythonBin(), commands, sandbox, log);
       keeper = new LeaseKeeper(client, log, config.heartbeatMinInterval());
       keeper.onUnauthorized(this::reRegisterFromHeartbeat);
       executor =

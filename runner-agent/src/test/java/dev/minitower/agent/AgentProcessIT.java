@@ -83,23 +83,34 @@ class AgentProcessIT {
   FakeRun enqueueTree() throws Exception {
     Path app = tmp.resolve("app");
     Files.createDirectories(app);
-    Files.writeString(
-        app.resolve("run.sh"),
-        "env > \"$OUT/env.txt\"\n"
-            + "sleep 1000 &\n"
-            + "echo $! > \"$OUT/child.pid\"\n"
-            + "echo $$ > \"$OUT/leader.pid\"\n"
-            + "wait\n");
-    return server.enqueue(
-        FakeRun.builder(AgentTestSupport.pack(app), "run.sh")
-            .input(AgentTestSupport.input().put("OUT", out.toString())));
+    Files.writeString(app.resolve("run.sh"), "env\n" + "sleep 1000 &\n" + "wait\n");
+    return server.enqueue(FakeRun.builder(AgentTestSupport.pack(app), "run.sh"));
   }
 
   long[] awaitTree() {
-    return new long[] {
-      AgentTestSupport.awaitPid(out.resolve("leader.pid")),
-      AgentTestSupport.awaitPid(out.resolve("child.pid"))
-    };
+    String runs = tmp.resolve("data/runs").toString();
+    long[] found = new long[2];
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              for (long pid :
+                  AgentTestSupport.hostPids(
+                      a ->
+                          a.size() >= 2
+                              && a.get(0).equals("/bin/sh")
+                              && a.get(1).startsWith(runs))) {
+                var child = ProcessHandle.of(pid).flatMap(h -> h.children().findFirst());
+                if (child.isPresent()) {
+                  found[0] = pid;
+                  found[1] = child.get().pid();
+                  return true;
+                }
+              }
+              return false;
+            });
+    return found;
   }
 
   @Test
@@ -136,7 +147,7 @@ class AgentProcessIT {
         .atMost(Duration.ofSeconds(3))
         .pollInterval(Duration.ofMillis(50))
         .until(() -> AgentTestSupport.gone(pids[0]) && AgentTestSupport.gone(pids[1]));
-    String env = Files.readString(out.resolve("env.txt"));
+    String env = String.join("\n", run.lines("stdout"));
     assertThat(env)
         .doesNotContain(REGISTRATION_TOKEN)
         .doesNotContain(server.runnerToken())

@@ -125,6 +125,100 @@ abstract class AgentTestSupport {
     }
   }
 
+  /** Host pids whose command line (argv) satisfies {@code argv}. */
+  static List<Long> hostPids(java.util.function.Predicate<List<String>> argv) {
+    List<Long> pids = new ArrayList<>();
+    try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+      for (Path p : (Iterable<Path>) procs::iterator) {
+        String name = p.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          byte[] raw = Files.readAllBytes(p.resolve("cmdline"));
+          List<String> args = new ArrayList<>();
+          for (String a : new String(raw, StandardCharsets.ISO_8859_1).split("\0")) {
+            args.add(a);
+          }
+          if (argv.test(args)) {
+            pids.add(Long.parseLong(name));
+          }
+        } catch (IOException e) {
+          // gone meanwhile
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return pids;
+  }
+
+  /**
+   * The host pids of a sandboxed {@code /bin/sh <workspace>/app/<script>} of this test's agent and
+   * of its first child, once the child exists. (Pids a workload prints are those of its own PID
+   * namespace, so the test finds the processes from outside.)
+   */
+  long[] awaitScriptTree(String script) {
+    String runs = tmp.resolve("data/runs").toString();
+    long[] found = new long[2];
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              for (long pid :
+                  hostPids(
+                      a ->
+                          a.size() >= 2
+                              && a.get(0).equals("/bin/sh")
+                              && a.get(1).startsWith(runs)
+                              && a.get(1).endsWith("/app/" + script))) {
+                var child = ProcessHandle.of(pid).flatMap(h -> h.children().findFirst());
+                if (child.isPresent()) {
+                  found[0] = pid;
+                  found[1] = child.get().pid();
+                  return true;
+                }
+              }
+              return false;
+            });
+    return found;
+  }
+
+  /** The workspace of the run's first attempt, once it exists. */
+  Path awaitWorkspace(FakeRun run) {
+    Path runs = tmp.resolve("data/runs");
+    Path[] ws = new Path[1];
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              if (!Files.isDirectory(runs)) {
+                return false;
+              }
+              try (Stream<Path> dirs = Files.list(runs)) {
+                ws[0] =
+                    dirs.filter(
+                            d -> d.getFileName().toString().startsWith("run-" + run.runId + "-a1-"))
+                        .findFirst()
+                        .orElse(null);
+              }
+              return ws[0] != null;
+            });
+    return ws[0];
+  }
+
+  /** Waits for a file the workload creates in its app directory. */
+  Path awaitAppFile(FakeRun run, String name) {
+    Path file = awaitWorkspace(run).resolve("app").resolve(name);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> Files.exists(file));
+    return file;
+  }
+
   /** A process that is gone (zombies count as gone: ProcessHandle.of ignores them). */
   static boolean gone(long pid) {
     return ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true);

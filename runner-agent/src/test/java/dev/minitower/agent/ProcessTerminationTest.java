@@ -20,18 +20,11 @@ class ProcessTerminationTest extends AgentTestSupport {
     out = Files.createDirectories(tmp.resolve("out"));
   }
 
-  /** A leader and a background child, both pids written to $OUT; optionally deaf to SIGTERM. */
+  /** A leader and a background child; optionally deaf to SIGTERM. */
   FakeRun enqueueTree(boolean ignoreTerm, Integer timeoutSeconds) throws Exception {
     String script =
-        (ignoreTerm ? "trap '' TERM\n" : "")
-            + "sleep 1000 &\n"
-            + "echo $! > \"$OUT/child.pid\"\n"
-            + "echo $$ > \"$OUT/leader.pid\"\n"
-            + "echo started\n"
-            + "wait\n";
-    FakeRun.Builder b =
-        FakeRun.builder(pack(project("tree", "run.sh", script)), "run.sh")
-            .input(input().put("OUT", out.toString()));
+        (ignoreTerm ? "trap '' TERM\n" : "") + "sleep 1000 &\n" + "echo started\n" + "wait\n";
+    FakeRun.Builder b = FakeRun.builder(pack(project("tree", "run.sh", script)), "run.sh");
     if (timeoutSeconds != null) {
       b.timeoutSeconds(timeoutSeconds);
     }
@@ -39,7 +32,7 @@ class ProcessTerminationTest extends AgentTestSupport {
   }
 
   long[] awaitTree() {
-    return new long[] {awaitPid(out.resolve("leader.pid")), awaitPid(out.resolve("child.pid"))};
+    return awaitScriptTree("run.sh");
   }
 
   static void awaitGone(long[] pids, Duration within) {
@@ -146,27 +139,43 @@ class ProcessTerminationTest extends AgentTestSupport {
   @Test
   void cancelDuringVenvCreationKillsTheSetupCommandAndReportsCancelled() throws Exception {
     // A stand-in interpreter that answers the version probe but hangs creating the venv.
-    Path python = tmp.resolve("slow-python");
+    Path prefix = Files.createDirectories(tmp.resolve("slow/bin")).getParent();
+    Path python = prefix.resolve("bin/python");
     Files.writeString(
         python,
         "#!/bin/sh\n"
             + "if [ \"$1\" = -c ]; then echo 3.11.0-slow; echo "
             + python
+            + "; echo "
+            + prefix
             + "; exit 0; fi\n"
             + "sleep 1000 &\n"
-            + "echo $! > '"
-            + out.resolve("child.pid")
-            + "'\n"
-            + "echo $$ > '"
-            + out.resolve("leader.pid")
-            + "'\n"
             + "wait\n");
-    python.toFile().setExecutable(true);
+    python.toFile().setExecutable(true, false);
     FakeRun run =
         server.enqueue(
             FakeRun.builder(pack(project("py", "main.py", "print('never')\n")), "main.py"));
     startAgent(c -> c.withPythonBin(python.toString()));
-    long[] pids = awaitTree();
+    long[] pids = new long[2];
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> {
+              for (long pid :
+                  hostPids(
+                      a ->
+                          a.size() >= 3
+                              && a.get(1).equals(python.toString())
+                              && a.get(2).equals("-m"))) {
+                var child = ProcessHandle.of(pid).flatMap(h -> h.children().findFirst());
+                if (child.isPresent()) {
+                  pids[0] = pid;
+                  pids[1] = child.get().pid();
+                  return true;
+                }
+              }
+              return false;
+            });
 
     run.cancelRequested = true;
 

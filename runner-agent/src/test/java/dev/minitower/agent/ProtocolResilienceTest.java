@@ -100,7 +100,8 @@ class ProtocolResilienceTest extends AgentTestSupport {
                 c.drainTimeout(),
                 c.workloadPath(),
                 c.passEnv(),
-                c.heartbeatMinInterval()));
+                c.heartbeatMinInterval(),
+                c.sandbox()));
     FakeRun run =
         server.enqueue(FakeRun.builder(pack(project("again", "run.sh", "echo ok\n")), "run.sh"));
 
@@ -129,7 +130,8 @@ class ProtocolResilienceTest extends AgentTestSupport {
                             c.drainTimeout(),
                             c.workloadPath(),
                             c.passEnv(),
-                            c.heartbeatMinInterval())))
+                            c.heartbeatMinInterval(),
+                            c.sandbox())))
         .isInstanceOf(AgentException.class)
         .hasMessage("no saved token and MINITOWER_RUNNER_REGISTRATION_TOKEN not set");
     agent = null;
@@ -137,28 +139,24 @@ class ProtocolResilienceTest extends AgentTestSupport {
 
   @Test
   void concurrentRunsExecuteTogetherAndShareBatchHeartbeats() throws Exception {
-    Path out = Files.createDirectories(tmp.resolve("out"));
-    String script =
-        "echo $MINITOWER_RUN_ID > \"$OUT/started-$MINITOWER_RUN_ID\"\n"
-            + "while [ ! -f \"$OUT/release\" ]; do sleep 0.1; done\necho released\n";
+    String script = "touch started\nwhile [ ! -f release ]; do sleep 0.1; done\necho released\n";
     byte[] artifact = pack(project("wait", "run.sh", script));
     List<FakeRun> runs =
         List.of(
-            server.enqueue(
-                FakeRun.builder(artifact, "run.sh").input(input().put("OUT", out.toString()))),
-            server.enqueue(
-                FakeRun.builder(artifact, "run.sh").input(input().put("OUT", out.toString()))));
+            server.enqueue(FakeRun.builder(artifact, "run.sh")),
+            server.enqueue(FakeRun.builder(artifact, "run.sh")));
     startAgent(c -> c.withConcurrency(2));
 
+    List<Path> started = new java.util.ArrayList<>();
     for (FakeRun run : runs) {
-      await()
-          .atMost(Duration.ofSeconds(20))
-          .until(() -> Files.exists(out.resolve("started-" + run.runId)));
+      started.add(awaitAppFile(run, "started"));
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> server.batchHeartbeats.get() > 0);
     assertThat(agent.activeRuns()).isEqualTo(2);
     assertThat(server.lastRegistration.maxConcurrent()).isEqualTo(2);
-    Files.writeString(out.resolve("release"), "go");
+    for (Path file : started) {
+      Files.writeString(file.resolveSibling("release"), "go");
+    }
 
     for (FakeRun run : runs) {
       assertThat(awaitResult(run).status()).isEqualTo("completed");
@@ -169,21 +167,17 @@ class ProtocolResilienceTest extends AgentTestSupport {
   @Test
   void serverWithoutBatchHeartbeatGetsPerRunHeartbeats() throws Exception {
     server.batchSupported(false);
-    Path out = Files.createDirectories(tmp.resolve("out"));
-    String script = "while [ ! -f \"$OUT/release\" ]; do sleep 0.1; done\n";
+    String script = "touch started\nwhile [ ! -f release ]; do sleep 0.1; done\n";
     byte[] artifact = pack(project("wait", "run.sh", script));
-    FakeRun a =
-        server.enqueue(
-            FakeRun.builder(artifact, "run.sh").input(input().put("OUT", out.toString())));
-    FakeRun b =
-        server.enqueue(
-            FakeRun.builder(artifact, "run.sh").input(input().put("OUT", out.toString())));
+    FakeRun a = server.enqueue(FakeRun.builder(artifact, "run.sh"));
+    FakeRun b = server.enqueue(FakeRun.builder(artifact, "run.sh"));
     startAgent(c -> c.withConcurrency(2));
 
     await()
         .atMost(Duration.ofSeconds(20))
         .until(() -> a.heartbeats.get() >= 2 && b.heartbeats.get() >= 2);
-    Files.writeString(out.resolve("release"), "go");
+    Files.writeString(awaitAppFile(a, "started").resolveSibling("release"), "go");
+    Files.writeString(awaitAppFile(b, "started").resolveSibling("release"), "go");
 
     assertThat(awaitResult(a).status()).isEqualTo("completed");
     assertThat(awaitResult(b).status()).isEqualTo("completed");
@@ -191,20 +185,16 @@ class ProtocolResilienceTest extends AgentTestSupport {
 
   @Test
   void tokenRevokedMidRunIsReplacedByRegisteringAgainAndTheRunCompletes() throws Exception {
-    Path out = Files.createDirectories(tmp.resolve("out"));
-    String script =
-        "echo up > \"$OUT/up\"\nwhile [ ! -f \"$OUT/release\" ]; do sleep 0.1; done\necho finished\n";
+    String script = "touch up\nwhile [ ! -f release ]; do sleep 0.1; done\necho finished\n";
     FakeRun run =
-        server.enqueue(
-            FakeRun.builder(pack(project("revoked", "run.sh", script)), "run.sh")
-                .input(input().put("OUT", out.toString())));
+        server.enqueue(FakeRun.builder(pack(project("revoked", "run.sh", script)), "run.sh"));
     startAgent();
-    await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(out.resolve("up")));
+    Path up = awaitAppFile(run, "up");
 
     server.revokeRunnerToken();
 
     await().atMost(Duration.ofSeconds(10)).until(() -> server.registrations.get() == 2);
-    Files.writeString(out.resolve("release"), "go");
+    Files.writeString(up.resolveSibling("release"), "go");
     assertThat(awaitResult(run).status()).isEqualTo("completed");
     assertThat(run.lines("stdout")).containsExactly("finished");
   }

@@ -20,19 +20,22 @@ class PythonEnvironmentCacheTest extends AgentTestSupport {
   @Test
   void secondRunOfTheSameAppReusesTheCachedEnvironmentWithoutInstalling() throws Exception {
     Path wheel = buildWheel(tmp.resolve("wheels"));
+    // The sandboxed build sees the app only: a local requirement ships inside it.
     Path app =
         project(
             "withreqs",
             "requirements.txt",
-            "--no-index\n" + wheel + "\n",
+            "--no-index\n./" + wheel.getFileName() + "\n",
             "main.py",
             "import sys, greetlib\nprint(greetlib.hello())\nprint('prefix=' + sys.prefix)\n");
+    Files.copy(wheel, app.resolve(wheel.getFileName()));
     byte[] artifact = pack(app);
     FakeRun first = server.enqueue(FakeRun.builder(artifact, "main.py"));
     startAgent();
     assertThat(awaitResult(first).status()).isEqualTo("completed");
 
     FakeRun second = server.enqueue(FakeRun.builder(artifact, "main.py"));
+    awaitResult(second);
     assertThat(awaitResult(second).status()).isEqualTo("completed");
 
     assertThat(first.lines("stdout")).first().isEqualTo("hello from a local package");

@@ -29,6 +29,8 @@ import java.util.Map;
  * @param passEnv names of agent variables copied into every workload ({@code
  *     MINITOWER_WORKLOAD_PASS_ENV}, comma-separated; the agent's secrets are never copied)
  * @param heartbeatMinInterval lower bound of the heartbeat interval (2 s; tests shorten it)
+ * @param sandbox how workloads are confined and limited ({@code MINITOWER_SANDBOX*}, {@code
+ *     MINITOWER_LIMIT_*})
  */
 public record AgentConfig(
     String serverUrl,
@@ -44,7 +46,8 @@ public record AgentConfig(
     Duration drainTimeout,
     String workloadPath,
     Map<String, String> passEnv,
-    Duration heartbeatMinInterval) {
+    Duration heartbeatMinInterval,
+    SandboxConfig sandbox) {
 
   public static final String DEFAULT_PATH = "/usr/local/bin:/usr/bin:/bin";
 
@@ -110,7 +113,7 @@ public record AgentConfig(
     return new AgentConfig(
         url,
         name,
-        env.getOrDefault("MINITOWER_RUNNER_REGISTRATION_TOKEN", ""),
+        registrationToken(env),
         environment.isEmpty() ? "default" : environment,
         Path.of(dataDir),
         python.isEmpty() ? "python3" : python,
@@ -121,7 +124,35 @@ public record AgentConfig(
         drain,
         path.isEmpty() ? DEFAULT_PATH : path,
         pass,
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        SandboxConfig.fromEnvironment(env));
+  }
+
+  /**
+   * {@code MINITOWER_RUNNER_REGISTRATION_TOKEN}, or the first line of the file named by {@code
+   * MINITOWER_RUNNER_REGISTRATION_TOKEN_FILE} (a mounted secret keeps the token out of the process
+   * environment); setting both is an error.
+   */
+  private static String registrationToken(Map<String, String> env) throws ConfigException {
+    String inline = env.getOrDefault("MINITOWER_RUNNER_REGISTRATION_TOKEN", "");
+    String file = env.getOrDefault("MINITOWER_RUNNER_REGISTRATION_TOKEN_FILE", "");
+    if (file.isEmpty()) {
+      return inline;
+    }
+    if (!inline.isEmpty()) {
+      throw new ConfigException(
+          "set MINITOWER_RUNNER_REGISTRATION_TOKEN or MINITOWER_RUNNER_REGISTRATION_TOKEN_FILE, not both");
+    }
+    try {
+      String text = java.nio.file.Files.readString(Path.of(file)).strip();
+      if (text.isEmpty()) {
+        throw new ConfigException("MINITOWER_RUNNER_REGISTRATION_TOKEN_FILE " + file + " is empty");
+      }
+      return text.lines().findFirst().orElse("").strip();
+    } catch (java.io.IOException e) {
+      throw new ConfigException(
+          "cannot read MINITOWER_RUNNER_REGISTRATION_TOKEN_FILE " + file + ": " + e.getMessage());
+    }
   }
 
   /** A configuration with the documented defaults, for embedding and tests. */
@@ -142,7 +173,8 @@ public record AgentConfig(
         Duration.ofSeconds(30),
         path,
         Map.of(),
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        SandboxConfig.defaults());
   }
 
   /** The server URL without a trailing slash, ready for paths to be appended. */
@@ -165,7 +197,8 @@ public record AgentConfig(
         drainTimeout,
         workloadPath,
         passEnv,
-        heartbeatMinInterval);
+        heartbeatMinInterval,
+        sandbox);
   }
 
   public AgentConfig withPollInterval(Duration value) {
@@ -183,7 +216,8 @@ public record AgentConfig(
         drainTimeout,
         workloadPath,
         passEnv,
-        heartbeatMinInterval);
+        heartbeatMinInterval,
+        sandbox);
   }
 
   public AgentConfig withKillGracePeriod(Duration value) {
@@ -201,7 +235,8 @@ public record AgentConfig(
         drainTimeout,
         workloadPath,
         passEnv,
-        heartbeatMinInterval);
+        heartbeatMinInterval,
+        sandbox);
   }
 
   public AgentConfig withConcurrency(int value) {
@@ -219,7 +254,8 @@ public record AgentConfig(
         drainTimeout,
         workloadPath,
         passEnv,
-        heartbeatMinInterval);
+        heartbeatMinInterval,
+        sandbox);
   }
 
   public AgentConfig withLeaseWait(Duration value) {
@@ -237,7 +273,8 @@ public record AgentConfig(
         drainTimeout,
         workloadPath,
         passEnv,
-        heartbeatMinInterval);
+        heartbeatMinInterval,
+        sandbox);
   }
 
   public AgentConfig withDrainTimeout(Duration value) {
@@ -255,7 +292,8 @@ public record AgentConfig(
         value,
         workloadPath,
         passEnv,
-        heartbeatMinInterval);
+        heartbeatMinInterval,
+        sandbox);
   }
 
   public AgentConfig withHeartbeatMinInterval(Duration value) {
@@ -273,6 +311,26 @@ public record AgentConfig(
         drainTimeout,
         workloadPath,
         passEnv,
+        value,
+        sandbox);
+  }
+
+  public AgentConfig withSandbox(SandboxConfig value) {
+    return new AgentConfig(
+        serverUrl,
+        runnerName,
+        registrationToken,
+        environment,
+        dataDir,
+        pythonBin,
+        pollInterval,
+        killGracePeriod,
+        concurrency,
+        leaseWait,
+        drainTimeout,
+        workloadPath,
+        passEnv,
+        heartbeatMinInterval,
         value);
   }
 

@@ -4,7 +4,6 @@ import dev.minitower.agent.lease.LeaseState;
 import dev.minitower.agent.logs.LogLines;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,12 +37,12 @@ public final class CommandRunner {
   public Outcome run(
       List<String> command,
       Map<String, String> env,
-      Path workDir,
+      Confinement confinement,
       LeaseState lease,
       Consumer<String> logSink)
       throws IOException, InterruptedException {
     Tail tail = new Tail();
-    try (GroupProcess process = launcher.start(command, env, workDir)) {
+    try (GroupProcess process = launcher.start(command, env, confinement)) {
       Runnable stopper = () -> stopAsync(process, grace);
       lease.onStop(stopper);
       try {

@@ -12,13 +12,20 @@ public final class GroupProcess implements AutoCloseable {
   private final Process process;
   private final Process watchdog;
   private final boolean ownGroup;
+  private final boolean sandboxed;
   private final ProcessLauncher launcher;
   private final Object termination = new Object();
 
-  GroupProcess(Process process, Process watchdog, boolean ownGroup, ProcessLauncher launcher) {
+  GroupProcess(
+      Process process,
+      Process watchdog,
+      boolean ownGroup,
+      boolean sandboxed,
+      ProcessLauncher launcher) {
     this.process = process;
     this.watchdog = watchdog;
     this.ownGroup = ownGroup;
+    this.sandboxed = sandboxed;
     this.launcher = launcher;
   }
 
@@ -56,6 +63,10 @@ public final class GroupProcess implements AutoCloseable {
         killLeftovers();
         return;
       }
+      if (sandboxed) {
+        terminateSandbox(grace);
+        return;
+      }
       List<ProcessHandle> tree = descendants();
       signal("TERM", tree);
       try {
@@ -66,6 +77,60 @@ public final class GroupProcess implements AutoCloseable {
       tree.addAll(descendants());
       signal("KILL", tree);
     }
+  }
+
+  /**
+   * Sandboxed: SIGTERM to every process of the run (never to bubblewrap itself, whose death would
+   * skip the grace period), then SIGKILL to bubblewrap's init, which makes the kernel kill the
+   * whole PID namespace, and to the outer process.
+   */
+  private void terminateSandbox(Duration grace) {
+    List<ProcessHandle> inits = process.toHandle().children().toList();
+    List<ProcessHandle> workload = new java.util.ArrayList<>();
+    for (ProcessHandle init : inits) {
+      init.descendants().forEach(workload::add);
+    }
+    workload.forEach(ProcessHandle::destroy);
+    try {
+      process.waitFor(grace.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    inits.forEach(ProcessHandle::destroyForcibly);
+    signal("KILL", descendants());
+  }
+
+  /**
+   * Processes and threads running in the sandbox below its init (what the per-run process limit
+   * counts); 0 when not sandboxed or finished.
+   */
+  public int sandboxTasks() {
+    if (!sandboxed) {
+      return 0;
+    }
+    int tasks = 0;
+    for (ProcessHandle init : process.toHandle().children().toList()) {
+      for (ProcessHandle h : (Iterable<ProcessHandle>) init.descendants()::iterator) {
+        tasks += threads(h.pid());
+      }
+    }
+    return tasks;
+  }
+
+  private static int threads(long pid) {
+    try {
+      for (String line :
+          java.nio.file.Files.readAllLines(
+              java.nio.file.Path.of("/proc", Long.toString(pid), "status"),
+              java.nio.charset.StandardCharsets.ISO_8859_1)) {
+        if (line.startsWith("Threads:")) {
+          return Integer.parseInt(line.substring(8).strip());
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // gone meanwhile
+    }
+    return 0;
   }
 
   /**

@@ -26,6 +26,10 @@ import java.util.concurrent.Future;
  *       when that pipe closes, i.e. when the agent process is gone for any reason. It covers the
  *       leader's children, which the kernel rule does not reach.
  * </ul>
+ *
+ * <p>With a {@link Sandbox} enabled the session leader is bubblewrap's outer process; the workload
+ * runs in the sandbox's PID namespace below bubblewrap's init, so killing that init (or the outer
+ * process, through {@code --die-with-parent}) ends every process of the run.
  */
 public final class ProcessLauncher implements AutoCloseable {
   private static final String WATCHDOG =
@@ -35,8 +39,10 @@ public final class ProcessLauncher implements AutoCloseable {
   private final String setsid;
   private final String setpriv;
   private final String kill;
+  private final Sandbox sandbox;
 
-  public ProcessLauncher() {
+  public ProcessLauncher(Sandbox sandbox) {
+    this.sandbox = sandbox;
     this.forker =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -64,11 +70,16 @@ public final class ProcessLauncher implements AutoCloseable {
     return missing;
   }
 
+  public Sandbox sandbox() {
+    return sandbox;
+  }
+
   /**
-   * Starts {@code command} in its own session with exactly {@code env}, in {@code workDir}; stdout
-   * and stderr are pipes, stdin is empty.
+   * Starts {@code command} in its own session with exactly {@code env}, confined to {@code
+   * confinement} (its working directory only, when the sandbox is off); stdout and stderr are
+   * pipes, stdin is empty.
    */
-  public GroupProcess start(List<String> command, Map<String, String> env, Path workDir)
+  public GroupProcess start(List<String> command, Map<String, String> env, Confinement confinement)
       throws IOException {
     List<String> full = new ArrayList<>();
     if (setpriv != null) {
@@ -77,10 +88,16 @@ public final class ProcessLauncher implements AutoCloseable {
     if (setsid != null) {
       full.add(setsid);
     }
-    full.addAll(command);
-    ProcessBuilder pb = new ProcessBuilder(full).directory(workDir.toFile());
+    boolean sandboxed = sandbox.enabled();
+    full.addAll(sandboxed ? sandbox.wrap(confinement, command, env) : command);
+    ProcessBuilder pb =
+        new ProcessBuilder(full).directory(sandboxed ? new File("/") : confinement.cwd().toFile());
     pb.environment().clear();
-    pb.environment().putAll(env);
+    if (sandboxed) {
+      pb.environment().put("PATH", AgentPaths.SYSTEM_PATH);
+    } else {
+      pb.environment().putAll(env);
+    }
     pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     Process process = onForker(pb);
     Process watchdog = null;
@@ -99,7 +116,7 @@ public final class ProcessLauncher implements AutoCloseable {
         throw e;
       }
     }
-    return new GroupProcess(process, watchdog, setsid != null, this);
+    return new GroupProcess(process, watchdog, setsid != null, sandboxed, this);
   }
 
   private Process onForker(ProcessBuilder pb) throws IOException {
@@ -136,7 +153,7 @@ public final class ProcessLauncher implements AutoCloseable {
     }
   }
 
-  private static String find(String tool) {
+  static String find(String tool) {
     for (String dir : AgentPaths.SYSTEM_PATH.split(":")) {
       Path p = Path.of(dir, tool);
       if (Files.isExecutable(p)) {

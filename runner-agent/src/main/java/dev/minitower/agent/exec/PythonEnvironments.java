@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
@@ -38,49 +39,86 @@ public final class PythonEnvironments {
   private final Path builds;
   private final String pythonBin;
   private final CommandRunner commands;
+  private final Sandbox sandbox;
   private final AgentLog log;
   private final Map<String, Object> locks = new ConcurrentHashMap<>();
-  private volatile String interpreterIdentity;
+  private volatile Interpreter interpreter;
 
-  public PythonEnvironments(Path dataDir, String pythonBin, CommandRunner commands, AgentLog log)
+  /** A ready environment and what a sandbox must show read-only for it to work. */
+  public record Ready(Path venv, List<Path> readOnlyMounts) {}
+
+  /** What the configured interpreter told about itself. */
+  private record Interpreter(String identity, Path executable, Path basePrefix) {}
+
+  public PythonEnvironments(
+      Path dataDir, String pythonBin, CommandRunner commands, Sandbox sandbox, AgentLog log)
       throws IOException {
     this.root = dataDir.resolve("venvs");
     this.builds = root.resolve("builds");
     this.pythonBin = pythonBin;
     this.commands = commands;
+    this.sandbox = sandbox;
     this.log = log;
     Files.createDirectories(builds);
+    Files.setPosixFilePermissions(
+        root, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
     removeUnpublishedBuilds();
   }
 
   /**
-   * Returns the venv for {@code appDir} (its real, stable path), building and publishing it if
-   * needed. Setup messages and command output go to {@code setupLog}.
+   * Returns the venv for the workspace's app (its real, stable path), building and publishing it if
+   * needed. The build runs sandboxed like a workload (its own build directory writable, the app
+   * read-only); once published, the venv belongs to the agent and workloads only see it read-only.
+   * Setup messages and command output go to {@code setupLog}.
    */
-  public Path prepare(
-      Path appDir, Map<String, String> env, LeaseState lease, Consumer<String> setupLog)
+  public Ready prepare(
+      Workspace ws,
+      String artifactSha256,
+      Map<String, String> env,
+      LeaseState lease,
+      Consumer<String> setupLog)
       throws SetupFailure, InterruptedException {
+    Path appDir = ws.app();
     Path requirements = appDir.resolve("requirements.txt");
     boolean hasRequirements = Files.isRegularFile(requirements);
-    String key = cacheKey(hasRequirements ? requirements : null, env);
+    Interpreter python = interpreter(env);
+    String key = cacheKey(hasRequirements ? requirements : null, python);
+    if (hasRequirements && refersToLocalFiles(requirements)) {
+      // Same requirements text, other files behind "./pkg": never share such an environment
+      // between artifacts (another team's app could otherwise import what this one built).
+      key = sha256Hex(key + "\n" + artifactSha256);
+    }
     synchronized (locks.computeIfAbsent(key, k -> new Object())) {
       Path published = root.resolve(key);
       Path ready = readyTarget(published);
       if (ready != null) {
         setupLog.accept("using cached Python environment " + key.substring(0, 12));
-        return ready;
+        return new Ready(ready, mountsFor(ready, python));
       }
       Path build = builds.resolve(key + "-" + UUID.randomUUID().toString().substring(0, 8));
       boolean ok = false;
       try {
         setupLog.accept("using Python interpreter at: " + pythonBin);
         setupLog.accept("creating virtual environment (cache key " + key.substring(0, 12) + ")");
+        try {
+          Files.createDirectory(build);
+          sandbox.handOver(build);
+        } catch (IOException e) {
+          throw new SetupFailure(
+              "failed to create venv: " + e.getMessage(),
+              "virtual environment creation failed: " + e.getMessage());
+        }
+        List<Path> buildReadOnly = new ArrayList<>(mountsFor(null, python));
+        buildReadOnly.add(appDir);
+        Confinement confinement =
+            new Confinement(appDir, List.of(build, ws.home(), ws.tmp()), buildReadOnly);
+        String exe = python.executable().toString();
         // Without requirements nothing needs pip: skipping it makes the venv ~50x faster to build.
         List<String> venvCommand =
             hasRequirements
-                ? List.of(pythonBin, "-m", "venv", build.toString())
-                : List.of(pythonBin, "-m", "venv", "--without-pip", build.toString());
-        CommandRunner.Outcome venv = run(venvCommand, env, appDir, lease, setupLog);
+                ? List.of(exe, "-m", "venv", build.toString())
+                : List.of(exe, "-m", "venv", "--without-pip", build.toString());
+        CommandRunner.Outcome venv = run(venvCommand, env, confinement, lease, setupLog);
         if (lease.stopRequested() || venv.exitCode() != 0) {
           throw new SetupFailure(
               "failed to create venv: " + venv.describe(),
@@ -99,7 +137,7 @@ public final class PythonEnvironments {
                       "-r",
                       requirements.toString()),
                   env,
-                  appDir,
+                  confinement,
                   lease,
                   setupLog);
           if (lease.stopRequested() || pip.exitCode() != 0) {
@@ -108,10 +146,17 @@ public final class PythonEnvironments {
                 "dependency installation failed: " + pip.describe());
           }
         }
+        try {
+          sandbox.takeBack(build);
+        } catch (IOException e) {
+          throw new SetupFailure(
+              "failed to create venv: " + e.getMessage(),
+              "virtual environment creation failed: " + e.getMessage());
+        }
         publish(key, build);
         ok = true;
         log.info("python environment cached", "key", key);
-        return build;
+        return new Ready(build, mountsFor(build, python));
       } finally {
         if (!ok) {
           deleteTree(build);
@@ -123,12 +168,12 @@ public final class PythonEnvironments {
   private CommandRunner.Outcome run(
       List<String> command,
       Map<String, String> env,
-      Path cwd,
+      Confinement confinement,
       LeaseState lease,
       Consumer<String> setupLog)
       throws SetupFailure, InterruptedException {
     try {
-      return commands.run(command, env, cwd, lease, setupLog);
+      return commands.run(command, env, confinement, lease, setupLog);
     } catch (IOException e) {
       throw new SetupFailure(
           "failed to create venv: " + e.getMessage(),
@@ -169,10 +214,70 @@ public final class PythonEnvironments {
     }
   }
 
+  /** A line that installs from a path or file URL rather than from an index. */
+  static boolean refersToLocalFiles(Path requirements) throws SetupFailure {
+    try {
+      for (String raw : Files.readAllLines(requirements, StandardCharsets.UTF_8)) {
+        String line = raw.strip();
+        if (line.startsWith("-e") || line.startsWith("--editable")) {
+          line = line.replaceFirst("^(-e|--editable)\\s*=?\\s*", "");
+        }
+        if (line.startsWith(".")
+            || line.startsWith("/")
+            || line.startsWith("~")
+            || line.startsWith("file:")
+            || line.contains(" @ file:")
+            || line.startsWith("-r")
+            || line.startsWith("-c")
+            || line.startsWith("--requirement")
+            || line.startsWith("--constraint")
+            || line.startsWith("-f")
+            || line.startsWith("--find-links")) {
+          return true;
+        }
+      }
+      return false;
+    } catch (IOException e) {
+      throw new SetupFailure(
+          "failed to install requirements: cannot read requirements.txt: " + e.getMessage(),
+          "dependency installation failed: " + e.getMessage());
+    }
+  }
+
+  private static String sha256Hex(String text) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The venv (when known) and the interpreter's installation, unless the sandbox shows it anyway
+   * (everything under {@code /usr}).
+   */
+  private static List<Path> mountsFor(Path venv, Interpreter python) {
+    List<Path> mounts = new ArrayList<>();
+    if (venv != null) {
+      mounts.add(venv);
+    }
+    Path prefix = python.basePrefix();
+    if (prefix != null && prefix.getNameCount() > 0 && !prefix.startsWith("/usr")) {
+      mounts.add(prefix);
+    }
+    return mounts;
+  }
+
   String cacheKey(Path requirements, Map<String, String> env) throws SetupFailure {
+    return cacheKey(requirements, interpreter(env));
+  }
+
+  private String cacheKey(Path requirements, Interpreter python) throws SetupFailure {
     try {
       MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update(interpreterIdentity(env).getBytes(StandardCharsets.UTF_8));
+      sha.update(python.identity().getBytes(StandardCharsets.UTF_8));
       sha.update((byte) 0);
       if (requirements != null) {
         sha.update((byte) 'R');
@@ -188,14 +293,22 @@ public final class PythonEnvironments {
     }
   }
 
-  /** Version and real executable of the configured interpreter, asked once. */
-  private String interpreterIdentity(Map<String, String> env) throws SetupFailure {
-    String identity = interpreterIdentity;
-    if (identity != null) {
-      return identity;
+  /**
+   * Version, real executable and installation prefix of the configured interpreter, asked once
+   * (outside any sandbox: it is the operator's interpreter, possibly a shim found on the agent's
+   * {@code PATH}).
+   */
+  private Interpreter interpreter(Map<String, String> env) throws SetupFailure {
+    Interpreter known = interpreter;
+    if (known != null) {
+      return known;
     }
     ProcessBuilder pb =
-        new ProcessBuilder(pythonBin, "-c", "import sys; print(sys.version); print(sys.executable)")
+        new ProcessBuilder(
+                pythonBin,
+                "-c",
+                "import sys; print(sys.version.replace(chr(10), ' ')); print(sys.executable);"
+                    + " print(sys.base_prefix)")
             .redirectErrorStream(true);
     pb.environment().clear();
     pb.environment().putAll(env);
@@ -208,8 +321,20 @@ public final class PythonEnvironments {
             "failed to create venv: " + pythonBin + " does not run: " + out.strip(),
             "virtual environment creation failed: " + out.strip());
       }
-      interpreterIdentity = pythonBin + "\n" + out.strip();
-      return interpreterIdentity;
+      List<String> lines = out.strip().lines().toList();
+      if (lines.size() < 3) {
+        throw new SetupFailure(
+            "failed to create venv: " + pythonBin + " answered: " + out.strip(),
+            "virtual environment creation failed: " + out.strip());
+      }
+      int n = lines.size();
+      String version = lines.get(n - 3);
+      Path executable = Path.of(lines.get(n - 2)).toRealPath();
+      Path prefix = Path.of(lines.get(n - 1)).toRealPath();
+      known =
+          new Interpreter(pythonBin + "\n" + version + "\n" + lines.get(n - 2), executable, prefix);
+      interpreter = known;
+      return known;
     } catch (IOException e) {
       throw new SetupFailure(
           "failed to create venv: " + e.getMessage(),

@@ -40,6 +40,7 @@ public final class RunExecutor {
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(300);
   static final long MAX_ARTIFACT_BYTES = 1L << 30;
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+  private static final Duration LIMIT_SAMPLE = Duration.ofMillis(250);
 
   private final AgentConfig config;
   private final RunnerClient client;
@@ -170,10 +171,14 @@ public final class RunExecutor {
       }
       String lower = script.getFileName().toString().toLowerCase(Locale.ROOT);
       List<String> command;
+      List<Path> readOnly = List.of();
       if (lower.endsWith(".sh")) {
         command = List.of("/bin/sh", script.toString());
       } else if (lower.endsWith(".py")) {
-        Path venv = pythons.prepare(ws.app(), env, state, shipper::stderr);
+        PythonEnvironments.Ready python =
+            pythons.prepare(ws, artifact.sha256(), env, state, shipper::stderr);
+        Path venv = python.venv();
+        readOnly = python.readOnlyMounts();
         List<Path> importPaths = new ArrayList<>();
         for (String p : artifact.importPaths()) {
           Path resolved = resolveInside(ws.app(), p);
@@ -193,7 +198,9 @@ public final class RunExecutor {
       if (state.stopRequested()) {
         return outcomeOfStop(state, null, timeoutOf(lease, artifact));
       }
-      return runWorkload(state, shipper, command, env, ws.app(), timeoutOf(lease, artifact));
+      Confinement confinement = new Confinement(ws.app(), List.of(ws.root()), readOnly);
+      return runWorkload(
+          state, shipper, command, env, confinement, ws.root(), timeoutOf(lease, artifact));
     } catch (SetupFailure f) {
       if (state.stopRequested()) {
         return outcomeOfStop(state, null, Duration.ZERO);
@@ -210,12 +217,20 @@ public final class RunExecutor {
       LogShipper shipper,
       List<String> command,
       Map<String, String> env,
-      Path workDir,
+      Confinement confinement,
+      Path workspace,
       Duration timeout)
       throws InterruptedException {
+    if (!launcher.sandbox().enabled()) {
+      warn(
+          state.lease(),
+          shipper,
+          "sandbox disabled (MINITOWER_SANDBOX=none): this run is not isolated");
+    }
+    LimitWatch limits = new LimitWatch(launcher.sandbox().limits());
     GroupProcess process;
     try {
-      process = launcher.start(command, env, workDir);
+      process = launcher.start(command, env, confinement);
     } catch (IOException e) {
       log.error("failed to start process", "run_id", state.runId(), "error", e);
       return new RunOutcome(
@@ -226,11 +241,25 @@ public final class RunExecutor {
       Runnable stopper = () -> CommandRunner.stopAsync(process, config.killGracePeriod());
       state.onStop(stopper);
       Thread out =
-          CommandRunner.pump(process.stdout(), shipper::stdout, null, "out-" + state.runId());
+          CommandRunner.pump(
+              process.stdout(),
+              line -> {
+                limits.observe(line);
+                shipper.stdout(line);
+              },
+              null,
+              "out-" + state.runId());
       Thread err =
-          CommandRunner.pump(process.stderr(), shipper::stderr, null, "err-" + state.runId());
+          CommandRunner.pump(
+              process.stderr(),
+              line -> {
+                limits.observe(line);
+                shipper.stderr(line);
+              },
+              null,
+              "err-" + state.runId());
       try {
-        if (!process.waitFor(timeout)) {
+        if (!awaitWithinLimits(process, timeout, limits)) {
           if (state.stop(StopReason.TIMEOUT)) {
             log.info("terminating run", "run_id", state.runId(), "reason", "timeout");
           }
@@ -249,7 +278,40 @@ public final class RunExecutor {
       if (state.stopRequested()) {
         return outcomeOfStop(state, exit, timeout);
       }
+      String limit = launcher.sandbox().enabled() ? limits.verdict(exit, workspace) : null;
+      if (limit != null) {
+        log.info("run hit a limit", "run_id", state.runId(), "limit", limit, "exit_code", exit);
+        return new RunOutcome("failed", exit, limit, "run failed: " + limit);
+      }
       return exit == 0 ? RunOutcome.completed() : RunOutcome.exited(exit);
+    }
+  }
+
+  /**
+   * Waits for the workload up to {@code timeout}; false = timed out. Meanwhile counts the sandbox's
+   * tasks: a run at its process limit (a fork bomb) is ended at once, since it would otherwise spin
+   * until its timeout.
+   */
+  private boolean awaitWithinLimits(GroupProcess process, Duration timeout, LimitWatch limits)
+      throws InterruptedException {
+    if (!launcher.sandbox().enabled()) {
+      return process.waitFor(timeout);
+    }
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      if (process.waitFor(Duration.ofNanos(Math.min(left, LIMIT_SAMPLE.toNanos())))) {
+        return true;
+      }
+      if (limits.atProcessLimit(process.sandboxTasks())) {
+        limits.processLimitReached();
+        process.terminate(Duration.ZERO);
+        process.waitFor();
+        return true;
+      }
     }
   }
 
@@ -405,6 +467,13 @@ public final class RunExecutor {
     } catch (Exception e) {
       String msg = e.getMessage() == null ? e.toString() : e.getMessage();
       throw new SetupFailure("failed to unpack artifact: " + msg, "artifact unpack failed: " + msg);
+    }
+    try {
+      launcher.sandbox().handOver(ws.root());
+    } catch (IOException e) {
+      throw new SetupFailure(
+          "failed to unpack artifact: cannot prepare the workspace: " + e.getMessage(),
+          "artifact unpack failed: cannot prepare the workspace: " + e.getMessage());
     }
     shipper.stderr("artifact unpacked (sha256: " + artifact.sha256() + ")");
     log.info("artifact unpacked", "sha256", artifact.sha256());

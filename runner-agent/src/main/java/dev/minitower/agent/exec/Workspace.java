@@ -15,6 +15,7 @@ public record Workspace(Path root) {
 
   public static Workspace create(Path runsDir, long runId, int attemptNo) throws IOException {
     Files.createDirectories(runsDir);
+    Files.setPosixFilePermissions(runsDir, PosixFilePermissions.fromString("rwx------"));
     Path root =
         Files.createTempDirectory(
             runsDir,
