@@ -131,6 +131,27 @@ class AgentProcessIT {
   }
 
   @Test
+  void sigkilledAgentTakesProcessesThatLeftTheirSessionWithIt() throws Exception {
+    String marker = "hostile-" + java.util.UUID.randomUUID();
+    Path app = Files.createDirectories(tmp.resolve("escape"));
+    Files.writeString(app.resolve("main.py"), SandboxTest.escapeScript(marker, false));
+    FakeRun run = server.enqueue(FakeRun.builder(AgentTestSupport.pack(app), "main.py"));
+    Process agent = launch(agentEnv());
+    java.util.function.Supplier<List<Long>> marked =
+        () -> AgentTestSupport.hostPids(a -> !a.isEmpty() && a.get(0).equals(marker));
+    await().atMost(Duration.ofSeconds(60)).until(() -> !marked.get().isEmpty());
+
+    agent.destroyForcibly(); // SIGKILL: no shutdown hook, no terminate, only the kernel's rules
+    assertThat(agent.waitFor(10, TimeUnit.SECONDS)).isTrue();
+
+    await()
+        .atMost(Duration.ofSeconds(2))
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> marked.get().isEmpty());
+    assertThat(run.resultPosts).isEmpty();
+  }
+
+  @Test
   void sigtermDrainsThenCancelsTheRunAndTheWorkloadNeverSawAToken() throws Exception {
     FakeRun run = enqueueTree();
     Process agent = launch(agentEnv());
