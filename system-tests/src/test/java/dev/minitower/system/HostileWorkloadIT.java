@@ -177,6 +177,7 @@ class HostileWorkloadIT {
 
     assertThat(awaitTerminal(attacker, run)).as(diagnostics(attacker, run)).isEqualTo("completed");
     String logs = logs(attacker, run);
+    evidence(run, logs);
     assertThat(logs).as("the workload ran to its end").contains("DONE");
 
     String runnerToken = Files.readString(dataDir.resolve("runner_token")).strip();
@@ -381,6 +382,7 @@ class HostileWorkloadIT {
         .isEqualTo("running");
 
     String logs = logs(attacker, attack);
+    evidence(attack, logs);
     assertThat(logs).contains("DONE").doesNotContain(secret);
     String victimName = victimWs.getFileName().toString();
     String runs = dataDir.resolve("runs").toString();
@@ -432,6 +434,7 @@ class HostileWorkloadIT {
     assertThat(awaitTerminal(attacker, run)).as(diagnostics(attacker, run)).isEqualTo("completed");
 
     String logs = logs(attacker, run);
+    evidence(run, logs);
     assertThat(logs)
         .contains("DONE")
         .containsPattern("runner_token: (No such file or directory|Permission denied)")
@@ -477,6 +480,7 @@ class HostileWorkloadIT {
     assertThat(awaitTerminal(attacker, run)).as(diagnostics(attacker, run)).isEqualTo("completed");
 
     String logs = logs(attacker, run);
+    evidence(run, logs);
     String venv = lineAfter(logs, "VENV ");
     String site = lineAfter(logs, "SITE ");
     assertThat(venv).as("VIRTUAL_ENV").startsWith(dataDir.resolve("venvs") + "/");
@@ -525,6 +529,7 @@ class HostileWorkloadIT {
         .isEqualTo(PosixFilePermissions.fromString("rw-------"));
 
     String logs = logs(victim, run);
+    evidence(run, logs);
     assertThat(Integer.parseInt(lineAfter(logs, "UID=")))
         .as("uid the workload sees (id -u)")
         .isNotZero();
@@ -635,6 +640,7 @@ class HostileWorkloadIT {
     String error = lastAttempt(attacker, run).path("error_message").asText("");
     assertThat(error).as("error_message of the hostile run").contains(limit);
     String logs = logs(attacker, run);
+    evidence(run, logs);
     assertThat(logs).doesNotContain("NOT LIMITED").contains("run failed: " + error);
 
     assertThat(awaitTerminal(victim, neighbour))
@@ -739,6 +745,11 @@ class HostileWorkloadIT {
     }
   }
 
+  /** The hostile run's log in the test output (failsafe report), as the evidence of what it saw. */
+  private static void evidence(long run, String logs) {
+    System.out.println("----- log of run " + run + " -----\n" + logs + "----- end of run " + run);
+  }
+
   private String diagnostics(Api team, long run) {
     String attempt;
     try {
@@ -788,6 +799,10 @@ class HostileWorkloadIT {
           .atMost(RUN_BOUND)
           .pollInterval(Duration.ofMillis(100))
           .until(() -> !hostProcessesWithCmdline(needle).isEmpty());
+      for (String p : hostProcessesWithCmdline(needle)) {
+        long pid = Long.parseLong(p.substring(0, p.indexOf(' ')));
+        System.out.println("escaped grandchild on the host: " + p + " | " + uidLine(pid));
+      }
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       throw new AssertionError("the escaped grandchild never ran\n" + diagnostics(team, run), e);
     }
