@@ -144,7 +144,7 @@ class ProcessTerminationTest extends AgentTestSupport {
     Files.writeString(
         python,
         "#!/bin/sh\n"
-            + "if [ \"$1\" = -c ]; then echo 3.11.0-slow; echo "
+            + "if [ \"$2\" = -c ]; then echo 3.11.0-slow; echo "
             + python
             + "; echo "
             + prefix
@@ -164,9 +164,9 @@ class ProcessTerminationTest extends AgentTestSupport {
               for (long pid :
                   hostPids(
                       a ->
-                          a.size() >= 3
+                          a.size() >= 4
                               && a.get(1).equals(python.toString())
-                              && a.get(2).equals("-m"))) {
+                              && a.contains("venv"))) {
                 var child = ProcessHandle.of(pid).flatMap(h -> h.children().findFirst());
                 if (child.isPresent()) {
                   pids[0] = pid;

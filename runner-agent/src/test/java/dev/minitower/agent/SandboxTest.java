@@ -219,6 +219,31 @@ class SandboxTest extends AgentTestSupport {
   }
 
   @Test
+  void appCannotShadowTheModulesThatBuildTheSharedVirtualenv() throws Exception {
+    // Runs without requirements share one environment per interpreter: an app that ships its own
+    // "venv" module must not run code while that environment is built.
+    byte[] artifact =
+        pack(
+            project(
+                "shadow",
+                "main.py",
+                "import sys\nprint('ran with', sys.prefix != sys.base_prefix)\n",
+                "venv/__init__.py",
+                "raise SystemExit('shadowed venv module ran')\n",
+                "venv/__main__.py",
+                "raise SystemExit('shadowed venv module ran')\n"));
+    FakeRun run =
+        server.enqueue(
+            FakeRun.builder(artifact, "main.py")
+                .input(input().put("PIP_INDEX_URL", "http://127.0.0.1:9/evil")));
+    startSandboxed(UnaryOperator.identity());
+
+    assertThat(awaitResult(run).status()).isEqualTo("completed");
+    assertThat(run.lines("stdout")).containsExactly("ran with True");
+    assertThat(String.join("\n", run.lines("stderr"))).doesNotContain("shadowed");
+  }
+
+  @Test
   void forkBombFailsItsOwnRunWhileAnotherRunCompletes() throws Exception {
     FakeRun bomb =
         python(
@@ -258,6 +283,38 @@ class SandboxTest extends AgentTestSupport {
     assertThat(result.status()).isEqualTo("failed");
     assertThat(result.errorMessage()).isEqualTo("file size limit exceeded (10 MiB per file)");
     assertThat(big.lines("stdout")).containsExactly("carried on");
+  }
+
+  @Test
+  void fileOfExactlyTheLimitIsAllowed() throws Exception {
+    FakeRun exact =
+        python(
+            "exact",
+            "open('exact.bin', 'wb').write(b'0' * (10 << 20))\nprint('File too large: just a word')\n");
+    startSandboxed(UnaryOperator.identity());
+
+    assertThat(awaitResult(exact).status()).isEqualTo("completed");
+  }
+
+  @Test
+  void runInputsNeverAppearInAnyHostCommandLine() throws Exception {
+    String secret = "s3cr3t-" + UUID.randomUUID();
+    FakeRun run =
+        server.enqueue(
+            FakeRun.builder(
+                    pack(
+                        project(
+                            "input",
+                            "run.sh",
+                            "touch started\nwhile [ ! -f release ]; do sleep 0.1; done\n")),
+                    "run.sh")
+                .input(input().put("API_KEY", secret)));
+    startSandboxed(UnaryOperator.identity());
+    Path started = awaitAppFile(run, "started");
+
+    assertThat(hostPids(a -> String.join(" ", a).contains(secret))).isEmpty();
+    Files.writeString(started.resolveSibling("release"), "go");
+    assertThat(awaitResult(run).status()).isEqualTo("completed");
   }
 
   @Test

@@ -13,9 +13,10 @@ import java.util.stream.Stream;
 /**
  * Tells which per-run limit ended a run, so the result can say so. rlimits do not report
  * themselves: a CPU limit ends the process with SIGXCPU, a file size limit with SIGXFSZ or {@code
- * EFBIG} ("File too large", and the file stops at exactly the limit), an address-space limit with a
- * failed allocation the program reports its own way, a process limit with failing forks (and the
- * agent counting the sandbox's tasks reaching the limit). The evidence is read from the exit
+ * EFBIG} (the rlimit is one byte above the configured limit, so a file cut there is proof that a
+ * write went past the limit, while a file of exactly the limit is allowed), an address-space limit
+ * with a failed allocation the program reports its own way, a process limit with failing forks (and
+ * the agent counting the sandbox's tasks reaching the limit). The evidence is read from the exit
  * status, the run's output and its workspace.
  */
 final class LimitWatch {
@@ -25,7 +26,6 @@ final class LimitWatch {
 
   private final Limits limits;
   private volatile boolean memoryHint;
-  private volatile boolean fileSizeHint;
   private volatile boolean openFilesHint;
   private volatile boolean forkHint;
   private volatile boolean processLimitReached;
@@ -42,9 +42,6 @@ final class LimitWatch {
         || line.contains("memory exhausted")
         || line.contains("out of memory")) {
       memoryHint = true;
-    }
-    if (line.contains("File too large") || line.contains("File size limit exceeded")) {
-      fileSizeHint = true;
     }
     if (line.contains("Too many open files")) {
       openFilesHint = true;
@@ -77,7 +74,7 @@ final class LimitWatch {
     if (exit == 128 + SIGXCPU) {
       return "CPU time limit exceeded (" + limits.cpu().toSeconds() + "s per process)";
     }
-    if (exit == 128 + SIGXFSZ || fileSizeHint || fileAtLimit(workspace)) {
+    if (exit == 128 + SIGXFSZ || fileOverLimit(workspace)) {
       return "file size limit exceeded ("
           + SandboxConfig.formatBytes(limits.fileSizeBytes())
           + " per file)";
@@ -103,8 +100,13 @@ final class LimitWatch {
     return "process limit exceeded (" + limits.processes() + " processes and threads)";
   }
 
-  /** A regular file of exactly the limit's size: a write was cut there. */
-  private boolean fileAtLimit(Path workspace) {
+  /** The rlimit given to the sandbox: one byte above the limit (see the class comment). */
+  static long fileSizeRlimit(Limits limits) {
+    return limits.fileSizeBytes() + 1;
+  }
+
+  /** A regular file larger than the limit: a write was cut at the rlimit. */
+  private boolean fileOverLimit(Path workspace) {
     if (workspace == null) {
       return false;
     }
@@ -115,7 +117,7 @@ final class LimitWatch {
         Path p = it.next();
         BasicFileAttributes a =
             Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (a.isRegularFile() && a.size() == limits.fileSizeBytes()) {
+        if (a.isRegularFile() && a.size() > limits.fileSizeBytes()) {
           return true;
         }
       }

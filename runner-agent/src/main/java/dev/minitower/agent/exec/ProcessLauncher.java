@@ -89,7 +89,8 @@ public final class ProcessLauncher implements AutoCloseable {
       full.add(setsid);
     }
     boolean sandboxed = sandbox.enabled();
-    full.addAll(sandboxed ? sandbox.wrap(confinement, command, env) : command);
+    Sandbox.Launch launch = sandboxed ? sandbox.launch(confinement, command, env) : null;
+    full.addAll(sandboxed ? launch.command() : command);
     ProcessBuilder pb =
         new ProcessBuilder(full).directory(sandboxed ? new File("/") : confinement.cwd().toFile());
     pb.environment().clear();
@@ -98,8 +99,18 @@ public final class ProcessLauncher implements AutoCloseable {
     } else {
       pb.environment().putAll(env);
     }
-    pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    if (!sandboxed) {
+      pb.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+    }
     Process process = onForker(pb);
+    if (sandboxed) {
+      try (var args = process.getOutputStream()) {
+        args.write(launch.stdin());
+      } catch (IOException e) {
+        process.destroyForcibly();
+        throw e;
+      }
+    }
     Process watchdog = null;
     if (setsid != null) {
       ProcessBuilder wb =

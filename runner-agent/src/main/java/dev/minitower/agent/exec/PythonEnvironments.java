@@ -116,8 +116,8 @@ public final class PythonEnvironments {
         // Without requirements nothing needs pip: skipping it makes the venv ~50x faster to build.
         List<String> venvCommand =
             hasRequirements
-                ? List.of(exe, "-m", "venv", build.toString())
-                : List.of(exe, "-m", "venv", "--without-pip", build.toString());
+                ? List.of(exe, "-I", "-m", "venv", build.toString())
+                : List.of(exe, "-I", "-m", "venv", "--without-pip", build.toString());
         CommandRunner.Outcome venv = run(venvCommand, env, confinement, lease, setupLog);
         if (lease.stopRequested() || venv.exitCode() != 0) {
           throw new SetupFailure(
@@ -130,6 +130,7 @@ public final class PythonEnvironments {
               run(
                   List.of(
                       build.resolve("bin/python").toString(),
+                      "-I",
                       "-m",
                       "pip",
                       "install",
@@ -306,12 +307,24 @@ public final class PythonEnvironments {
     ProcessBuilder pb =
         new ProcessBuilder(
                 pythonBin,
+                "-I",
                 "-c",
                 "import sys; print(sys.version.replace(chr(10), ' ')); print(sys.executable);"
                     + " print(sys.base_prefix)")
             .redirectErrorStream(true);
+    // The operator's interpreter, run as the agent: only what finds it (PATH, and HOME/PYENV_* for
+    // shims), never anything a run chose.
     pb.environment().clear();
-    pb.environment().putAll(env);
+    pb.environment().put("PATH", env.getOrDefault("PATH", AgentPaths.SYSTEM_PATH));
+    pb.environment().put("LANG", "C.UTF-8");
+    System.getenv()
+        .forEach(
+            (k, v) -> {
+              if (k.equals("HOME") || k.startsWith("PYENV_")) {
+                pb.environment().put(k, v);
+              }
+            });
+    pb.directory(root.toFile());
     try {
       Process p = pb.start();
       String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -159,8 +159,9 @@ public final class RunExecutor {
     try {
       Artifact artifact = download(state, ws, shipper);
       extract(ws, shipper, artifact);
-      Map<String, String> env =
+      Map<String, String> setupEnv =
           WorkloadEnvironment.base(config.workloadPath(), ws.home(), ws.tmp(), config.passEnv());
+      Map<String, String> env = new java.util.LinkedHashMap<>(setupEnv);
       WorkloadEnvironment.addRun(env, lease, w -> warn(lease, shipper, w));
       String entrypoint = lease.entrypoint() != null ? lease.entrypoint() : artifact.entrypoint();
       Path script = resolveInside(ws.app(), entrypoint);
@@ -176,7 +177,7 @@ public final class RunExecutor {
         command = List.of("/bin/sh", script.toString());
       } else if (lower.endsWith(".py")) {
         PythonEnvironments.Ready python =
-            pythons.prepare(ws, artifact.sha256(), env, state, shipper::stderr);
+            pythons.prepare(ws, artifact.sha256(), setupEnv, state, shipper::stderr);
         Path venv = python.venv();
         readOnly = python.readOnlyMounts();
         List<Path> importPaths = new ArrayList<>();

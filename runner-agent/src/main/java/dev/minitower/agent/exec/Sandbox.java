@@ -157,17 +157,19 @@ public final class Sandbox {
     try {
       Files.createDirectories(scratch);
       handOver(scratch);
-      List<String> cmd =
-          wrap(
+      Launch launch =
+          launch(
               new Confinement(scratch, List.of(scratch), List.of()),
               List.of("/bin/sh", "-c", "test \"$(id -u)\" = " + INNER_UID + " && touch ./ok"),
               Map.of("PATH", AgentPaths.SYSTEM_PATH));
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+      ProcessBuilder pb = new ProcessBuilder(launch.command()).redirectErrorStream(true);
       pb.environment().clear();
       pb.environment().put("PATH", AgentPaths.SYSTEM_PATH);
       pb.directory(Path.of("/").toFile());
       Process p = pb.start();
-      p.getOutputStream().close();
+      try (var in = p.getOutputStream()) {
+        in.write(launch.stdin());
+      }
       String out = new String(p.getInputStream().readNBytes(2048), StandardCharsets.UTF_8).strip();
       if (!p.waitFor(20, TimeUnit.SECONDS)) {
         p.destroyForcibly();
@@ -188,8 +190,30 @@ public final class Sandbox {
     }
   }
 
-  /** The full command line that runs {@code command} with exactly {@code env}, confined. */
-  public List<String> wrap(Confinement c, List<String> command, Map<String, String> env) {
+  /**
+   * How to start a confined command: bubblewrap reads its arguments from stdin ({@code --args 0})
+   * rather than its command line, so neither the mount layout nor the run's environment (inputs may
+   * hold a team's secrets) shows in {@code ps} on the host or as pid 1 inside the sandbox. The
+   * caller writes {@code stdin} and closes it; the workload then finds its stdin at end of file.
+   */
+  public record Launch(List<String> command, byte[] stdin) {}
+
+  public Launch launch(Confinement c, List<String> command, Map<String, String> env) {
+    List<String> full = wrap(c, command, env);
+    // bubblewrap takes options from the fd, the command (from "--" on) from its argv.
+    int end = full.indexOf("--");
+    java.io.ByteArrayOutputStream args = new java.io.ByteArrayOutputStream();
+    for (String arg : full.subList(1, end)) {
+      args.writeBytes(arg.getBytes(StandardCharsets.UTF_8));
+      args.write(0);
+    }
+    List<String> argv = new ArrayList<>(List.of(full.get(0), "--args", "0"));
+    argv.addAll(full.subList(end, full.size()));
+    return new Launch(List.copyOf(argv), args.toByteArray());
+  }
+
+  /** The full bubblewrap command line that runs {@code command} with exactly {@code env}. */
+  List<String> wrap(Confinement c, List<String> command, Map<String, String> env) {
     List<String> a = new ArrayList<>();
     a.add(bwrap);
     if (!agentIsRoot) {
@@ -290,7 +314,7 @@ public final class Sandbox {
             prlimit,
             "--nproc=" + l.processes(),
             "--as=" + l.memoryBytes(),
-            "--fsize=" + l.fileSizeBytes(),
+            "--fsize=" + LimitWatch.fileSizeRlimit(l),
             // SIGXCPU at the soft limit tells the run why it ends; SIGKILL 5 s later if ignored.
             "--cpu=" + cpu + ":" + (cpu + 5),
             "--nofile=" + l.openFiles(),
