@@ -214,6 +214,65 @@ class AgentProcessIT {
         .isZero();
   }
 
+  /**
+   * An unprivileged agent (as in a container or a pod) builds its sandboxes with an unprivileged
+   * user namespace: the workload is uid 1000 inside, sees only its own processes, and a fork bomb
+   * fails only its own run.
+   */
+  @Test
+  void unprivilegedAgentSandboxesEachRunInAUserNamespaceOfItsOwn() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        ((Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid")) == 0,
+        "needs root to start the agent as another user");
+    Path home = Files.createTempDirectory(Path.of("/tmp"), "unprivileged-agent");
+    Path jar = home.resolve("minitower-runner.jar");
+    Files.copy(Path.of("target/minitower-runner.jar"), jar);
+    new ProcessBuilder("chown", "-R", "nobody:nogroup", home.toString()).start().waitFor();
+    Path app = Files.createDirectories(tmp.resolve("unpriv"));
+    Files.writeString(
+        app.resolve("run.sh"), "echo uid=$(id -u) pids=$(ls /proc | grep -c '^[0-9]')\n");
+    FakeRun run = server.enqueue(FakeRun.builder(AgentTestSupport.pack(app), "run.sh"));
+    Path bombApp = Files.createDirectories(tmp.resolve("bomb"));
+    Files.writeString(bombApp.resolve("run.sh"), "b() { b & b & wait; }\nb\n");
+    FakeRun bomb = server.enqueue(FakeRun.builder(AgentTestSupport.pack(bombApp), "run.sh"));
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                "runuser",
+                "-u",
+                "nobody",
+                "--",
+                System.getProperty("java.home") + "/bin/java",
+                "-jar",
+                jar.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(tmp.resolve("agent-0.log").toFile())
+            .directory(home.toFile());
+    pb.environment().clear();
+    pb.environment().putAll(agentEnv());
+    pb.environment().put("MINITOWER_DATA_DIR", home.resolve("data").toString());
+    pb.environment().put("MINITOWER_LIMIT_PROCESSES", "32");
+    pb.environment().put("MINITOWER_RUNNER_CONCURRENCY", "2");
+    pb.environment().put("PATH", "/usr/bin:/bin");
+    pb.environment().put("HOME", home.toString());
+    try {
+      agents.add(pb.start());
+
+      await().atMost(Duration.ofSeconds(60)).until(() -> run.result() != null);
+      assertThat(run.result().status()).isEqualTo("completed");
+      String line = run.lines("stdout").get(0);
+      assertThat(line).startsWith("uid=1000 pids=");
+      assertThat(Integer.parseInt(line.substring(line.indexOf("pids=") + 5)))
+          .isLessThanOrEqualTo(6);
+      await().atMost(Duration.ofSeconds(60)).until(() -> bomb.result() != null);
+      assertThat(bomb.result().status()).isEqualTo("failed");
+      assertThat(bomb.result().errorMessage()).startsWith("process limit exceeded (32");
+      assertThat(log(0)).contains("bwrap, unprivileged user namespace");
+    } finally {
+      agents.forEach(Process::destroyForcibly);
+      new ProcessBuilder("rm", "-rf", home.toString()).start().waitFor();
+    }
+  }
+
   @Test
   void helpDescribesTheEnvironmentAndExitsZero() throws Exception {
     Process p = launch(Map.of(), "--help");

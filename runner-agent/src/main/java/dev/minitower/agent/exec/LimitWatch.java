@@ -28,6 +28,7 @@ final class LimitWatch {
   private volatile boolean memoryHint;
   private volatile boolean openFilesHint;
   private volatile boolean forkHint;
+  private volatile boolean forkFailed;
   private volatile boolean processLimitReached;
 
   LimitWatch(Limits limits) {
@@ -46,9 +47,12 @@ final class LimitWatch {
     if (line.contains("Too many open files")) {
       openFilesHint = true;
     }
-    if (line.contains("Resource temporarily unavailable")
-        || line.contains("Cannot fork")
-        || line.contains("can't fork")) {
+    if (line.contains("Cannot fork")
+        || line.contains("can't fork")
+        || line.contains("fork: retry")
+        || line.contains("fork: Resource temporarily unavailable")) {
+      forkFailed = true;
+    } else if (line.contains("Resource temporarily unavailable")) {
       forkHint = true;
     }
   }
@@ -68,7 +72,8 @@ final class LimitWatch {
    * (128 + signal when a signal ended it).
    */
   String verdict(int exit, Path workspace) {
-    if (processLimitReached) {
+    if (processLimitReached || forkFailed) {
+      // A shell's own "Cannot fork" is proof even when the script carried on and exited 0.
       return processMessage();
     }
     if (exit == 128 + SIGXCPU) {
