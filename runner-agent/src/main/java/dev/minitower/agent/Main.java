@@ -17,7 +17,7 @@ import picocli.CommandLine.Command;
     description = {
       "Leases MiniTower runs from runner-service and executes them:",
       ".py entrypoints in a cached virtualenv, .sh entrypoints under /bin/sh,",
-      "each in its own process group. Configuration comes from the environment."
+      "each in a bubblewrap sandbox of its own. Configuration comes from the environment."
     },
     footerHeading = "%nEnvironment:%n",
     footer = {
@@ -33,6 +33,16 @@ import picocli.CommandLine.Command;
       "  MINITOWER_LEASE_WAIT                 lease long-poll wait, 0 = off (20s)",
       "  MINITOWER_DRAIN_TIMEOUT              on SIGTERM, time left to running work (30s)",
       "  MINITOWER_WORKLOAD_PASS_ENV          comma-separated variables copied to workloads",
+      "  MINITOWER_RUNNER_REGISTRATION_TOKEN_FILE  file holding the registration token",
+      "  MINITOWER_SANDBOX                    bwrap (default), or none for development only",
+      "  MINITOWER_SANDBOX_UID                host uid of workloads when run as root (61000)",
+      "  MINITOWER_SANDBOX_NETWORK            on (default) or off",
+      "  MINITOWER_SANDBOX_RO_PATHS           extra read-only host paths for every run",
+      "  MINITOWER_LIMIT_PROCESSES            processes and threads per run (512)",
+      "  MINITOWER_LIMIT_MEMORY               address space per process (4GiB)",
+      "  MINITOWER_LIMIT_FILE_SIZE            largest file a run may write (1GiB)",
+      "  MINITOWER_LIMIT_CPU                  CPU time per process (1h)",
+      "  MINITOWER_LIMIT_OPEN_FILES           open files per process (1024)",
       "",
       "Durations use Go syntax (250ms, 3s, 1m30s). Logs are JSON lines on stdout."
     })
