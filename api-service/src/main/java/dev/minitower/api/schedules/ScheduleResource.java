@@ -62,6 +62,29 @@ public class ScheduleResource {
     return schedules.get(caller, app, id(id));
   }
 
+  /** Recent ticks of a schedule, newest first ({@code ?limit=}, 1 to 100, default 20). */
+  @GET
+  @Path("/{id}/ticks")
+  public ScheduleView.TickList ticks(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @PathParam("app") String app,
+      @PathParam("id") String id,
+      @jakarta.ws.rs.QueryParam("limit") String limit) {
+    Caller caller = auth.authenticate(authorization);
+    int n = 20;
+    if (limit != null) {
+      try {
+        n = Integer.parseInt(limit);
+      } catch (NumberFormatException e) {
+        n = -1;
+      }
+      if (n < 1 || n > 100) {
+        throw ApiException.badRequest("limit must be an integer between 1 and 100");
+      }
+    }
+    return schedules.ticks(caller, app, id(id), n);
+  }
+
   @PATCH
   @Path("/{id}")
   public ScheduleView patch(
