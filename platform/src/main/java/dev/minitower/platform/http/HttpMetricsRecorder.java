@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
@@ -21,17 +22,20 @@ import org.jboss.logging.MDC;
 
 /**
  * The HTTP metrics of the operations guide, recorded for every request of every service, plus the
- * request id. Installed as the first Vert.x route so it also sees {@code /metrics}, {@code /q/*}
- * and requests no route matches.
+ * request id. Installed as the first Vert.x route of both servers: the public one (so it also sees
+ * requests no route matches) and the management one, where {@code /health}, {@code /ready}, {@code
+ * /metrics} and {@code /q/*} are served, so probe and scrape requests count as before.
  *
- * <p>The {@code path} label is the JAX-RS route template (set by {@link RouteTemplates}); routes
- * outside JAX-RS use their fixed Vert.x path; anything else is the single value {@value
- * #UNMATCHED}, so scans of random URLs cannot grow the series count.
+ * <p>The {@code path} label is the JAX-RS route template (set by {@link RouteTemplates}); the
+ * management port's fixed paths keep their own path; other routes outside JAX-RS use their fixed
+ * Vert.x path; anything else is the single value {@value #UNMATCHED}, so scans of random URLs
+ * cannot grow the series count (a public {@code GET /metrics}, now a 404, is one of them).
  */
 @ApplicationScoped
 public class HttpMetricsRecorder {
   public static final String REQUEST_ID_HEADER = "X-Request-Id";
   static final String UNMATCHED = "unmatched";
+  private static final String MANAGEMENT = "minitower.management";
 
   private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
   private static final Set<String> FIXED_PATHS = Set.of("/health", "/ready", "/metrics");
@@ -59,6 +63,18 @@ public class HttpMetricsRecorder {
 
   void install(@Observes Router router) {
     router.route().order(Integer.MIN_VALUE).handler(this::handle);
+  }
+
+  void installManagement(@Observes ManagementInterface management) {
+    management
+        .router()
+        .route()
+        .order(Integer.MIN_VALUE)
+        .handler(
+            rc -> {
+              rc.put(MANAGEMENT, Boolean.TRUE);
+              handle(rc);
+            });
   }
 
   void warmUp(@Observes StartupEvent ignored) {
@@ -152,7 +168,7 @@ public class HttpMetricsRecorder {
       return template;
     }
     String raw = rc.normalizedPath();
-    if (FIXED_PATHS.contains(raw)) {
+    if (FIXED_PATHS.contains(raw) && rc.get(MANAGEMENT) != null) {
       return raw;
     }
     Route route = rc.currentRoute();

@@ -5,13 +5,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
+import java.net.URL;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class HttpMetricsTest {
+
+  @TestHTTPResource(value = "/", management = true)
+  URL management;
+
+  private RequestSpecification onManagement() {
+    return given()
+        .baseUri(management.getProtocol() + "://" + management.getHost())
+        .port(management.getPort());
+  }
 
   @Test
   void twoRunIdsShareOneRouteTemplateLabel() {
@@ -37,8 +49,8 @@ class HttpMetricsTest {
 
   @Test
   void allFourHttpFamiliesAreExported() {
-    given().get("/health").then().statusCode(200);
-    String metrics = given().get("/metrics").then().statusCode(200).extract().asString();
+    onManagement().get("/health").then().statusCode(200);
+    String metrics = onManagement().get("/metrics").then().statusCode(200).extract().asString();
     assertThat(metrics)
         .contains("minitower_http_requests_total{")
         .contains("minitower_http_request_duration_seconds_bucket{")
@@ -47,22 +59,35 @@ class HttpMetricsTest {
   }
 
   @Test
+  void probeAndScrapeRequestsCountUnderTheirOwnPathOnlyOnTheManagementPort() {
+    onManagement().get("/ready").then().statusCode(200);
+    given().get("/ready").then().statusCode(404);
+    assertThat(requestSeries())
+        .anyMatch(
+            l ->
+                l.contains("method=\"GET\"")
+                    && l.contains("path=\"/ready\"")
+                    && l.contains("status=\"200\""))
+        .noneMatch(l -> l.contains("path=\"/ready\"") && l.contains("status=\"404\""));
+  }
+
+  @Test
   void requestIdIsEchoedOrGenerated() {
     given()
         .header("X-Request-Id", "abc-123")
-        .get("/health")
+        .get("/api/v1/runs/7")
         .then()
         .header("X-Request-Id", equalTo("abc-123"));
-    given().get("/health").then().header("X-Request-Id", notNullValue());
+    onManagement().get("/health").then().header("X-Request-Id", notNullValue());
     given()
         .header("X-Request-Id", "bad id with spaces")
-        .get("/health")
+        .get("/api/v1/runs/7")
         .then()
         .header("X-Request-Id", org.hamcrest.Matchers.not(equalTo("bad id with spaces")));
   }
 
-  private static Stream<String> requestSeries() {
-    String metrics = given().get("/metrics").then().statusCode(200).extract().asString();
+  private Stream<String> requestSeries() {
+    String metrics = onManagement().get("/metrics").then().statusCode(200).extract().asString();
     return metrics.lines().filter(l -> l.startsWith("minitower_http_requests_total{"));
   }
 }
