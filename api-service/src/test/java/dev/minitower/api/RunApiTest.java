@@ -1,7 +1,6 @@
 package dev.minitower.api;
 
 import static dev.minitower.api.ApiFixtures.as;
-import static dev.minitower.api.ApiFixtures.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
@@ -11,9 +10,12 @@ import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
 
 import dev.minitower.store.runs.RunRecords.RunnerRef;
+import dev.minitower.testsupport.Management;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,6 +24,10 @@ import org.junit.jupiter.api.Test;
 /** Runs: create, list, summary, get, cancel, logs, attempts (F-9, T-2, T-3, H-7, S-10, §16). */
 @QuarkusTest
 class RunApiTest {
+
+  @TestHTTPResource(value = "/", management = true)
+  URL management;
+
   @Inject RunFixtures fixtures;
 
   ApiFixtures.Team team;
@@ -210,7 +216,7 @@ class RunApiTest {
   void createdRunsAreCountedPerTeamAndApp() throws Exception {
     app("app-m");
     run("app-m", 0);
-    String metrics = given().get("/metrics").then().statusCode(200).extract().asString();
+    String metrics = Management.scrape(management);
     assertThat(metrics)
         .containsPattern(
             "minitower_runs_created_total\\{[^}]*app=\"app-m\"[^}]*team=\""

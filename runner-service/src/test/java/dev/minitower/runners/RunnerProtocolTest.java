@@ -16,10 +16,13 @@ import dev.minitower.runners.RunnerApi.Lease;
 import dev.minitower.runners.RunnerApi.Runner;
 import dev.minitower.store.runs.RunTransitions;
 import dev.minitower.testsupport.DbFixtures;
+import dev.minitower.testsupport.Management;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +38,10 @@ import org.junit.jupiter.api.Test;
 /** Black-box runner protocol tests (test-catalogue §5–6 ids in the names) on the real database. */
 @QuarkusTest
 class RunnerProtocolTest {
+
+  @TestHTTPResource(value = "/", management = true)
+  URL management;
+
   @Inject DbFixtures db;
   @Inject RunTransitions transitions;
 
@@ -522,7 +529,7 @@ class RunnerProtocolTest {
     Runner runner = register(name(), env);
     Lease l = lease(runner);
     call(runner, l.leaseToken(), run, "start").then().statusCode(200);
-    String metrics = given().get("/metrics").then().statusCode(200).extract().asString();
+    String metrics = Management.scrape(management);
     assertThat(metrics)
         .contains("minitower_runs_leased_total{environment=\"" + env + "\"}")
         .contains("minitower_runners_registered_total{environment=\"" + env + "\"}")

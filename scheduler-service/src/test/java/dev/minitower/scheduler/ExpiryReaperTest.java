@@ -1,12 +1,14 @@
 package dev.minitower.scheduler;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minitower.scheduler.reaper.ExpiryReaper;
 import dev.minitower.testsupport.DbFixtures;
+import dev.minitower.testsupport.Management;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +23,10 @@ import org.junit.jupiter.api.Test;
 /** The reaper's three paths, its timing and its safety with two replicas, on a settable clock. */
 @QuarkusTest
 class ExpiryReaperTest {
+
+  @TestHTTPResource(value = "/", management = true)
+  URL management;
+
   private static final Duration PAST_TTL = RunSteps.TTL.plusSeconds(1);
 
   @Inject ExpiryReaper reaper;
@@ -125,7 +131,7 @@ class ExpiryReaperTest {
 
     assertThat(db.runStatus(retried)).isEqualTo("queued");
     assertThat(db.runStatus(dead)).isEqualTo("dead");
-    String metrics = given().get("/metrics").then().statusCode(200).extract().asString();
+    String metrics = Management.scrape(management);
     assertThat(metrics)
         .containsPattern(
             "minitower_runs_retried_total\\{app=\""

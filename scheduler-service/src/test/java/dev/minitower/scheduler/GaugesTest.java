@@ -1,18 +1,24 @@
 package dev.minitower.scheduler;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.minitower.testsupport.DbFixtures;
+import dev.minitower.testsupport.Management;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /** The scrape-time gauges: queued runs per team/app/environment and online runners. */
 @QuarkusTest
 class GaugesTest {
+
+  @TestHTTPResource(value = "/", management = true)
+  URL management;
+
   @Inject RunSteps steps;
   @Inject DbFixtures db;
   @Inject OwnedEnvironments envs;
@@ -57,7 +63,7 @@ class GaugesTest {
     return metrics.lines().filter(l -> l.startsWith(name + "{")).toList();
   }
 
-  private static String scrape() {
-    return given().get("/metrics").then().statusCode(200).extract().asString();
+  private String scrape() {
+    return Management.scrape(management);
   }
 }

@@ -1,6 +1,5 @@
 package dev.minitower.scheduler;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,10 +9,13 @@ import dev.minitower.model.event.EventTopics;
 import dev.minitower.platform.kafka.KafkaClients;
 import dev.minitower.scheduler.outbox.OutboxRelay;
 import dev.minitower.testsupport.DbFixtures;
+import dev.minitower.testsupport.Management;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -38,6 +40,10 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(RelayWithPrivateBroker.class)
 class OutboxRelayBrokerOutageTest {
+
+  @TestHTTPResource(value = "/", management = true)
+  URL management;
+
   @Inject OutboxRelay relay;
   @Inject RunSteps steps;
   @Inject DbFixtures db;
@@ -81,7 +87,7 @@ class OutboxRelayBrokerOutageTest {
         .pollInterval(Duration.ofMillis(500))
         .untilAsserted(
             () ->
-                assertThat(given().get("/metrics").then().statusCode(200).extract().asString())
+                assertThat(Management.scrape(management))
                     .containsPattern("minitower_outbox_backlog [1-9]"));
 
     PrivateBroker.startBroker();

@@ -6,7 +6,10 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.minitower.platform.kafka.KafkaClients;
 import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.restassured.RestAssured;
 import jakarta.inject.Inject;
+import java.net.URL;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -21,22 +24,43 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every MiniTower service must show against the real local stack: probes and metrics answer,
- * the one schema is migrated, and the service reaches PostgreSQL and the Kafka broker. A service's
- * test class extends this and carries {@code @QuarkusTest}.
+ * What every MiniTower service must show against the real local stack: probes and metrics answer on
+ * the management port and never on the public one, the one schema is migrated, and the service
+ * reaches PostgreSQL and the Kafka broker. A service's test class extends this and carries
+ * {@code @QuarkusTest}.
  */
 public abstract class ServiceInfrastructureContract {
 
   @Inject AgroalDataSource dataSource;
   @Inject KafkaClients kafka;
 
+  @TestHTTPResource(value = "/", management = true)
+  URL management;
+
   @Test
-  void healthReadyAndMetricsAnswer200() {
-    given().get("/health").then().statusCode(200).body("status", equalTo("ok"));
-    given().get("/ready").then().statusCode(200).body("status", equalTo("ok"));
-    String metrics = given().get("/metrics").then().statusCode(200).extract().asString();
-    assertThat(metrics).contains("minitower_http_requests_total{");
-    given().get("/q/health/ready").then().statusCode(200);
+  void healthReadyAndMetricsAnswer200OnTheManagementPort() {
+    Management.given(management)
+        .get("/health")
+        .then()
+        .statusCode(200)
+        .body("status", equalTo("ok"));
+    Management.given(management).get("/ready").then().statusCode(200).body("status", equalTo("ok"));
+    assertThat(Management.scrape(management)).contains("minitower_http_requests_total{");
+    Management.given(management).get("/q/health/ready").then().statusCode(200);
+  }
+
+  @Test
+  void thePublicPortAnswers404ForMetricsAndProbes() {
+    assertThat(management.getPort()).as("a port of its own").isNotEqualTo(RestAssured.port);
+    for (String path : List.of("/metrics", "/health", "/ready", "/q/health", "/q/health/ready")) {
+      given()
+          .accept("application/json")
+          .get(path)
+          .then()
+          .statusCode(404)
+          .body("error.code", equalTo("not_found"));
+    }
+    assertThat(given().post("/metrics").then().extract().statusCode()).isEqualTo(404);
   }
 
   @Test
