@@ -51,13 +51,16 @@ class ConcurrentStartupIT {
             () -> {
               for (ServiceProcess p : started) {
                 assertThat(p.isAlive()).as(p.module + " alive; log:\n" + safeLog(p)).isTrue();
-                assertThat(p.status("/ready")).as(p.module + " /ready").isEqualTo(200);
+                assertThat(p.managementStatus("/ready")).as(p.module + " /ready").isEqualTo(200);
               }
             });
 
     for (ServiceProcess p : started) {
-      assertThat(p.status("/health")).isEqualTo(200);
-      assertThat(p.status("/metrics")).isEqualTo(200);
+      assertThat(p.managementStatus("/health")).isEqualTo(200);
+      assertThat(p.managementStatus("/metrics")).isEqualTo(200);
+      for (String path : List.of("/metrics", "/health", "/ready", "/q/health")) {
+        assertThat(p.status(path)).as(p.module + " public " + path).isEqualTo(404);
+      }
       assertThat(p.logText()).as(p.module + " log").doesNotContain("ERROR");
     }
 

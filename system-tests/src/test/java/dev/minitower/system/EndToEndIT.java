@@ -59,7 +59,7 @@ class EndToEndIT {
     services.add(ServiceProcess.start("scheduler-service", jdbcUrl, env));
     await()
         .atMost(Duration.ofSeconds(120))
-        .until(() -> services.stream().allMatch(p -> p.status("/ready") == 200));
+        .until(() -> services.stream().allMatch(p -> p.managementStatus("/ready") == 200));
 
     Path data = Files.createTempDirectory("e2e-agent");
     agentLog = Files.createTempFile("e2e-agent", ".log");
@@ -247,7 +247,7 @@ class EndToEndIT {
   private static String scrape(ServiceProcess service) throws Exception {
     HttpResponse<String> r =
         HTTP.send(
-            HttpRequest.newBuilder(URI.create(service.baseUrl() + "/metrics"))
+            HttpRequest.newBuilder(URI.create(service.managementUrl() + "/metrics"))
                 .header("Accept", "text/plain; version=0.0.4")
                 .GET()
                 .build(),

@@ -19,12 +19,17 @@ final class ServiceProcess implements AutoCloseable {
 
   final String module;
   final int port;
+
+  /** Where {@code /ready}, {@code /health} and {@code /metrics} are: never the public port. */
+  final int managementPort;
+
   final Path log;
   private final Process process;
 
-  private ServiceProcess(String module, int port, Path log, Process process) {
+  private ServiceProcess(String module, int port, int managementPort, Path log, Process process) {
     this.module = module;
     this.port = port;
+    this.managementPort = managementPort;
     this.log = log;
     this.process = process;
   }
@@ -36,6 +41,7 @@ final class ServiceProcess implements AutoCloseable {
       throw new IllegalStateException("not packaged: " + jar + " (run mvn package first)");
     }
     int port = TestStack.freePort();
+    int managementPort = TestStack.freePort();
     Path log = Files.createTempFile("minitower-" + module + "-", ".log");
     ProcessBuilder pb =
         new ProcessBuilder("java", "-Xmx256m", "-jar", jar.toString())
@@ -43,6 +49,7 @@ final class ServiceProcess implements AutoCloseable {
             .redirectOutput(log.toFile());
     Map<String, String> env = new HashMap<>();
     env.put("MINITOWER_HTTP_PORT", Integer.toString(port));
+    env.put("MINITOWER_MANAGEMENT_PORT", Integer.toString(managementPort));
     env.put("MINITOWER_DB_URL", jdbcUrl);
     env.put("MINITOWER_DB_USER", TestStack.DB_USER);
     env.put("MINITOWER_DB_PASSWORD", TestStack.DB_PASSWORD);
@@ -50,25 +57,37 @@ final class ServiceProcess implements AutoCloseable {
     env.put("MINITOWER_RUNNER_REGISTRATION_TOKEN", "runner-secret");
     env.putAll(extraEnv);
     pb.environment().putAll(env);
-    return new ServiceProcess(module, port, log, pb.start());
+    return new ServiceProcess(module, port, managementPort, log, pb.start());
   }
 
   String baseUrl() {
     return "http://127.0.0.1:" + port;
   }
 
+  String managementUrl() {
+    return "http://127.0.0.1:" + managementPort;
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }
 
-  /** GET a path; -1 when nothing answers. */
+  /** GET a path of the public port; -1 when nothing answers. */
   int status(String path) {
+    return statusOf(baseUrl() + path);
+  }
+
+  /**
+   * GET a path of the management port ({@code /ready}, {@code /metrics}); -1 when nothing answers.
+   */
+  int managementStatus(String path) {
+    return statusOf(managementUrl() + path);
+  }
+
+  private static int statusOf(String url) {
     try {
       HttpRequest req =
-          HttpRequest.newBuilder(URI.create(baseUrl() + path))
-              .timeout(Duration.ofSeconds(3))
-              .GET()
-              .build();
+          HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).GET().build();
       return HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
       return -1;

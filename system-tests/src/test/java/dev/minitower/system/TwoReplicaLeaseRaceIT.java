@@ -58,7 +58,7 @@ class TwoReplicaLeaseRaceIT {
     }
     await()
         .atMost(Duration.ofSeconds(120))
-        .until(() -> replicas.stream().allMatch(p -> p.status("/ready") == 200));
+        .until(() -> replicas.stream().allMatch(p -> p.managementStatus("/ready") == 200));
     String env = "race-" + UUID.randomUUID().toString().substring(0, 8);
     seed(env);
 

@@ -64,7 +64,7 @@ class UiEndToEndIT {
     services.add(ServiceProcess.start("scheduler-service", jdbcUrl, env));
     await()
         .atMost(Duration.ofSeconds(120))
-        .until(() -> services.stream().allMatch(p -> p.status("/ready") == 200));
+        .until(() -> services.stream().allMatch(p -> p.managementStatus("/ready") == 200));
     assertThat(api.status("/")).as("the UI is served by api-service").isEqualTo(200);
 
     agent =

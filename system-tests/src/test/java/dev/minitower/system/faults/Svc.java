@@ -22,13 +22,18 @@ public final class Svc implements AutoCloseable {
 
   public final String module;
   public final int port;
+
+  /** Where {@code /ready}, {@code /health} and {@code /metrics} are: never the public port. */
+  public final int managementPort;
+
   public final Path log;
   private final Map<String, String> env;
   private Process process;
 
-  private Svc(String module, int port, Path log, Map<String, String> env) {
+  private Svc(String module, int port, int managementPort, Path log, Map<String, String> env) {
     this.module = module;
     this.port = port;
+    this.managementPort = managementPort;
     this.log = log;
     this.env = env;
   }
@@ -38,14 +43,18 @@ public final class Svc implements AutoCloseable {
       throws IOException {
     Map<String, String> env = new HashMap<>();
     int port = Sys.freePort();
+    int managementPort = Sys.freePort();
     env.put("MINITOWER_HTTP_PORT", Integer.toString(port));
+    env.put("MINITOWER_MANAGEMENT_PORT", Integer.toString(managementPort));
     env.put("MINITOWER_DB_URL", jdbcUrl);
     env.put("MINITOWER_DB_USER", Sys.DB_USER);
     env.put("MINITOWER_DB_PASSWORD", Sys.DB_PASSWORD);
     env.put("MINITOWER_KAFKA_BOOTSTRAP", kafka);
     env.put("MINITOWER_RUNNER_REGISTRATION_TOKEN", "runner-secret");
     env.putAll(extra);
-    Svc s = new Svc(module, port, Files.createTempFile("mt-" + module + "-", ".log"), env);
+    Svc s =
+        new Svc(
+            module, port, managementPort, Files.createTempFile("mt-" + module + "-", ".log"), env);
     s.launch();
     return s;
   }
@@ -68,7 +77,7 @@ public final class Svc implements AutoCloseable {
     process = pb.start();
   }
 
-  /** Starts the same service again on the same port (after a kill). */
+  /** Starts the same service again on the same ports (after a kill). */
   public void restart() throws IOException {
     if (process != null && process.isAlive()) {
       throw new IllegalStateException(module + " still alive");
@@ -94,14 +103,19 @@ public final class Svc implements AutoCloseable {
     process.waitFor(30, TimeUnit.SECONDS);
   }
 
-  /** GET a path; -1 when nothing answers. */
+  public String managementUrl() {
+    return "http://127.0.0.1:" + managementPort;
+  }
+
+  /** GET a path of the public port; -1 when nothing answers. */
   public int status(String path) {
+    return statusOf(baseUrl() + path);
+  }
+
+  private static int statusOf(String url) {
     try {
       HttpRequest req =
-          HttpRequest.newBuilder(URI.create(baseUrl() + path))
-              .timeout(Duration.ofSeconds(5))
-              .GET()
-              .build();
+          HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build();
       return HTTP.send(req, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {
       return -1;
@@ -112,7 +126,7 @@ public final class Svc implements AutoCloseable {
   }
 
   public boolean ready() {
-    return status("/ready") == 200;
+    return statusOf(managementUrl() + "/ready") == 200;
   }
 
   public String logTail() {
