@@ -34,10 +34,11 @@ say() { printf '[demo] %s\n' "$*" >&2; }
 # json_field NAME: the first string or number value of "NAME" in the JSON on stdin.
 json_field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\).*/\1/p" | head -n 1; }
 
-say "waiting for $URL/health"
+# A public, unauthenticated endpoint: /health is on the services' management port, not on $URL.
+say "waiting for $URL/api/v1/auth/options"
 for i in $(seq 1 60); do
-  curl -fsS "$URL/health" >/dev/null 2>&1 && break
-  [ "$i" = 60 ] && { say "no answer from $URL/health"; exit 1; }
+  curl -fsS "$URL/api/v1/auth/options" >/dev/null 2>&1 && break
+  [ "$i" = 60 ] && { say "no answer from $URL/api/v1/auth/options"; exit 1; }
   sleep 1
 done
 

@@ -16,11 +16,13 @@ COPY --chown=10001:10001 api-service/target/quarkus-app/app/ /app/app/
 COPY --chown=10001:10001 api-service/target/quarkus-app/quarkus/ /app/quarkus/
 
 ENV MINITOWER_HTTP_PORT=8080 \
+    MINITOWER_MANAGEMENT_PORT=9080 \
     MINITOWER_LOG_JSON=true \
     JAVA_OPTS="-XX:MaxRAMPercentage=75 -XX:+ExitOnOutOfMemoryError"
 USER 10001:10001
-EXPOSE 8080
+# 8080: the public API; 9080: the management port (/health, /ready, /metrics), never published.
+EXPOSE 8080 9080
 HEALTHCHECK --interval=5s --timeout=3s --start-period=30s --retries=10 \
-  CMD curl -fsS "http://127.0.0.1:${MINITOWER_HTTP_PORT}/health" >/dev/null || exit 1
+  CMD curl -fsS "http://127.0.0.1:${MINITOWER_MANAGEMENT_PORT}/health" >/dev/null || exit 1
 # exec: java replaces the shell as PID 1 and gets SIGTERM directly (graceful shutdown, 10 s).
 ENTRYPOINT ["sh", "-c", "exec java $JAVA_OPTS -jar /app/quarkus-run.jar"]

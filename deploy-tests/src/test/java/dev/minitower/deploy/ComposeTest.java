@@ -47,9 +47,10 @@ class ComposeTest {
 
   @Test
   void portsFollowTheGuide() {
-    assertThat(ports("api-service")).containsExactly("8080:8080");
-    assertThat(ports("runner-service")).containsExactly("8081:8081");
-    assertThat(ports("scheduler-service")).containsExactly("8082:8082");
+    // The management ports (probes, metrics) only on this host's loopback.
+    assertThat(ports("api-service")).containsExactly("8080:8080", "127.0.0.1:9080:9080");
+    assertThat(ports("runner-service")).containsExactly("8081:8081", "127.0.0.1:9081:9081");
+    assertThat(ports("scheduler-service")).containsExactly("8082:8082", "127.0.0.1:9082:9082");
     assertThat(ports("prometheus")).containsExactly("9090:9090");
     assertThat(ports("grafana")).containsExactly("3000:3000");
     assertThat(ports("gateway")).containsExactly("8000:8000");
@@ -92,14 +93,28 @@ class ComposeTest {
       assertThat(hc).as(name).isNotNull();
       assertThat(hc.get("test").isArray()).as(name).isTrue();
     }
+    Map<String, Integer> management =
+        Map.of("api-service", 9080, "runner-service", 9081, "scheduler-service", 9082);
     for (var entry :
         Map.of("api-service", 8080, "runner-service", 8081, "scheduler-service", 8082).entrySet()) {
       JsonNode service = services.get(entry.getKey());
+      int mport = management.get(entry.getKey());
       assertThat(service.get("healthcheck").get("test").toString())
-          .contains("http://127.0.0.1:" + entry.getValue() + "/ready");
+          .as("readiness is served on the management port")
+          .contains("http://127.0.0.1:" + mport + "/ready");
       assertThat(service.get("environment").get("MINITOWER_HTTP_PORT").asText())
           .isEqualTo(String.valueOf(entry.getValue()));
+      assertThat(service.get("environment").get("MINITOWER_MANAGEMENT_PORT").asText())
+          .isEqualTo(String.valueOf(mport));
+      assertThat(service.get("ports").toString())
+          .as("the management port is published on this host only")
+          .contains("127.0.0.1:" + mport + ":" + mport)
+          .doesNotContain("\"" + mport + ":");
     }
+    assertThat(services.get("gateway").get("healthcheck").get("test").toString())
+        .as("the gateway checks a public path of api-service (the probes are not public)")
+        .doesNotContain("/health")
+        .doesNotContain("/ready");
   }
 
   @Test

@@ -51,9 +51,9 @@ class DemoScriptRunTest {
     calls.add(method + " " + path);
     int status = 404;
     String json = "{\"error\":{\"code\":\"not_found\",\"message\":\"not found\"}}";
-    if (method.equals("GET") && path.equals("/health")) {
+    if (method.equals("GET") && path.equals("/api/v1/auth/options")) {
       status = 200;
-      json = "{\"status\":\"ok\"}";
+      json = "{\"signup_enabled\":true,\"bootstrap_enabled\":true}";
     } else if (method.equals("POST") && path.equals("/api/v1/bootstrap/team")) {
       status = auth.equals("Bearer dev") ? 201 : 401;
       json =
@@ -105,7 +105,7 @@ class DemoScriptRunTest {
 
     assertThat(calls)
         .containsSubsequence(
-            "GET /health",
+            "GET /api/v1/auth/options",
             "POST /api/v1/bootstrap/team",
             "POST /api/v1/apps",
             "POST /api/v1/apps/hello-python/versions",

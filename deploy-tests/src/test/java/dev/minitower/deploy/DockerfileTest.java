@@ -38,7 +38,10 @@ class DockerfileTest {
     for (String part : List.of("lib/", "app/", "quarkus/")) {
       assertThat(text).contains("COPY --chown=10001:10001 " + name + "/target/quarkus-app/" + part);
     }
-    assertThat(text).contains("quarkus-run.jar").contains("/health");
+    assertThat(text)
+        .contains("quarkus-run.jar")
+        .containsPattern("MINITOWER_MANAGEMENT_PORT=90\\d\\d")
+        .contains("curl -fsS \"http://127.0.0.1:${MINITOWER_MANAGEMENT_PORT}/health\"");
   }
 
   @ParameterizedTest

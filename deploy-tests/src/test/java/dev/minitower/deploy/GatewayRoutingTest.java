@@ -162,6 +162,12 @@ class GatewayRoutingTest {
       for (var ref : rule.getBackendRefs()) {
         Service s = r.service(ref.getName());
         assertThat(s.getSpec().getPorts()).extracting(p -> p.getPort()).contains(ref.getPort());
+        // Only the public port: /metrics, /health and /ready live on the management port.
+        assertThat(s.getSpec().getPorts())
+            .filteredOn(p -> p.getPort().equals(ref.getPort()))
+            .extracting(p -> p.getName())
+            .as(ref.getName() + ":" + ref.getPort())
+            .containsExactly("http");
       }
     }
   }
@@ -190,6 +196,9 @@ class GatewayRoutingTest {
     }
     assertThat(fallback).isEqualTo("api_service");
     assertThat(conf).contains("server api-service:8080;", "server runner-service:8081;");
+    assertThat(conf)
+        .as("no management port behind the public URL")
+        .doesNotContainPattern(":90\\d\\d");
     for (Endpoint e : endpoints()) {
       String key = e.method() + " " + e.path();
       List<Integer> hits = new ArrayList<>();

@@ -37,6 +37,10 @@ class KubernetesManifestsTest {
   static final Map<String, Integer> PORTS =
       Map.of("api-service", 8080, "runner-service", 8081, "scheduler-service", 8082);
 
+  /** Probes and Prometheus only: never targeted by the HTTPRoute. */
+  static final Map<String, Integer> MANAGEMENT_PORTS =
+      Map.of("api-service", 9080, "runner-service", 9081, "scheduler-service", 9082);
+
   static Stream<Rendered> renderings() {
     return Stream.of("k8s/base", "k8s/overlays/dev", "k8s/overlays/prod").map(Rendered::of);
   }
@@ -60,12 +64,10 @@ class KubernetesManifestsTest {
       Service service = r.service(name);
       assertThat(service.getSpec().getPorts())
           .as(name + " ports")
-          .singleElement()
-          .satisfies(
-              p -> {
-                assertThat(p.getName()).isEqualTo("http");
-                assertThat(p.getPort()).isEqualTo(PORTS.get(name));
-              });
+          .extracting(ServicePort::getName, ServicePort::getPort)
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("http", PORTS.get(name)),
+              org.assertj.core.groups.Tuple.tuple("management", MANAGEMENT_PORTS.get(name)));
     }
     assertThat(r.find(Job.class, "minitower-migrate")).isPresent();
   }
@@ -140,23 +142,33 @@ class KubernetesManifestsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("renderings")
-  void servicesProbeHealthForLivenessAndReadyForReadinessOnTheirHttpPort(Rendered r) {
+  void servicesProbeHealthForLivenessAndReadyForReadinessOnTheirManagementPort(Rendered r) {
     for (String name : SERVICES) {
       Container c = r.deployment(name).getSpec().getTemplate().getSpec().getContainers().get(0);
       assertThat(c.getPorts())
           .as(name)
           .extracting(ContainerPort::getName, ContainerPort::getContainerPort)
-          .containsExactly(org.assertj.core.groups.Tuple.tuple("http", PORTS.get(name)));
+          .containsExactly(
+              org.assertj.core.groups.Tuple.tuple("http", PORTS.get(name)),
+              org.assertj.core.groups.Tuple.tuple("management", MANAGEMENT_PORTS.get(name)));
       assertHttpProbe(name, c, c.getLivenessProbe(), "/health");
       assertHttpProbe(name, c, c.getReadinessProbe(), "/ready");
       assertHttpProbe(name, c, c.getStartupProbe(), "/health");
       assertThat(env(c, "MINITOWER_HTTP_PORT")).isEqualTo(String.valueOf(PORTS.get(name)));
+      assertThat(env(c, "MINITOWER_MANAGEMENT_PORT"))
+          .isEqualTo(String.valueOf(MANAGEMENT_PORTS.get(name)));
+      assertThat(r.deployment(name).getSpec().getTemplate().getMetadata().getAnnotations())
+          .containsEntry("prometheus.io/port", String.valueOf(MANAGEMENT_PORTS.get(name)))
+          .containsEntry("prometheus.io/path", "/metrics");
     }
   }
 
   private static void assertHttpProbe(String name, Container c, Probe probe, String path) {
     assertThat(probe).as(name + " probe for " + path).isNotNull();
     assertThat(probe.getHttpGet().getPath()).as(name).isEqualTo(path);
+    assertThat(probe.getHttpGet().getPort().getStrVal())
+        .as(name + " " + path)
+        .isEqualTo("management");
     assertThat(portExists(List.of(c), probe.getHttpGet().getPort()))
         .as(name + " probe port " + probe.getHttpGet().getPort())
         .isTrue();
@@ -567,7 +579,7 @@ class KubernetesManifestsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("renderings")
-  void serviceMonitorsScrapeTheHttpPortOfEachService(Rendered r) {
+  void serviceMonitorsScrapeTheManagementPortOfEachService(Rendered r) {
     List<GenericKubernetesResource> monitors = r.generic("ServiceMonitor");
     assertThat(monitors)
         .extracting(m -> m.getMetadata().getName())
@@ -583,7 +595,7 @@ class KubernetesManifestsTest {
       assertThat(endpoints)
           .allSatisfy(
               e -> {
-                assertThat(e).containsEntry("path", "/metrics");
+                assertThat(e).containsEntry("path", "/metrics").containsEntry("port", "management");
                 assertThat(selected.get(0).getSpec().getPorts())
                     .extracting(ServicePort::getName)
                     .contains((String) e.get("port"));
@@ -628,6 +640,27 @@ class KubernetesManifestsTest {
             peer ->
                 assertThat(peer.getNamespaceSelector().getMatchLabels())
                     .containsEntry("kubernetes.io/metadata.name", "gateway-system"));
+    // The gateway reaches only the public ports; Prometheus only the management ports.
+    for (String name : SERVICES) {
+      for (var rule : r.find(NetworkPolicy.class, name).orElseThrow().getSpec().getIngress()) {
+        List<String> namespaces =
+            rule.getFrom().stream()
+                .filter(peer -> peer.getNamespaceSelector() != null)
+                .map(
+                    peer ->
+                        peer.getNamespaceSelector()
+                            .getMatchLabels()
+                            .get("kubernetes.io/metadata.name"))
+                .toList();
+        List<String> ports = rule.getPorts().stream().map(p -> p.getPort().getStrVal()).toList();
+        if (namespaces.contains("monitoring")) {
+          assertThat(ports).as(name + " ingress from monitoring").containsExactly("management");
+        }
+        if (namespaces.contains("gateway-system")) {
+          assertThat(ports).as(name + " ingress from the gateway").containsExactly("http");
+        }
+      }
+    }
     for (String name : SERVICES) {
       NetworkPolicy np = r.find(NetworkPolicy.class, name).orElseThrow();
       assertThat(np.getSpec().getEgress())

@@ -153,9 +153,9 @@ class ObservabilityTest {
     assertThat(targets)
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
-                "api-service", "api-service:8080",
-                "runner-service", "runner-service:8081",
-                "scheduler-service", "scheduler-service:8082"));
+                "api-service", "api-service:9080",
+                "runner-service", "runner-service:9081",
+                "scheduler-service", "scheduler-service:9082"));
   }
 
   @Test
