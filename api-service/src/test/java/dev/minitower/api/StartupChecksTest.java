@@ -33,6 +33,10 @@ class StartupChecksTest {
         return 100;
       }
 
+      public long maxAnonymousBodySize() {
+        return 10;
+      }
+
       public int bcryptCost() {
         return 12;
       }

@@ -38,6 +38,14 @@ public interface ApiConfig {
   @WithDefault("104857600")
   long maxArtifactSize();
 
+  /**
+   * Body cap in bytes for requests without an Authorization header (sign-up, login): they need no
+   * account, so a large body must not be read from them.
+   */
+  @WithName("max-anonymous-body-size")
+  @WithDefault("65536")
+  long maxAnonymousBodySize();
+
   /** bcrypt cost for team passwords (the original uses 12; tests lower it). */
   @WithName("bcrypt-cost")
   @WithDefault("12")

@@ -45,6 +45,10 @@ public class ErrorMappers {
     if (e.status() == 429 && e.details() instanceof Number retryAfter) {
       builder.header("Retry-After", retryAfter.longValue());
     }
+    if (e.status() == 413) {
+      // The rest of the body is not read: the connection cannot carry another request.
+      builder.header("Connection", "close");
+    }
     return builder.build();
   }
 
