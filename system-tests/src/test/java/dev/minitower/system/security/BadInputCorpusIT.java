@@ -108,9 +108,126 @@ class BadInputCorpusIT {
 
   // ---------------------------------------------------------------- row 4: NUL characters
 
+  @Test
+  void row04_nulInNamesMessagesQueriesAndPathsIs400Or404() {
+    String nul = "\\u0000";
+    refused(
+        "NUL in login slug",
+        () ->
+            Http.post(
+                api.baseUrl() + "/api/v1/teams/login",
+                null,
+                "{\"slug\":\"a" + nul + "b\",\"password\":\"password-a\"}"),
+        400);
+    refused(
+        "NUL in signup name",
+        () ->
+            Http.post(
+                api.baseUrl() + "/api/v1/teams/signup",
+                null,
+                "{\"slug\":\"nulteam\",\"name\":\"N" + nul + "\",\"password\":\"password-x\"}"),
+        400);
+    refused(
+        "NUL in token name", () -> team.post("/api/v1/tokens", "{\"name\":\"t" + nul + "\"}"), 400);
+    refused(
+        "NUL in schedule name",
+        () ->
+            team.post(
+                "/api/v1/apps/typed/schedules",
+                "{\"name\":\"s" + nul + "\",\"cron\":\"* * * * *\",\"input\":{\"count\":1}}"),
+        400);
+    refused(
+        "NUL in runner name",
+        () ->
+            Http.post(
+                runners.baseUrl() + "/api/v1/runners/register",
+                "runner-secret",
+                "{\"name\":\"r" + nul + "\",\"environment\":\"default\"}"),
+        400);
+    refused(
+        "NUL in result error_message",
+        () ->
+            runner.call(
+                lease, "result", "{\"status\":\"failed\",\"error_message\":\"e" + nul + "\"}"),
+        400);
+    refused("NUL in ?app=", () -> team.get("/api/v1/runs?app=x%00"), 400);
+    refused("NUL in a path segment", () -> team.get("/api/v1/apps/x%00"), 404);
+  }
+
   // ---------------------------------------------------------------- row 5: broken multipart
 
+  @Test
+  void row05_multipartWithoutBodyOrWithAForeignBoundaryIs400() {
+    refused(
+        "multipart without a body",
+        () ->
+            Http.send(
+                Http.req(api.baseUrl() + "/api/v1/apps/typed/versions")
+                    .header("Authorization", "Bearer " + team.token)
+                    .header("Content-Type", "multipart/form-data; boundary=abc")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .build()),
+        400);
+    refused(
+        "multipart with a boundary that does not match",
+        () ->
+            Http.send(
+                Http.req(api.baseUrl() + "/api/v1/apps/typed/versions")
+                    .header("Authorization", "Bearer " + team.token)
+                    .header("Content-Type", "multipart/form-data; boundary=abc")
+                    .POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "--xyz\r\nContent-Disposition: form-data; name=\"artifact\";"
+                                + " filename=\"a.tar.gz\"\r\n\r\nxx\r\n--xyz--\r\n"))
+                    .build()),
+        400);
+  }
+
   // ---------------------------------------------------------------- row 6, 7: runner-service JSON
+
+  @Test
+  void row06_runnerServiceBodiesFollowTheStrictJsonRules() {
+    String reg = runners.baseUrl() + "/api/v1/runners/register";
+    refused("name as a number", () -> Http.post(reg, "runner-secret", "{\"name\":123}"), 400);
+    refused(
+        "duplicate keys",
+        () -> Http.post(reg, "runner-secret", "{\"name\":\"dup-a\",\"name\":\"dup-b\"}"),
+        400);
+    refused(
+        "trailing garbage",
+        () -> Http.post(reg, "runner-secret", "{\"name\":\"trail\"} garbage"),
+        400);
+    refused(
+        "unknown field team_id",
+        () -> Http.post(reg, "runner-secret", "{\"name\":\"mass\",\"team_id\":1}"),
+        400);
+    refused(
+        "exit_code as a string",
+        () -> runner.call(lease, "result", "{\"status\":\"failed\",\"exit_code\":\"0\"}"),
+        400);
+    refused(
+        "exit_code as a fraction",
+        () -> runner.call(lease, "result", "{\"status\":\"failed\",\"exit_code\":1.5}"),
+        400);
+    refused(
+        "seq as a string",
+        () ->
+            runner.call(
+                lease, "logs", "{\"logs\":[{\"seq\":\"1\",\"stream\":\"stdout\",\"line\":\"x\"}]}"),
+        400);
+  }
+
+  @Test
+  void row07_runnerEnvironmentFollowsTheEnvironmentNameRule() {
+    refused(
+        "environment ../../x",
+        () ->
+            Http.post(
+                runners.baseUrl() + "/api/v1/runners/register",
+                "runner-secret",
+                "{\"name\":\"envpath\",\"environment\":\"../../x\"}"),
+        400);
+  }
 
   // ---------------------------------------------------------------- row 8: schedules
 
@@ -133,6 +250,32 @@ class BadInputCorpusIT {
   }
 
   // ---------------------------------------------------------------- row 9, 10: input text
+
+  @Test
+  void row09_loneSurrogatesAndOversizedInputsAreRefused() {
+    refused(
+        "lone surrogate in an input",
+        () -> team.post("/api/v1/apps/typed/runs", "{\"input\":{\"count\":1,\"s\":\"\\ud800\"}}"),
+        400);
+    String big = "x".repeat(5 << 20);
+    refused(
+        "5 MiB input string",
+        () ->
+            team.post("/api/v1/apps/typed/runs", "{\"input\":{\"count\":1,\"s\":\"" + big + "\"}}"),
+        400,
+        413);
+  }
+
+  @Test
+  void row10_fieldNamesDifferingOnlyInCaseAreDuplicates() {
+    refused(
+        "priority and PRIORITY",
+        () ->
+            team.post(
+                "/api/v1/apps/typed/runs",
+                "{\"input\":{\"count\":1},\"priority\":1,\"PRIORITY\":2}"),
+        400);
+  }
 
   // ---------------------------------------------------------------- row 12, 13, 14: HTTP layer
 
