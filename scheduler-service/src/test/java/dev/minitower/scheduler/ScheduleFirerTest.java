@@ -174,6 +174,24 @@ class ScheduleFirerTest {
   }
 
   @Test
+  void inputThatNoLongerFitsTheSchemaOfTheVersionToRunCreatesNoRunAndTheTickSaysWhy() {
+    long s = schedule("*/5 * * * *", "UTC", "allow", "none", 10, T);
+    // A newer version requires an integer "count" the schedule's input lacks.
+    db.exec(
+        "UPDATE app_versions SET params_schema = '{\"type\":\"object\",\"properties\":"
+            + "{\"count\":{\"type\":\"integer\"}},\"required\":[\"count\"]}'::jsonb WHERE id = ?",
+        app.versionId());
+
+    ScheduleFirer.Pass pass = firer.fireDue(clock.set(T.plusSeconds(1)));
+
+    assertThat(pass.failed()).isEqualTo(1);
+    assertThat(runsOf(s)).isZero();
+    assertThat(db.string("SELECT reason FROM schedule_ticks WHERE schedule_id = ?", s))
+        .startsWith("input does not match the schema of the version to run:");
+    assertThat(nextFireAt(s)).isEqualTo(T.plus(Duration.ofMinutes(5)));
+  }
+
+  @Test
   void scheduleWithoutNextFireTimeGetsOne() {
     long s = schedule("0 * * * *", "UTC", "allow", "none", 10, null);
 

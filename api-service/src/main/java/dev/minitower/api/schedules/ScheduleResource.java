@@ -2,8 +2,8 @@ package dev.minitower.api.schedules;
 
 import dev.minitower.api.auth.Caller;
 import dev.minitower.api.auth.TeamAuthenticator;
-import dev.minitower.api.json.JsonBodies;
 import dev.minitower.platform.error.ApiException;
+import dev.minitower.platform.json.JsonBodies;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -60,6 +60,29 @@ public class ScheduleResource {
       @PathParam("id") String id) {
     Caller caller = auth.authenticate(authorization);
     return schedules.get(caller, app, id(id));
+  }
+
+  /** Recent ticks of a schedule, newest first ({@code ?limit=}, 1 to 100, default 20). */
+  @GET
+  @Path("/{id}/ticks")
+  public ScheduleView.TickList ticks(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @PathParam("app") String app,
+      @PathParam("id") String id,
+      @jakarta.ws.rs.QueryParam("limit") String limit) {
+    Caller caller = auth.authenticate(authorization);
+    int n = 20;
+    if (limit != null) {
+      try {
+        n = Integer.parseInt(limit);
+      } catch (NumberFormatException e) {
+        n = -1;
+      }
+      if (n < 1 || n > 100) {
+        throw ApiException.badRequest("limit must be an integer between 1 and 100");
+      }
+    }
+    return schedules.ticks(caller, app, id(id), n);
   }
 
   @PATCH

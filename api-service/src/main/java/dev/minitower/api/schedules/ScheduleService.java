@@ -1,13 +1,17 @@
 package dev.minitower.api.schedules;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.minitower.api.auth.Caller;
-import dev.minitower.api.json.JsonBodies;
+import dev.minitower.api.service.InputSchemas;
+import dev.minitower.api.service.RunService;
 import dev.minitower.api.store.AppStore;
 import dev.minitower.api.store.EnvironmentStore;
 import dev.minitower.api.store.VersionStore;
+import dev.minitower.model.run.RunInputs;
 import dev.minitower.model.schedule.CronSchedule;
 import dev.minitower.platform.error.ApiException;
+import dev.minitower.platform.json.JsonBodies;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -30,6 +34,7 @@ public class ScheduleService {
   private final AppStore apps;
   private final EnvironmentStore environments;
   private final VersionStore versions;
+  private final InputSchemas schemas;
   private final Clock clock;
 
   ScheduleService(
@@ -37,12 +42,23 @@ public class ScheduleService {
       AppStore apps,
       EnvironmentStore environments,
       VersionStore versions,
+      InputSchemas schemas,
       Clock clock) {
     this.schedules = schedules;
     this.apps = apps;
     this.environments = environments;
     this.versions = versions;
+    this.schemas = schemas;
     this.clock = clock;
+  }
+
+  /** The schedule's most recent ticks, newest first: what fired, what was skipped and why. */
+  public ScheduleView.TickList ticks(Caller caller, String app, long id, int limit) {
+    long appId = appId(caller, app);
+    schedules
+        .find(caller.teamId(), appId, id, false)
+        .orElseThrow(() -> ApiException.notFound("schedule not found"));
+    return new ScheduleView.TickList(schedules.ticks(id, limit));
   }
 
   public ScheduleView.ScheduleList list(Caller caller, String app) {
@@ -171,21 +187,49 @@ public class ScheduleService {
     if (r.maxRetries() < 0 || r.maxRetries() > 100) {
       throw ApiException.badRequest("max_retries must be between 0 and 100");
     }
-    if (r.priority() < -1_000_000 || r.priority() > 1_000_000) {
-      throw ApiException.badRequest("priority must be between -1000000 and 1000000");
+    if (r.priority() < RunService.MIN_PRIORITY || r.priority() > RunService.MAX_PRIORITY) {
+      // The same bounds as a run's: every fired run must be one the API would have accepted.
+      throw ApiException.badRequest(
+          "priority must be between "
+              + RunService.MIN_PRIORITY
+              + " and "
+              + RunService.MAX_PRIORITY);
     }
     JsonNode input = r.input();
     if (input != null && !input.isNull() && !input.isObject()) {
       throw ApiException.badRequest("input must be a JSON object");
     }
     JsonBodies.requireFinite(input, "invalid input");
+    RunInputs.sizeViolation(input)
+        .ifPresent(
+            msg -> {
+              throw ApiException.badRequest(msg);
+            });
+    java.util.Optional<VersionStore.Version> version;
     if (r.versionNo() != null) {
       if (r.versionNo() < 1) {
         throw ApiException.badRequest("version_no must be positive");
       }
-      versions
-          .find(appId, r.versionNo())
-          .orElseThrow(() -> ApiException.badRequest("version " + r.versionNo() + " not found"));
+      version =
+          java.util.Optional.of(
+              versions
+                  .find(appId, r.versionNo())
+                  .orElseThrow(
+                      () -> ApiException.badRequest("version " + r.versionNo() + " not found")));
+    } else {
+      version = versions.latest(appId);
+    }
+    // The input must fit the schema of the version it will run (the pinned one, else today's
+    // latest); scheduler-service checks again at fire time, when a newer version may apply.
+    if (version.isPresent() && version.get().paramsSchema() != null) {
+      JsonNode effective =
+          input == null || input.isNull() ? JsonNodeFactory.instance.objectNode() : input;
+      schemas
+          .violation(version.get().paramsSchema(), effective)
+          .ifPresent(
+              msg -> {
+                throw ApiException.badRequest("input does not match schema: " + msg);
+              });
     }
     if (EnvironmentStore.DEFAULT.equals(r.environment())) {
       environments.ensureDefault(caller.teamId());

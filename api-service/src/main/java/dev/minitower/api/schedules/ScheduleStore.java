@@ -108,6 +108,34 @@ public class ScheduleStore {
     }
   }
 
+  private static final String TICKS =
+      "SELECT tick_at, outcome, reason, run_id FROM schedule_ticks WHERE schedule_id = ?"
+          + " ORDER BY tick_at DESC LIMIT ?";
+
+  /** The schedule's latest {@code limit} ticks, newest first (the caller checked the scope). */
+  public List<ScheduleView.TickView> ticks(long scheduleId, int limit) {
+    try (Connection c = dataSource.getConnection()) {
+      return Jdbc.query(
+          c,
+          TICKS,
+          rs -> {
+            Long run = rs.getLong(4);
+            if (rs.wasNull()) {
+              run = null;
+            }
+            return new ScheduleView.TickView(
+                WireTime.format(rs.getObject(1, java.time.OffsetDateTime.class).toInstant()),
+                rs.getString(2),
+                rs.getString(3),
+                run);
+          },
+          scheduleId,
+          limit);
+    } catch (SQLException e) {
+      throw new StoreException("list schedule ticks", e);
+    }
+  }
+
   public Optional<Row> find(long teamId, long appId, long id, boolean lock) {
     try (Connection c = dataSource.getConnection()) {
       return Jdbc.queryOne(c, lock ? LOCK : GET, ScheduleStore::map, id, teamId, appId);

@@ -26,6 +26,16 @@ public record ScheduleView(
     @JsonProperty("created_at") String createdAt,
     @JsonProperty("updated_at") String updatedAt) {
 
+  /** One recorded tick: {@code outcome} fired, skipped or failed; {@code reason} says why not. */
+  public record TickView(
+      @JsonProperty("tick_at") String tickAt,
+      @JsonProperty("outcome") String outcome,
+      @JsonProperty("reason") @JsonInclude(JsonInclude.Include.ALWAYS) String reason,
+      @JsonProperty("run_id") @JsonInclude(JsonInclude.Include.ALWAYS) Long runId) {}
+
+  /** The ticks answer. */
+  public record TickList(@JsonProperty("ticks") List<TickView> ticks) {}
+
   /** A list answer. */
   public record ScheduleList(@JsonProperty("schedules") List<ScheduleView> schedules) {}
 }

@@ -161,6 +161,96 @@ class ScheduleApiTest {
     ApiFixtures.given().get(base).then().statusCode(401);
   }
 
+  @Test
+  void priorityOutsideTheRunBoundsIs400AndNothingIsStored() {
+    ApiFixtures.Team team = ApiFixtures.signup("schedprio");
+    String base = "/api/v1/apps/" + ApiFixtures.createApp(team, "cron") + "/schedules";
+
+    bad(
+        team,
+        base,
+        "{\"name\":\"a\",\"cron\":\"* * * * *\",\"priority\":5000}",
+        "priority must be between -1000 and 1000");
+    bad(
+        team,
+        base,
+        "{\"name\":\"a\",\"cron\":\"* * * * *\",\"priority\":-1001}",
+        "priority must be between -1000 and 1000");
+    as(team.token()).get(base).then().statusCode(200).body("schedules.size()", equalTo(0));
+  }
+
+  @Test
+  void inputThatBreaksTheAppsParameterSchemaIs400OnCreateAndUpdate() {
+    ApiFixtures.Team team = ApiFixtures.signup("schedschema");
+    String app = ApiFixtures.createApp(team, "typed");
+    String towerfile =
+        "[app]\nname = \""
+            + app
+            + "\"\nscript = \"./main.py\"\n[[parameters]]\nname = \"count\"\ntype = \"integer\"\n";
+    byte[] artifact =
+        dev.minitower.api.Archives.tarGz()
+            .file("Towerfile", towerfile)
+            .file("main.py", "print('hi')\n")
+            .bytes();
+    io.restassured.RestAssured.given()
+        .header("Authorization", "Bearer " + team.token())
+        .multiPart("artifact", "app.tar.gz", artifact, "application/gzip")
+        .post("/api/v1/apps/" + app + "/versions")
+        .then()
+        .statusCode(201);
+    String base = "/api/v1/apps/" + app + "/schedules";
+
+    bad(
+        team,
+        base,
+        "{\"name\":\"a\",\"cron\":\"* * * * *\",\"input\":{\"count\":\"many\"}}",
+        "input does not match schema");
+    long id =
+        as(team.token())
+            .body("{\"name\":\"ok\",\"cron\":\"* * * * *\",\"input\":{\"count\":3}}")
+            .post(base)
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath()
+            .getLong("schedule_id");
+    as(team.token())
+        .body("{\"input\":{\"count\":1.5}}")
+        .patch(base + "/" + id)
+        .then()
+        .statusCode(400)
+        .body("error.message", startsWith("input does not match schema"));
+    as(team.token()).get(base + "/" + id).then().statusCode(200).body("input.count", equalTo(3));
+  }
+
+  @Test
+  void ticksAreListedNewestFirstAndScopedToTheTeam() {
+    ApiFixtures.Team a = ApiFixtures.signup("schedticks");
+    ApiFixtures.Team b = ApiFixtures.signup("schedticks-b");
+    String base = "/api/v1/apps/" + ApiFixtures.createApp(a, "cron") + "/schedules";
+    long id =
+        as(a.token())
+            .body("{\"name\":\"t\",\"cron\":\"* * * * *\"}")
+            .post(base)
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath()
+            .getLong("schedule_id");
+
+    as(a.token())
+        .get(base + "/" + id + "/ticks")
+        .then()
+        .statusCode(200)
+        .body("ticks.size()", equalTo(0));
+    as(a.token())
+        .get(base + "/" + id + "/ticks?limit=0")
+        .then()
+        .statusCode(400)
+        .body("error.code", equalTo("invalid_request"));
+    as(b.token()).get(base + "/" + id + "/ticks").then().statusCode(404);
+  }
+
   private static void bad(ApiFixtures.Team team, String base, String body, String message) {
     as(team.token())
         .body(body)

@@ -1,6 +1,7 @@
 package dev.minitower.scheduler.schedules;
 
 import dev.minitower.model.schedule.CronSchedule;
+import dev.minitower.model.schema.InputValidator;
 import dev.minitower.scheduler.config.SchedulerConfig;
 import dev.minitower.scheduler.schedules.ScheduleStore.Schedule;
 import dev.minitower.store.runs.RunMetrics;
@@ -35,6 +36,9 @@ public class ScheduleFirer {
   static final int RECORD_CAP = 1_000;
 
   private static final int MAX_SCHEDULES_PER_PASS = 10_000;
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
 
   /** What one pass did. */
   public record Pass(int fired, int skipped, int failed) {}
@@ -217,6 +221,9 @@ public class ScheduleFirer {
                 ? "app has no version"
                 : "version " + s.versionNo() + " not found")
             : environment.isEmpty() ? "environment " + s.environment() + " not found" : null;
+    if (problem == null) {
+      problem = inputProblem(s, version.get());
+    }
     if (problem != null) {
       return store.insertTick(s.id(), tick, "failed", problem, now)
           ? FireOutcome.FAILED
@@ -245,6 +252,26 @@ public class ScheduleFirer {
       store.slugs(s.appId()).ifPresent(created::add);
     }
     return FireOutcome.FIRED;
+  }
+
+  /**
+   * The schedule's input against the schema of the version this tick would run (a newer version may
+   * have changed it since the schedule was saved): a run the API would refuse is not created.
+   */
+  private String inputProblem(Schedule s, long versionId) {
+    Optional<String> schema = store.paramsSchema(versionId);
+    if (schema.isEmpty()) {
+      return null;
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode input =
+          s.inputJson() == null ? JSON.createObjectNode() : JSON.readTree(s.inputJson());
+      return InputValidator.validate(JSON.readTree(schema.get()), input)
+          .map(msg -> "input does not match the schema of the version to run: " + msg)
+          .orElse(null);
+    } catch (java.io.IOException e) {
+      return "input or schema unreadable: " + e.getMessage();
+    }
   }
 
   /** A schedule whose handling threw: record its due tick as failed and move on. */

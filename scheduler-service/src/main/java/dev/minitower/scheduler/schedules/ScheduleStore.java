@@ -60,6 +60,8 @@ public class ScheduleStore {
       "SELECT id FROM app_versions WHERE app_id = ? ORDER BY version_no DESC LIMIT 1";
   private static final String VERSION =
       "SELECT id FROM app_versions WHERE app_id = ? AND version_no = ?";
+  private static final String PARAMS_SCHEMA =
+      "SELECT params_schema::text FROM app_versions WHERE id = ?";
   private static final String ENVIRONMENT =
       "SELECT id FROM environments WHERE team_id = ? AND name = ?";
   private static final String TEAM_APP =
@@ -134,6 +136,11 @@ public class ScheduleStore {
     return versionNo == null
         ? one(LATEST_VERSION, rs -> rs.getLong(1), appId)
         : one(VERSION, rs -> rs.getLong(1), appId, versionNo);
+  }
+
+  /** The version's parameter schema (JSON text), empty when it has none. */
+  public Optional<String> paramsSchema(long versionId) {
+    return one(PARAMS_SCHEMA, rs -> rs.getString(1), versionId).filter(x -> x != null);
   }
 
   public Optional<Long> environmentId(long teamId, String name) {

@@ -108,6 +108,23 @@ class ArchiveInspectorTest {
             "Towerfile", "lib/util.py", "link.py", "lib/up.py", "alias", "copy.py");
   }
 
+  /**
+   * Bytes after the gzip data (a second, broken member) are ignored, as gzip(1) and tar(1) do: the
+   * archive's entries are exactly those of the first member, here and in the agent's extractor
+   * (documented in docs/compatibility.md and docs/security.md).
+   */
+  @Test
+  void bytesAfterTheGzipDataAreIgnored() throws IOException {
+    byte[] gz = tar().towerfile().file("main.py", "print('hi')").gz();
+    byte[] withGarbage = java.util.Arrays.copyOf(gz, gz.length + 64);
+    for (int i = gz.length; i < withGarbage.length; i++) {
+      withGarbage[i] = (byte) (i * 31);
+    }
+
+    assertThat(inspect(withGarbage).fileNames()).containsExactlyInAnyOrder("Towerfile", "main.py");
+    assertThat(inspect(withGarbage).towerfileText()).isEqualTo(inspect(gz).towerfileText());
+  }
+
   @Test
   void longNamesWithinTheLimitAreAccepted() throws IOException {
     String name = "d/".repeat(300) + "x.py";
