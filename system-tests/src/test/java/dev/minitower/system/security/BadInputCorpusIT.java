@@ -8,6 +8,7 @@ import dev.minitower.system.faults.Runner;
 import dev.minitower.system.faults.Stack;
 import dev.minitower.system.faults.Svc;
 import dev.minitower.system.faults.Tar;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -105,6 +106,40 @@ class BadInputCorpusIT {
   }
 
   // ---------------------------------------------------------------- row 1, 2: chunked body caps
+
+  @Test
+  void row01_chunkedJsonBodyOverTheCapIs413() throws Exception {
+    Snapshot before = snap();
+    InputStream body =
+        new java.io.SequenceInputStream(
+            new ByteArrayInputStream("{\"slug\":\"x\",\"description\":\"".getBytes()),
+            repeat((byte) 'a', 12L << 20));
+    RawHttp.Answer a =
+        RawHttp.send(
+            api.port,
+            "POST",
+            "/api/v1/apps",
+            "Authorization: Bearer " + team.token + "\r\nContent-Type: application/json\r\n",
+            body,
+            -1);
+    refusedRaw("12 MiB chunked JSON", a, 413);
+    before.assertUnchanged(stack.jdbcUrl, "12 MiB chunked JSON");
+  }
+
+  @Test
+  void row02_unauthenticatedChunkedBodiesStopAtASmallCap() throws Exception {
+    for (String path : List.of("/api/v1/teams/login", "/api/v1/teams/signup")) {
+      Snapshot before = snap();
+      InputStream body =
+          new java.io.SequenceInputStream(
+              new ByteArrayInputStream("{\"slug\":\"".getBytes()), repeat((byte) 'a', 60L << 20));
+      RawHttp.Answer a =
+          RawHttp.send(api.port, "POST", path, "Content-Type: application/json\r\n", body, -1);
+      refusedRaw("60 MiB chunked " + path, a, 413);
+      assertThat(a.bytesSent()).as("read stops early on " + path).isLessThan(16L << 20);
+      before.assertUnchanged(stack.jdbcUrl, "60 MiB chunked " + path);
+    }
+  }
 
   // ---------------------------------------------------------------- row 4: NUL characters
 
@@ -278,6 +313,52 @@ class BadInputCorpusIT {
   }
 
   // ---------------------------------------------------------------- row 12, 13, 14: HTTP layer
+
+  @Test
+  void row12_corsPreflightFromADisallowedOriginIs403OnEveryService() throws Exception {
+    for (Svc s : List.of(api, runners, scheduler)) {
+      RawHttp.Answer a =
+          RawHttp.send(
+              s.port,
+              "OPTIONS",
+              "/api/v1/apps",
+              "Origin: https://evil.example\r\nAccess-Control-Request-Method: POST\r\n",
+              new ByteArrayInputStream(new byte[0]),
+              0);
+      assertThat(a.status()).as(s.module + " preflight " + a.head()).isEqualTo(403);
+      assertThat(a.head().toLowerCase()).doesNotContain("access-control-allow-origin");
+    }
+  }
+
+  @Test
+  void row13_theWebUiIsServedWithSecurityHeaders() {
+    Http.Res r = Http.get(api.baseUrl() + "/", null);
+    assertThat(r.status()).isEqualTo(200);
+    var h = r.raw().headers();
+    String csp = h.firstValue("Content-Security-Policy").orElse("");
+    assertThat(csp).contains("frame-ancestors 'none'").doesNotContain("unsafe-inline");
+    assertThat(h.firstValue("X-Content-Type-Options")).contains("nosniff");
+    assertThat(h.firstValue("Referrer-Policy")).isPresent();
+  }
+
+  @Test
+  void row14_gzipTransferEncodingIsRefusedOnEveryService() throws Exception {
+    for (Svc s : List.of(api, runners, scheduler)) {
+      Snapshot before = snap();
+      RawHttp.Answer a =
+          RawHttp.send(
+              s.port,
+              "POST",
+              "/api/v1/apps",
+              "Authorization: Bearer "
+                  + team.token
+                  + "\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip\r\n",
+              new ByteArrayInputStream("{\"slug\":\"te-app\"}".getBytes(StandardCharsets.UTF_8)),
+              -1);
+      assertThat(a.status()).as(s.module + " TE gzip, chunked " + a.head()).isIn(400, 501);
+      before.assertUnchanged(stack.jdbcUrl, "TE gzip on " + s.module);
+    }
+  }
 
   // ---------------------------------------------------------------- logs
 
