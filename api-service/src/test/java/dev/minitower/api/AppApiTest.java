@@ -188,6 +188,7 @@ class AppApiTest {
     ApiFixtures.Team other = signup("team-member-access");
     RunnerRef own = fixtures.runner(admin.id(), "default");
     RunnerRef foreign = fixtures.runner(other.id(), "default");
+    fixtures.platformRunner("default"); // the test owns what it asserts, whatever ran before
     String ownName = fixtures.runnerName(own.runnerId());
     String foreignName = fixtures.runnerName(foreign.runnerId());
     as(ApiFixtures.memberToken(admin))

@@ -72,6 +72,20 @@ public class RunFixtures {
   }
 
   /** A team-scoped runner row, as runner-service registers one. */
+  /** A platform runner (no team), serving every team. */
+  public void platformRunner(String environment) throws Exception {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "INSERT INTO runners (team_id, name, environment, token_hash, last_seen_at)"
+                    + " VALUES (NULL, ?, ?, ?, now())")) {
+      ps.setString(1, "platform-" + UUID.randomUUID().toString().substring(0, 8));
+      ps.setString(2, environment);
+      ps.setString(3, sha256(UUID.randomUUID().toString()));
+      ps.executeUpdate();
+    }
+  }
+
   public RunnerRef runner(long teamId, String environment) throws Exception {
     String name = "runner-" + UUID.randomUUID().toString().substring(0, 8);
     try (Connection c = dataSource.getConnection();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.minitower.api.config.ApiConfig;
 import dev.minitower.api.config.StartupChecksAccess;
+import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +32,14 @@ class StartupChecksTest {
 
       public long maxArtifactSize() {
         return 100;
+      }
+
+      public long maxAnonymousBodySize() {
+        return 10;
+      }
+
+      public Duration liveTokenCheckInterval() {
+        return Duration.ofSeconds(2);
       }
 
       public int bcryptCost() {

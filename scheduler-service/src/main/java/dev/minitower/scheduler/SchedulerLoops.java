@@ -1,5 +1,6 @@
 package dev.minitower.scheduler;
 
+import dev.minitower.platform.pg.DatabaseAvailability;
 import dev.minitower.scheduler.config.SchedulerConfig;
 import dev.minitower.scheduler.liveness.RunnerLiveness;
 import dev.minitower.scheduler.reaper.ExpiryReaper;
@@ -21,7 +22,9 @@ import org.jboss.logging.Logger;
  * Drives the time-based steps on their intervals: the expiry tick (reaper, then runner offline
  * sweep, then pruning; one step failing never skips the others, unlike the original), cron firing
  * and retention. {@code now} is read once per tick from the injected clock. An interval ≤ 0
- * disables its loop (MINITOWER_EXPIRY_CHECK_INTERVAL ≤ 0 disables reaping and runner sweeps).
+ * disables its loop (MINITOWER_EXPIRY_CHECK_INTERVAL ≤ 0 disables reaping and runner sweeps). While
+ * the database cannot be reached the steps keep failing: that outage is one WARN ({@link
+ * DatabaseAvailability}), not an ERROR with a stack trace per step and tick.
  */
 @ApplicationScoped
 public class SchedulerLoops {
@@ -33,6 +36,7 @@ public class SchedulerLoops {
   private final RetentionSweeper retention;
   private final SchedulerConfig config;
   private final Clock clock;
+  private final DatabaseAvailability database;
   private ScheduledExecutorService executor;
 
   SchedulerLoops(
@@ -41,13 +45,15 @@ public class SchedulerLoops {
       ScheduleFirer schedules,
       RetentionSweeper retention,
       SchedulerConfig config,
-      Clock clock) {
+      Clock clock,
+      DatabaseAvailability database) {
     this.reaper = reaper;
     this.liveness = liveness;
     this.schedules = schedules;
     this.retention = retention;
     this.config = config;
     this.clock = clock;
+    this.database = database;
   }
 
   void start(@Observes StartupEvent event) {
@@ -89,17 +95,17 @@ public class SchedulerLoops {
     try {
       reaper.reapExpired(now);
     } catch (RuntimeException e) {
-      LOG.errorf(e, "expiry reaper error error=%s", e.getMessage());
+      failed("expiry reaper", e);
     }
     try {
       liveness.markStaleOffline(now);
     } catch (RuntimeException e) {
-      LOG.errorf(e, "runner offline sweep error error=%s", e.getMessage());
+      failed("runner offline sweep", e);
     }
     try {
       liveness.pruneOffline(now);
     } catch (RuntimeException e) {
-      LOG.errorf(e, "runner prune sweep error error=%s", e.getMessage());
+      failed("runner prune sweep", e);
     }
   }
 
@@ -107,7 +113,7 @@ public class SchedulerLoops {
     try {
       schedules.fireDue(clock.instant());
     } catch (RuntimeException e) {
-      LOG.errorf(e, "schedule firing error error=%s", e.getMessage());
+      failed("schedule firing", e);
     }
   }
 
@@ -115,7 +121,15 @@ public class SchedulerLoops {
     try {
       retention.sweep(clock.instant());
     } catch (RuntimeException e) {
-      LOG.errorf(e, "retention error error=%s", e.getMessage());
+      failed("retention", e);
+    }
+  }
+
+  private void failed(String step, RuntimeException e) {
+    if (DatabaseAvailability.isUnavailable(e)) {
+      database.report(e);
+    } else {
+      LOG.errorf(e, "%s error error=%s", step, e.getMessage());
     }
   }
 

@@ -2,16 +2,19 @@ package dev.minitower.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minitower.platform.pg.DatabaseAvailability;
 import dev.minitower.scheduler.config.SchedulerConfig;
 import dev.minitower.scheduler.liveness.RunnerLiveness;
 import dev.minitower.scheduler.reaper.FailingReaper;
 import dev.minitower.scheduler.retention.RetentionSweeper;
 import dev.minitower.scheduler.schedules.ScheduleFirer;
 import dev.minitower.testsupport.DbFixtures;
+import dev.minitower.testsupport.LogCapture;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.logging.Level;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +30,7 @@ class RunnerLivenessTest {
   @Inject ScheduleFirer firer;
   @Inject RetentionSweeper retention;
   @Inject SchedulerConfig config;
+  @Inject DatabaseAvailability database;
 
   String env;
 
@@ -111,12 +115,29 @@ class RunnerLivenessTest {
   void failingReaperDoesNotSkipTheRunnerSweeps() {
     long runner = db.runner(null, env, 1);
     SchedulerLoops isolated =
-        new SchedulerLoops(new FailingReaper(), liveness, firer, retention, config, clock);
+        new SchedulerLoops(
+            new FailingReaper(), liveness, firer, retention, config, clock, database);
     clock.realTimePlus(Duration.ofSeconds(121));
 
     isolated.expiryTick(); // logs "expiry reaper error" and goes on
 
     assertThat(status(runner)).isEqualTo("offline");
+  }
+
+  @Test
+  void anUnreachableDatabaseInEveryTickIsOneWarningNotAnErrorPerTick() {
+    SchedulerLoops isolated =
+        new SchedulerLoops(
+            FailingReaper.databaseDown(), liveness, firer, retention, config, clock, database);
+    try (LogCapture log = LogCapture.start()) {
+      for (int i = 0; i < 3; i++) {
+        isolated.expiryTick();
+      }
+      assertThat(log.atLeast(Level.SEVERE)).as(log.describe()).isEmpty();
+      assertThat(log.from(DatabaseAvailability.class.getName(), Level.WARNING))
+          .as(log.describe())
+          .hasSize(1);
+    }
   }
 
   private String status(long runner) {

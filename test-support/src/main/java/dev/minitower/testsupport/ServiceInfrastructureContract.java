@@ -3,13 +3,16 @@ package dev.minitower.testsupport;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
 import dev.minitower.platform.kafka.KafkaClients;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -26,8 +29,9 @@ import org.junit.jupiter.api.Test;
 /**
  * What every MiniTower service must show against the real local stack: probes and metrics answer on
  * the management port and never on the public one, the one schema is migrated, and the service
- * reaches PostgreSQL and the Kafka broker. A service's test class extends this and carries
- * {@code @QuarkusTest}.
+ * reaches PostgreSQL and the Kafka broker; and the platform's HTTP hardening holds in it (security
+ * headers, CORS preflight refusal, transfer encodings). A service's test class extends this and
+ * carries {@code @QuarkusTest}.
  */
 public abstract class ServiceInfrastructureContract {
 
@@ -105,5 +109,58 @@ public abstract class ServiceInfrastructureContract {
       }
     }
     assertThat(seen).contains(value);
+  }
+
+  @Test
+  void everyAnswerCarriesTheSecurityHeaders() {
+    for (String path : List.of("/health", "/no/such/path")) {
+      String csp =
+          given()
+              .get(path)
+              .then()
+              .header("X-Content-Type-Options", "nosniff")
+              .header("Referrer-Policy", "no-referrer")
+              .header("X-Frame-Options", "DENY")
+              .extract()
+              .header("Content-Security-Policy");
+      assertThat(csp)
+          .contains("frame-ancestors 'none'")
+          .contains("script-src 'self'")
+          .doesNotContain("unsafe-inline")
+          .doesNotContain("unsafe-eval");
+    }
+  }
+
+  @Test
+  void corsPreflightFromAnOriginNotAllowedIs403WithoutCorsHeaders() {
+    given()
+        .header("Origin", "http://evil.example")
+        .header("Access-Control-Request-Method", "POST")
+        .options("/api/v1/apps")
+        .then()
+        .statusCode(403)
+        .header("Access-Control-Allow-Origin", nullValue())
+        .header("Access-Control-Allow-Methods", nullValue())
+        .body("error.code", equalTo("forbidden"));
+  }
+
+  @Test
+  void transferEncodingOtherThanChunkedIs501AndTheConnectionCloses() throws Exception {
+    for (String encoding : List.of("gzip, chunked", "chunked, chunked", "identity")) {
+      RawHttp.Answer answer =
+          RawHttp.send(
+              RestAssured.port,
+              "POST",
+              "/api/v1/apps",
+              "Authorization: Bearer mtk_x\r\nContent-Type: application/json\r\n"
+                  + "Transfer-Encoding: "
+                  + encoding
+                  + "\r\n",
+              new ByteArrayInputStream("{\"slug\":\"te-app\"}".getBytes(StandardCharsets.UTF_8)),
+              true);
+      assertThat(answer.status()).as(encoding).isEqualTo(501);
+      assertThat(answer.header("Connection")).isEqualToIgnoringCase("close");
+      assertThat(answer.body()).contains("\"code\":\"not_implemented\"");
+    }
   }
 }

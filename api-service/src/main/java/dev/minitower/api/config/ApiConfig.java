@@ -3,6 +3,7 @@ package dev.minitower.api.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -37,6 +38,22 @@ public interface ApiConfig {
   @WithName("max-artifact-size")
   @WithDefault("104857600")
   long maxArtifactSize();
+
+  /**
+   * Body cap in bytes for requests without an Authorization header (sign-up, login): they need no
+   * account, so a large body must not be read from them.
+   */
+  @WithName("max-anonymous-body-size")
+  @WithDefault("65536")
+  long maxAnonymousBodySize();
+
+  /**
+   * How often open live run streams re-check their token: a stream whose token was revoked or
+   * expired ends within this interval.
+   */
+  @WithName("live-token-check-interval")
+  @WithDefault("2s")
+  Duration liveTokenCheckInterval();
 
   /** bcrypt cost for team passwords (the original uses 12; tests lower it). */
   @WithName("bcrypt-cost")

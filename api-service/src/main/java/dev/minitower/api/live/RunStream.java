@@ -4,6 +4,7 @@ import dev.minitower.api.auth.Caller;
 import dev.minitower.api.rest.Views;
 import dev.minitower.api.service.RunQueryService;
 import dev.minitower.model.run.RunStatus;
+import dev.minitower.platform.error.ErrorBody;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
@@ -53,6 +54,27 @@ final class RunStream {
 
   long runId() {
     return runId;
+  }
+
+  long tokenId() {
+    return caller.tokenId();
+  }
+
+  /**
+   * The token that opened the stream was revoked or expired: say so (an {@code error} event with
+   * the usual envelope) and end the stream.
+   */
+  void revoked() {
+    synchronized (this) {
+      if (!closed && !sink.isClosed()) {
+        try {
+          send("error", ErrorBody.of("unauthorized", "invalid or missing token"));
+        } catch (RuntimeException ignored) {
+          // the client is gone already
+        }
+      }
+      close();
+    }
   }
 
   void schedule(Executor executor) {

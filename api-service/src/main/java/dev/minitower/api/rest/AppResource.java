@@ -2,12 +2,12 @@ package dev.minitower.api.rest;
 
 import dev.minitower.api.auth.Caller;
 import dev.minitower.api.auth.TeamAuthenticator;
-import dev.minitower.api.json.JsonBodies;
 import dev.minitower.api.service.AppService;
 import dev.minitower.api.service.Paging;
 import dev.minitower.api.service.RunQueryService;
 import dev.minitower.api.service.RunService;
 import dev.minitower.api.service.VersionService;
+import dev.minitower.platform.json.JsonBodies;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;

@@ -1,8 +1,8 @@
 package dev.minitower.api.rest;
 
-import dev.minitower.api.json.JsonBodies;
 import dev.minitower.api.service.TeamService;
 import dev.minitower.platform.error.ApiException;
+import dev.minitower.platform.json.JsonBodies;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;

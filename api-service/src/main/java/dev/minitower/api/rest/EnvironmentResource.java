@@ -1,8 +1,8 @@
 package dev.minitower.api.rest;
 
 import dev.minitower.api.auth.TeamAuthenticator;
-import dev.minitower.api.json.JsonBodies;
 import dev.minitower.api.service.EnvironmentService;
+import dev.minitower.platform.json.JsonBodies;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;

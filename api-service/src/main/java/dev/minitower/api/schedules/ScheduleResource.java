@@ -2,8 +2,8 @@ package dev.minitower.api.schedules;
 
 import dev.minitower.api.auth.Caller;
 import dev.minitower.api.auth.TeamAuthenticator;
-import dev.minitower.api.json.JsonBodies;
 import dev.minitower.platform.error.ApiException;
+import dev.minitower.platform.json.JsonBodies;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;

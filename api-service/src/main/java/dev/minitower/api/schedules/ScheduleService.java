@@ -3,14 +3,15 @@ package dev.minitower.api.schedules;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.minitower.api.auth.Caller;
-import dev.minitower.api.json.JsonBodies;
 import dev.minitower.api.service.InputSchemas;
 import dev.minitower.api.service.RunService;
 import dev.minitower.api.store.AppStore;
 import dev.minitower.api.store.EnvironmentStore;
 import dev.minitower.api.store.VersionStore;
+import dev.minitower.model.run.RunInputs;
 import dev.minitower.model.schedule.CronSchedule;
 import dev.minitower.platform.error.ApiException;
+import dev.minitower.platform.json.JsonBodies;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -199,6 +200,11 @@ public class ScheduleService {
       throw ApiException.badRequest("input must be a JSON object");
     }
     JsonBodies.requireFinite(input, "invalid input");
+    RunInputs.sizeViolation(input)
+        .ifPresent(
+            msg -> {
+              throw ApiException.badRequest(msg);
+            });
     java.util.Optional<VersionStore.Version> version;
     if (r.versionNo() != null) {
       if (r.versionNo() < 1) {

@@ -3,17 +3,14 @@ package dev.minitower.api.service;
 import dev.minitower.api.auth.Caller;
 import dev.minitower.api.rest.Views;
 import dev.minitower.api.store.EnvironmentStore;
+import dev.minitower.model.run.EnvironmentNames;
 import dev.minitower.platform.error.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import java.util.regex.Pattern;
 
 /** A team's environments (gap 21): runs target one by name, runners serve one by label. */
 @ApplicationScoped
 public class EnvironmentService {
-  /** The schema's CHECK on {@code environments.name}. */
-  static final Pattern NAME = Pattern.compile("^[a-z0-9][a-z0-9_.-]{0,62}$");
-
   private final EnvironmentStore store;
 
   public EnvironmentService(EnvironmentStore store) {
@@ -44,10 +41,8 @@ public class EnvironmentService {
     if (name == null || name.isEmpty()) {
       throw ApiException.badRequest("environment name is required");
     }
-    if (!NAME.matcher(name).matches()) {
-      throw ApiException.badRequest(
-          "environment name must be 1-63 characters: lowercase letters, digits, '_', '.', '-',"
-              + " starting with a letter or digit");
+    if (!EnvironmentNames.isValid(name)) {
+      throw ApiException.badRequest("environment name " + EnvironmentNames.RULE);
     }
   }
 

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.minitower.api.auth.Caller;
 import dev.minitower.api.auth.Tokens;
-import dev.minitower.api.json.JsonBodies;
 import dev.minitower.api.json.JsonValues;
 import dev.minitower.api.rest.Requests;
 import dev.minitower.api.rest.Views;
@@ -15,7 +14,9 @@ import dev.minitower.api.store.AppStore;
 import dev.minitower.api.store.EnvironmentStore;
 import dev.minitower.api.store.RunQueryStore;
 import dev.minitower.api.store.VersionStore;
+import dev.minitower.model.run.RunInputs;
 import dev.minitower.platform.error.ApiException;
+import dev.minitower.platform.json.JsonBodies;
 import dev.minitower.store.runs.RunMetrics;
 import dev.minitower.store.runs.RunRecords;
 import dev.minitower.store.runs.RunTransitions;
@@ -93,6 +94,11 @@ public class RunService {
       throw ApiException.badRequest("malformed JSON body: input must be an object");
     }
     JsonBodies.requireFinite(input, "malformed JSON body");
+    RunInputs.sizeViolation(input)
+        .ifPresent(
+            msg -> {
+              throw ApiException.badRequest(msg);
+            });
     int priority = bounded(req.priority(), 0, MIN_PRIORITY, MAX_PRIORITY, "priority");
     int maxRetries = bounded(req.maxRetries(), 0, 0, MAX_RETRIES, "max_retries");
     boolean retryOnFailure = Boolean.TRUE.equals(req.retryOnFailure());

@@ -2,8 +2,11 @@ package dev.minitower.api.store;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Writes and reads of {@code team_tokens}. Only SHA-256 digests are stored. */
 @ApplicationScoped
@@ -61,6 +64,20 @@ public class TokenStore {
                 rs.getObject(5, OffsetDateTime.class)),
         hash,
         now);
+  }
+
+  /** Which of {@code tokenIds} are still live at {@code now} (not revoked, not expired). */
+  public Set<Long> stillActive(Collection<Long> tokenIds, OffsetDateTime now) {
+    if (tokenIds.isEmpty()) {
+      return Set.of();
+    }
+    return new HashSet<>(
+        jdbc.list(
+            "SELECT id FROM team_tokens WHERE id = ANY (?) AND revoked_at IS NULL"
+                + " AND (expires_at IS NULL OR expires_at > ?)",
+            rs -> rs.getLong(1),
+            tokenIds.toArray(Long[]::new),
+            now));
   }
 
   /** Records use, at most once a minute per token (the guard keeps concurrent requests cheap). */

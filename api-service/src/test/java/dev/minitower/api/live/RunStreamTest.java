@@ -99,4 +99,51 @@ class RunStreamTest {
     as(other.token()).get("/api/v1/runs/" + runId + "/stream").then().statusCode(404);
     ApiFixtures.given().get("/api/v1/runs/" + runId + "/stream").then().statusCode(401);
   }
+
+  @Test
+  void streamEndsWithinSecondsOnceItsTokenIsRevoked() throws Exception {
+    ApiFixtures.Team team = ApiFixtures.signup("live-rev");
+    String app = ApiFixtures.slug("app");
+    as(team.token()).body(Map.of("slug", app)).post("/api/v1/apps").then().statusCode(201);
+    fixtures.version(team.id(), app, null);
+    long runId =
+        as(team.token())
+            .body(Map.of())
+            .post("/api/v1/apps/" + app + "/runs")
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath()
+            .getLong("run_id");
+    String member = ApiFixtures.memberToken(team);
+    long memberTokenId =
+        as(member).get("/api/v1/me").then().extract().jsonPath().getLong("token_id");
+
+    List<String> lines = new CopyOnWriteArrayList<>();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://localhost:" + RestAssured.port + "/api/v1/runs/" + runId + "/stream"))
+            .header("Authorization", "Bearer " + member)
+            .header("Accept", "text/event-stream")
+            .GET()
+            .build();
+    CompletableFuture<HttpResponse<Void>> stream =
+        HttpClient.newHttpClient()
+            .sendAsync(request, HttpResponse.BodyHandlers.ofLines())
+            .thenApply(
+                r -> {
+                  r.body().forEach(lines::add);
+                  return null;
+                });
+    await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains("event:status"));
+    assertThat(stream).isNotDone();
+
+    as(team.token()).delete("/api/v1/tokens/" + memberTokenId).then().statusCode(204);
+    long revokedAt = System.nanoTime();
+    await().atMost(Duration.ofSeconds(5)).until(stream::isDone);
+    assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).isLessThan(Duration.ofSeconds(5));
+    assertThat(String.join("\n", lines)).contains("event:error").contains("\"unauthorized\"");
+    as(member).get("/api/v1/runs/" + runId + "/stream").then().statusCode(401);
+  }
 }

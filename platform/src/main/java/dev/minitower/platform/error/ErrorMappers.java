@@ -3,6 +3,7 @@ package dev.minitower.platform.error;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.minitower.platform.pg.DatabaseAvailability;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -14,9 +15,19 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * Maps every failure that reaches the REST layer to the JSON error envelope. There is deliberately
  * no mapper for an unmatched path: Quarkus REST then hands the request on to the other routes (the
  * web UI), and {@link dev.minitower.platform.http.NotFoundFallback} answers the JSON 404 last.
+ *
+ * <p>A failure because the database cannot be reached (stopped, restarting, failing over) is not a
+ * bug of the request: it answers 503 {@code unavailable} with Retry-After, and the outage is logged
+ * once by {@link DatabaseAvailability}, not as an ERROR per request.
  */
 public class ErrorMappers {
   private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+  private final DatabaseAvailability database;
+
+  ErrorMappers(DatabaseAvailability database) {
+    this.database = database;
+  }
 
   public static Response envelope(int status, String code, String message) {
     return Response.status(status)
@@ -33,6 +44,10 @@ public class ErrorMappers {
             .entity(ErrorBody.of(e.code(), e.getMessage()));
     if (e.status() == 429 && e.details() instanceof Number retryAfter) {
       builder.header("Retry-After", retryAfter.longValue());
+    }
+    if (e.status() == 413) {
+      // The rest of the body is not read: the connection cannot carry another request.
+      builder.header("Connection", "close");
     }
     return builder.build();
   }
@@ -59,6 +74,9 @@ public class ErrorMappers {
     if (status == 415) {
       return envelope(415, "unsupported_media_type", "unsupported content type");
     }
+    if (status >= 500 && DatabaseAvailability.isUnavailable(e)) {
+      return unavailable(e);
+    }
     if (status >= 500) {
       LOG.errorf(e, "request failed");
       return envelope(status, "internal", "internal error");
@@ -68,8 +86,20 @@ public class ErrorMappers {
 
   @ServerExceptionMapper
   public Response unexpected(Exception e) {
+    if (DatabaseAvailability.isUnavailable(e)) {
+      return unavailable(e);
+    }
     LOG.error("unhandled error", e);
     return envelope(500, "internal", "internal error");
+  }
+
+  private Response unavailable(Exception e) {
+    database.report(e);
+    return Response.status(503)
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .header("Retry-After", DatabaseAvailability.RETRY_AFTER_SECONDS)
+        .entity(ErrorBody.of("unavailable", "database unavailable, retry later"))
+        .build();
   }
 
   private static String messageOr(Exception e, String fallback) {

@@ -70,6 +70,7 @@ public class PgNotifications {
 
   private void loop() {
     long backoffMs = 200;
+    boolean lost = false;
     while (running) {
       try (Connection c = DriverManager.getConnection(url, user, password)) {
         try (Statement s = c.createStatement()) {
@@ -79,6 +80,10 @@ public class PgNotifications {
         }
         PGConnection pg = c.unwrap(PGConnection.class);
         backoffMs = 200;
+        if (lost) {
+          LOG.info("notification listener connected again");
+          lost = false;
+        }
         handlers.values().forEach(list -> list.forEach(h -> safely(h, null)));
         int listening = handlers.size();
         while (running && listening == handlers.size()) {
@@ -95,7 +100,13 @@ public class PgNotifications {
         if (!running) {
           return;
         }
-        LOG.warnf("notification listener lost its connection: %s", e.getMessage());
+        // Once per outage: reconnection attempts while the database is down are not news.
+        if (lost) {
+          LOG.debugf("notification listener still cannot connect: %s", e.getMessage());
+        } else {
+          LOG.warnf("notification listener lost its connection: %s", e.getMessage());
+          lost = true;
+        }
         try {
           Thread.sleep(backoffMs);
         } catch (InterruptedException ie) {

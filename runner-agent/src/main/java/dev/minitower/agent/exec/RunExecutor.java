@@ -13,6 +13,7 @@ import dev.minitower.model.runner.AttemptView;
 import dev.minitower.model.runner.LeaseResponse;
 import dev.minitower.model.runner.ResultRequest;
 import dev.minitower.model.runner.RunnerProtocol;
+import dev.minitower.model.wire.WireText;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -347,8 +348,10 @@ public final class RunExecutor {
 
   /** Retries until acknowledged (200, also the idempotent repeat) or the lease is gone. */
   private void submitResult(LeaseState state, RunOutcome outcome) throws InterruptedException {
+    // The message may quote a setup command's output: the server refuses NUL and lone surrogates.
     ResultRequest body =
-        new ResultRequest(outcome.status(), outcome.exitCode(), outcome.errorMessage());
+        new ResultRequest(
+            outcome.status(), outcome.exitCode(), WireText.clean(outcome.errorMessage()));
     Duration backoff = Duration.ofMillis(200);
     while (!state.lostOrExpired()) {
       Reply reply = client.result(state.runId(), state.leaseToken(), body);

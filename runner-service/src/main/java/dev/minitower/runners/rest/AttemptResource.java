@@ -1,10 +1,11 @@
 package dev.minitower.runners.rest;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.minitower.model.runner.AttemptView;
 import dev.minitower.model.runner.LogBatch;
 import dev.minitower.model.runner.ResultRequest;
 import dev.minitower.model.runner.RunnerProtocol;
+import dev.minitower.model.wire.StrictJson;
+import dev.minitower.platform.json.JsonBodies;
 import dev.minitower.runners.auth.RunnerAuthenticator;
 import dev.minitower.runners.auth.RunnerPrincipal;
 import dev.minitower.runners.service.ArtifactDownloads;
@@ -35,17 +36,17 @@ public class AttemptResource {
   private final RunnerAuthenticator auth;
   private final AttemptService attempts;
   private final ArtifactDownloads artifacts;
-  private final ObjectMapper mapper;
+  private final JsonBodies json;
 
   AttemptResource(
       RunnerAuthenticator auth,
       AttemptService attempts,
       ArtifactDownloads artifacts,
-      ObjectMapper mapper) {
+      JsonBodies json) {
     this.auth = auth;
     this.attempts = attempts;
     this.artifacts = artifacts;
-    this.mapper = mapper;
+    this.json = json;
   }
 
   private LeaseRef lease(String authorization, String run, String leaseToken) {
@@ -78,10 +79,11 @@ public class AttemptResource {
       @HeaderParam("Authorization") String authorization,
       @PathParam("run") String run,
       @HeaderParam(RunnerProtocol.LEASE_TOKEN_HEADER) String leaseToken,
-      String body) {
+      byte[] body) {
     LeaseRef ref = lease(authorization, run, leaseToken);
     attempts.requireLive(ref);
-    LogBatch batch = parse(body, LogBatch.class);
+    // Log lines are the workload's output: NUL and broken surrogates become U+FFFD when stored.
+    LogBatch batch = JsonBody.parse(json, body, LogBatch.class, StrictJson.Text.AS_DATA);
     attempts.appendLogs(ref, batch == null ? null : batch.logs());
     return OK;
   }
@@ -92,9 +94,9 @@ public class AttemptResource {
       @HeaderParam("Authorization") String authorization,
       @PathParam("run") String run,
       @HeaderParam(RunnerProtocol.LEASE_TOKEN_HEADER) String leaseToken,
-      String body) {
+      byte[] body) {
     LeaseRef ref = lease(authorization, run, leaseToken);
-    attempts.result(ref, parse(body, ResultRequest.class));
+    attempts.result(ref, JsonBody.parse(json, body, ResultRequest.class));
     return OK;
   }
 
@@ -108,9 +110,5 @@ public class AttemptResource {
     LeaseRef ref = lease(authorization, run, leaseToken);
     attempts.requireLive(ref);
     return artifacts.download(ref.runId());
-  }
-
-  private <T> T parse(String body, Class<T> type) {
-    return JsonBody.parse(mapper, body, type);
   }
 }

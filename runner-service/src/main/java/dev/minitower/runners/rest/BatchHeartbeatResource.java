@@ -1,10 +1,10 @@
 package dev.minitower.runners.rest;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.minitower.model.runner.HeartbeatBatchRequest;
 import dev.minitower.model.runner.HeartbeatBatchResponse;
 import dev.minitower.model.runner.RunnerProtocol;
 import dev.minitower.platform.error.ApiException;
+import dev.minitower.platform.json.JsonBodies;
 import dev.minitower.runners.auth.RunnerAuthenticator;
 import dev.minitower.runners.auth.RunnerPrincipal;
 import dev.minitower.runners.service.AttemptService;
@@ -30,19 +30,19 @@ public class BatchHeartbeatResource {
   private final RunnerAuthenticator auth;
   private final AttemptService attempts;
 
-  private final ObjectMapper mapper;
+  private final JsonBodies json;
 
-  BatchHeartbeatResource(RunnerAuthenticator auth, AttemptService attempts, ObjectMapper mapper) {
+  BatchHeartbeatResource(RunnerAuthenticator auth, AttemptService attempts, JsonBodies json) {
     this.auth = auth;
     this.attempts = attempts;
-    this.mapper = mapper;
+    this.json = json;
   }
 
   @POST
   public HeartbeatBatchResponse heartbeat(
-      @HeaderParam("Authorization") String authorization, String body) {
+      @HeaderParam("Authorization") String authorization, byte[] body) {
     RunnerPrincipal runner = auth.authenticate(authorization);
-    HeartbeatBatchRequest request = JsonBody.parse(mapper, body, HeartbeatBatchRequest.class);
+    HeartbeatBatchRequest request = JsonBody.parse(json, body, HeartbeatBatchRequest.class);
     if (request == null || request.leases() == null) {
       throw ApiException.badRequest("leases is required");
     }

@@ -1,8 +1,8 @@
 package dev.minitower.runners.rest;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.minitower.model.runner.RegisterRequest;
 import dev.minitower.model.runner.RegisterResponse;
+import dev.minitower.platform.json.JsonBodies;
 import dev.minitower.runners.service.RunnerRegistry;
 import dev.minitower.runners.service.RunnerRegistry.Registration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -23,18 +23,18 @@ import jakarta.ws.rs.core.Response;
 public class RegistrationResource {
   private final RunnerRegistry registry;
   private final MeterRegistry meters;
-  private final ObjectMapper mapper;
+  private final JsonBodies json;
 
-  RegistrationResource(RunnerRegistry registry, MeterRegistry meters, ObjectMapper mapper) {
+  RegistrationResource(RunnerRegistry registry, MeterRegistry meters, JsonBodies json) {
     this.registry = registry;
     this.meters = meters;
-    this.mapper = mapper;
+    this.json = json;
   }
 
   @POST
-  public Response register(@HeaderParam("Authorization") String auth, String body) {
+  public Response register(@HeaderParam("Authorization") String auth, byte[] body) {
     Registration r =
-        registry.register(auth, () -> JsonBody.parse(mapper, body, RegisterRequest.class));
+        registry.register(auth, () -> JsonBody.parse(json, body, RegisterRequest.class));
     if (r.created()) {
       meters.counter("minitower.runners.registered", "environment", r.environment()).increment();
     }

@@ -2,6 +2,7 @@ package dev.minitower.runners.service;
 
 import dev.minitower.model.runner.LogEntry;
 import dev.minitower.model.runner.ResultRequest;
+import dev.minitower.model.wire.WireText;
 import dev.minitower.model.wire.WireTime;
 import dev.minitower.platform.error.ApiException;
 import dev.minitower.platform.security.Secrets;
@@ -87,9 +88,7 @@ public class AttemptService {
       if (line.getBytes(StandardCharsets.UTF_8).length > LogEntry.MAX_LINE_BYTES) {
         throw ApiException.badRequest("log line exceeds 8KB");
       }
-      if (line.indexOf('\0') >= 0) {
-        line = line.replace('\0', '\uFFFD');
-      }
+      line = WireText.clean(line);
       Instant at = WireTime.parseOrNull(e.loggedAt());
       lines.add(new LogLine(e.seq(), e.stream(), line, at == null ? now : at));
     }

@@ -2,6 +2,7 @@ package dev.minitower.runners.service;
 
 import dev.minitower.model.event.RunnerEventData;
 import dev.minitower.model.event.RunnerEventType;
+import dev.minitower.model.run.EnvironmentNames;
 import dev.minitower.model.runner.RegisterRequest;
 import dev.minitower.platform.error.ApiException;
 import dev.minitower.platform.security.Secrets;
@@ -81,10 +82,12 @@ public class RunnerRegistry {
       }
       String environment =
           request.environment() == null || request.environment().isEmpty()
-              ? "default"
+              ? EnvironmentNames.DEFAULT
               : request.environment();
-      if (environment.length() > 63) {
-        throw ApiException.badRequest("environment must be at most 63 characters");
+      // A run targets an environment by a name that follows this rule: a runner serving another
+      // label could never get work.
+      if (!EnvironmentNames.isValid(environment)) {
+        throw ApiException.badRequest("environment " + EnvironmentNames.RULE);
       }
       int maxConcurrent = request.maxConcurrent() == null ? 1 : request.maxConcurrent();
       if (maxConcurrent < 1 || maxConcurrent > 256) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.minitower.model.wire.StrictJson;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
 class RunnerWireGoldenTest {
   private static final ObjectMapper JSON =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final ObjectMapper STRICT = StrictJson.newMapper();
   private static final String TOKEN = "Xq3v9kL0aZbYcW2dE4fG6hJ8iK1mN3oP5qR7sT9uV0w";
   private static final String EXPIRES = "2026-01-02T03:04:05Z";
 
@@ -113,9 +115,41 @@ class RunnerWireGoldenTest {
 
   @Test
   void theOriginalAgentsRegisterRequestDecodes() throws IOException {
-    RegisterRequest r =
-        JSON.readValue(
-            "{\"name\":\"runner-1\",\"environment\":\"default\"}", RegisterRequest.class);
-    assertThat(r).isEqualTo(new RegisterRequest("runner-1", "default", null, null));
+    pinned(new RegisterRequest("runner-1", "default", null, null), "register-request.json");
+  }
+
+  @Test
+  void aCancelledResultCarriesOnlyItsStatus() throws IOException {
+    pinned(new ResultRequest("cancelled", null, null), "result-request-cancelled.json");
+  }
+
+  /**
+   * runner-service reads request bodies with the client API's strict rules (shared-model {@link
+   * StrictJson}): every body the original agent sends must still decode under them. It sends no
+   * body at all on lease, start and heartbeat (nothing to decode there).
+   */
+  @Test
+  void theOriginalAgentsRequestBodiesPassTheServersStrictRules() throws IOException {
+    assertThat(strict("register-request.json", RegisterRequest.class))
+        .isEqualTo(new RegisterRequest("runner-1", "default", null, null));
+    assertThat(strict("log-batch.json", LogBatch.class).logs()).hasSize(2);
+    assertThat(strict("result-request.json", ResultRequest.class))
+        .isEqualTo(new ResultRequest("failed", 3, "exit status 3"));
+    assertThat(strict("result-request-cancelled.json", ResultRequest.class))
+        .isEqualTo(new ResultRequest("cancelled", null, null));
+    // Go's encoder writes a nil pointer as null when a field has no omitempty: still fine.
+    assertThat(
+            StrictJson.read(
+                STRICT,
+                "{\"status\":\"cancelled\",\"exit_code\":null,\"error_message\":null}"
+                    .getBytes(StandardCharsets.UTF_8),
+                ResultRequest.class,
+                StrictJson.Text.CHECKED))
+        .isEqualTo(new ResultRequest("cancelled", null, null));
+  }
+
+  private static <T> T strict(String file, Class<T> type) throws IOException {
+    return StrictJson.read(
+        STRICT, golden(file).getBytes(StandardCharsets.UTF_8), type, StrictJson.Text.CHECKED);
   }
 }

@@ -8,6 +8,7 @@ import dev.minitower.system.faults.Runner;
 import dev.minitower.system.faults.Stack;
 import dev.minitower.system.faults.Svc;
 import dev.minitower.system.faults.Tar;
+import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -106,11 +107,162 @@ class BadInputCorpusIT {
 
   // ---------------------------------------------------------------- row 1, 2: chunked body caps
 
+  @Test
+  void row01_chunkedJsonBodyOverTheCapIs413() throws Exception {
+    Snapshot before = snap();
+    InputStream body =
+        new java.io.SequenceInputStream(
+            new ByteArrayInputStream("{\"slug\":\"x\",\"description\":\"".getBytes()),
+            repeat((byte) 'a', 12L << 20));
+    RawHttp.Answer a =
+        RawHttp.send(
+            api.port,
+            "POST",
+            "/api/v1/apps",
+            "Authorization: Bearer " + team.token + "\r\nContent-Type: application/json\r\n",
+            body,
+            -1);
+    refusedRaw("12 MiB chunked JSON", a, 413);
+    before.assertUnchanged(stack.jdbcUrl, "12 MiB chunked JSON");
+  }
+
+  @Test
+  void row02_unauthenticatedChunkedBodiesStopAtASmallCap() throws Exception {
+    for (String path : List.of("/api/v1/teams/login", "/api/v1/teams/signup")) {
+      Snapshot before = snap();
+      InputStream body =
+          new java.io.SequenceInputStream(
+              new ByteArrayInputStream("{\"slug\":\"".getBytes()), repeat((byte) 'a', 60L << 20));
+      RawHttp.Answer a =
+          RawHttp.send(api.port, "POST", path, "Content-Type: application/json\r\n", body, -1);
+      refusedRaw("60 MiB chunked " + path, a, 413);
+      assertThat(a.bytesSent()).as("read stops early on " + path).isLessThan(16L << 20);
+      before.assertUnchanged(stack.jdbcUrl, "60 MiB chunked " + path);
+    }
+  }
+
   // ---------------------------------------------------------------- row 4: NUL characters
+
+  @Test
+  void row04_nulInNamesMessagesQueriesAndPathsIs400Or404() {
+    String nul = "\\u0000";
+    refused(
+        "NUL in login slug",
+        () ->
+            Http.post(
+                api.baseUrl() + "/api/v1/teams/login",
+                null,
+                "{\"slug\":\"a" + nul + "b\",\"password\":\"password-a\"}"),
+        400);
+    refused(
+        "NUL in signup name",
+        () ->
+            Http.post(
+                api.baseUrl() + "/api/v1/teams/signup",
+                null,
+                "{\"slug\":\"nulteam\",\"name\":\"N" + nul + "\",\"password\":\"password-x\"}"),
+        400);
+    refused(
+        "NUL in token name", () -> team.post("/api/v1/tokens", "{\"name\":\"t" + nul + "\"}"), 400);
+    refused(
+        "NUL in schedule name",
+        () ->
+            team.post(
+                "/api/v1/apps/typed/schedules",
+                "{\"name\":\"s" + nul + "\",\"cron\":\"* * * * *\",\"input\":{\"count\":1}}"),
+        400);
+    refused(
+        "NUL in runner name",
+        () ->
+            Http.post(
+                runners.baseUrl() + "/api/v1/runners/register",
+                "runner-secret",
+                "{\"name\":\"r" + nul + "\",\"environment\":\"default\"}"),
+        400);
+    refused(
+        "NUL in result error_message",
+        () ->
+            runner.call(
+                lease, "result", "{\"status\":\"failed\",\"error_message\":\"e" + nul + "\"}"),
+        400);
+    refused("NUL in ?app=", () -> team.get("/api/v1/runs?app=x%00"), 400);
+    refused("NUL in a path segment", () -> team.get("/api/v1/apps/x%00"), 404);
+  }
 
   // ---------------------------------------------------------------- row 5: broken multipart
 
+  @Test
+  void row05_multipartWithoutBodyOrWithAForeignBoundaryIs400() {
+    refused(
+        "multipart without a body",
+        () ->
+            Http.send(
+                Http.req(api.baseUrl() + "/api/v1/apps/typed/versions")
+                    .header("Authorization", "Bearer " + team.token)
+                    .header("Content-Type", "multipart/form-data; boundary=abc")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.noBody())
+                    .build()),
+        400);
+    refused(
+        "multipart with a boundary that does not match",
+        () ->
+            Http.send(
+                Http.req(api.baseUrl() + "/api/v1/apps/typed/versions")
+                    .header("Authorization", "Bearer " + team.token)
+                    .header("Content-Type", "multipart/form-data; boundary=abc")
+                    .POST(
+                        java.net.http.HttpRequest.BodyPublishers.ofString(
+                            "--xyz\r\nContent-Disposition: form-data; name=\"artifact\";"
+                                + " filename=\"a.tar.gz\"\r\n\r\nxx\r\n--xyz--\r\n"))
+                    .build()),
+        400);
+  }
+
   // ---------------------------------------------------------------- row 6, 7: runner-service JSON
+
+  @Test
+  void row06_runnerServiceBodiesFollowTheStrictJsonRules() {
+    String reg = runners.baseUrl() + "/api/v1/runners/register";
+    refused("name as a number", () -> Http.post(reg, "runner-secret", "{\"name\":123}"), 400);
+    refused(
+        "duplicate keys",
+        () -> Http.post(reg, "runner-secret", "{\"name\":\"dup-a\",\"name\":\"dup-b\"}"),
+        400);
+    refused(
+        "trailing garbage",
+        () -> Http.post(reg, "runner-secret", "{\"name\":\"trail\"} garbage"),
+        400);
+    refused(
+        "unknown field team_id",
+        () -> Http.post(reg, "runner-secret", "{\"name\":\"mass\",\"team_id\":1}"),
+        400);
+    refused(
+        "exit_code as a string",
+        () -> runner.call(lease, "result", "{\"status\":\"failed\",\"exit_code\":\"0\"}"),
+        400);
+    refused(
+        "exit_code as a fraction",
+        () -> runner.call(lease, "result", "{\"status\":\"failed\",\"exit_code\":1.5}"),
+        400);
+    refused(
+        "seq as a string",
+        () ->
+            runner.call(
+                lease, "logs", "{\"logs\":[{\"seq\":\"1\",\"stream\":\"stdout\",\"line\":\"x\"}]}"),
+        400);
+  }
+
+  @Test
+  void row07_runnerEnvironmentFollowsTheEnvironmentNameRule() {
+    refused(
+        "environment ../../x",
+        () ->
+            Http.post(
+                runners.baseUrl() + "/api/v1/runners/register",
+                "runner-secret",
+                "{\"name\":\"envpath\",\"environment\":\"../../x\"}"),
+        400);
+  }
 
   // ---------------------------------------------------------------- row 8: schedules
 
@@ -134,7 +286,79 @@ class BadInputCorpusIT {
 
   // ---------------------------------------------------------------- row 9, 10: input text
 
+  @Test
+  void row09_loneSurrogatesAndOversizedInputsAreRefused() {
+    refused(
+        "lone surrogate in an input",
+        () -> team.post("/api/v1/apps/typed/runs", "{\"input\":{\"count\":1,\"s\":\"\\ud800\"}}"),
+        400);
+    String big = "x".repeat(5 << 20);
+    refused(
+        "5 MiB input string",
+        () ->
+            team.post("/api/v1/apps/typed/runs", "{\"input\":{\"count\":1,\"s\":\"" + big + "\"}}"),
+        400,
+        413);
+  }
+
+  @Test
+  void row10_fieldNamesDifferingOnlyInCaseAreDuplicates() {
+    refused(
+        "priority and PRIORITY",
+        () ->
+            team.post(
+                "/api/v1/apps/typed/runs",
+                "{\"input\":{\"count\":1},\"priority\":1,\"PRIORITY\":2}"),
+        400);
+  }
+
   // ---------------------------------------------------------------- row 12, 13, 14: HTTP layer
+
+  @Test
+  void row12_corsPreflightFromADisallowedOriginIs403OnEveryService() throws Exception {
+    for (Svc s : List.of(api, runners, scheduler)) {
+      RawHttp.Answer a =
+          RawHttp.send(
+              s.port,
+              "OPTIONS",
+              "/api/v1/apps",
+              "Origin: https://evil.example\r\nAccess-Control-Request-Method: POST\r\n",
+              new ByteArrayInputStream(new byte[0]),
+              0);
+      assertThat(a.status()).as(s.module + " preflight " + a.head()).isEqualTo(403);
+      assertThat(a.head().toLowerCase()).doesNotContain("access-control-allow-origin");
+    }
+  }
+
+  @Test
+  void row13_theWebUiIsServedWithSecurityHeaders() {
+    Http.Res r = Http.get(api.baseUrl() + "/", null);
+    assertThat(r.status()).isEqualTo(200);
+    var h = r.raw().headers();
+    String csp = h.firstValue("Content-Security-Policy").orElse("");
+    assertThat(csp).contains("frame-ancestors 'none'").doesNotContain("unsafe-inline");
+    assertThat(h.firstValue("X-Content-Type-Options")).contains("nosniff");
+    assertThat(h.firstValue("Referrer-Policy")).isPresent();
+  }
+
+  @Test
+  void row14_gzipTransferEncodingIsRefusedOnEveryService() throws Exception {
+    for (Svc s : List.of(api, runners, scheduler)) {
+      Snapshot before = snap();
+      RawHttp.Answer a =
+          RawHttp.send(
+              s.port,
+              "POST",
+              "/api/v1/apps",
+              "Authorization: Bearer "
+                  + team.token
+                  + "\r\nContent-Type: application/json\r\nTransfer-Encoding: gzip\r\n",
+              new ByteArrayInputStream("{\"slug\":\"te-app\"}".getBytes(StandardCharsets.UTF_8)),
+              -1);
+      assertThat(a.status()).as(s.module + " TE gzip, chunked " + a.head()).isIn(400, 501);
+      before.assertUnchanged(stack.jdbcUrl, "TE gzip on " + s.module);
+    }
+  }
 
   // ---------------------------------------------------------------- logs
 

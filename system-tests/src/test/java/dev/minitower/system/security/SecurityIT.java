@@ -356,10 +356,10 @@ class SecurityIT {
                   }
                 }),
             -1);
-    // A chunked body is cut by the HTTP server's hard cap while it streams in, before any
-    // MiniTower code runs: the answer is a bare 413 (documented in docs/security.md). What
-    // matters is asserted: refused, nothing stored, no upload left on disk.
+    // A chunked body is counted while it streams in and stopped at the cap with the enveloped
+    // 413 (issue 15 row 1): refused, nothing stored, no upload left on disk.
     assertThat(chunked.status()).as(chunked.head()).isEqualTo(413);
+    envelope(chunked.body(), null, "chunked oversize upload " + chunked.head());
     before.assertUnchanged(stack.jdbcUrl, "oversize uploads");
     noUploadLeft("oversize uploads");
   }
