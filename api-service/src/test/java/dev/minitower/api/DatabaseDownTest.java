@@ -7,10 +7,13 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.minitower.platform.pg.DatabaseAvailability;
 import dev.minitower.testsupport.DatabaseDownProfile;
 import dev.minitower.testsupport.LogCapture;
+import dev.minitower.testsupport.Management;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import java.net.URL;
 import java.util.Map;
 import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
@@ -22,6 +25,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(DatabaseDownProfile.class)
 class DatabaseDownTest {
+  @TestHTTPResource(value = "/", management = true)
+  URL management;
 
   private static void assertUnavailable(ValidatableResponse response) {
     response
@@ -50,7 +55,7 @@ class DatabaseDownTest {
                 .post("/api/v1/apps")
                 .then());
       }
-      given().get("/ready").then().statusCode(503);
+      Management.given(management).get("/ready").then().statusCode(503);
       assertThat(log.atLeast(Level.SEVERE)).as(log.describe()).isEmpty();
       assertThat(log.from(DatabaseAvailability.class.getName(), Level.WARNING))
           .as(log.describe())

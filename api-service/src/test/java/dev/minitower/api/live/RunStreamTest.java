@@ -60,7 +60,8 @@ class RunStreamTest {
                   r.body().forEach(lines::add);
                   return null;
                 });
-    await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains("event:status"));
+    // The first event needs a database round trip: generous under a loaded suite.
+    await().atMost(Duration.ofSeconds(30)).until(() -> lines.contains("event:status"));
     assertThat(String.join("\n", lines)).contains("\"status\":\"queued\"");
 
     RunFixtures.Lease lease = fixtures.lease(fixtures.runner(team.id(), env));
@@ -136,7 +137,8 @@ class RunStreamTest {
                   r.body().forEach(lines::add);
                   return null;
                 });
-    await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains("event:status"));
+    // The first event needs a database round trip: generous under a loaded suite.
+    await().atMost(Duration.ofSeconds(30)).until(() -> lines.contains("event:status"));
     assertThat(stream).isNotDone();
 
     as(team.token()).delete("/api/v1/tokens/" + memberTokenId).then().statusCode(204);
