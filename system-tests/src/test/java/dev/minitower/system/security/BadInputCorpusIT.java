@@ -143,6 +143,22 @@ class BadInputCorpusIT {
 
   // ---------------------------------------------------------------- row 4: NUL characters
 
+  // ---------------------------------------------------------------- row 3: management port
+
+  @Test
+  void row03_metricsAndProbesAreOnlyOnTheManagementPort() {
+    for (Svc s : List.of(api, runners, scheduler)) {
+      for (String path : List.of("/metrics", "/health", "/ready", "/q/health")) {
+        Http.Res pub = Http.get(s.baseUrl() + path, null);
+        SecurityIT.refused(pub, s.module + " public " + path, 404);
+      }
+      Http.Res metrics = Http.get(s.managementUrl() + "/metrics", null);
+      assertThat(metrics.status()).as(s.module + " management /metrics").isEqualTo(200);
+      assertThat(metrics.body()).contains("minitower_http_requests_total");
+      assertThat(Http.get(s.managementUrl() + "/ready", null).status()).isEqualTo(200);
+    }
+  }
+
   @Test
   void row04_nulInNamesMessagesQueriesAndPathsIs400Or404() {
     String nul = "\\u0000";
@@ -310,6 +326,69 @@ class BadInputCorpusIT {
                 "/api/v1/apps/typed/runs",
                 "{\"input\":{\"count\":1},\"priority\":1,\"PRIORITY\":2}"),
         400);
+  }
+
+  // ---------------------------------------------------------------- row 11: revoked stream
+
+  @Test
+  void row11_aLiveStreamEndsSoonAfterItsTokenIsRevoked() throws Exception {
+    Http.Res minted = team.post("/api/v1/tokens", "{\"role\":\"member\"}");
+    assertThat(minted.status()).as(minted.toString()).isEqualTo(201);
+    String member = minted.json().get("token").asText();
+    long tokenId = Http.get(api.baseUrl() + "/api/v1/me", member).json().get("token_id").asLong();
+    long run = team.createRun("typed", "{\"input\":{\"count\":2}}");
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    var stream =
+        java.net.http.HttpClient.newHttpClient()
+            .sendAsync(
+                Http.req(api.baseUrl() + "/api/v1/runs/" + run + "/stream")
+                    .header("Authorization", "Bearer " + member)
+                    .header("Accept", "text/event-stream")
+                    .GET()
+                    .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofLines())
+            .thenAccept(r -> r.body().forEach(lines::add));
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(30))
+        .until(() -> lines.contains("event:status"));
+    assertThat(stream).isNotDone();
+
+    assertThat(Http.delete(api.baseUrl() + "/api/v1/tokens/" + tokenId, team.token).status())
+        .isEqualTo(204);
+
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(10))
+        .until(stream::isDone);
+    assertThat(String.join("\n", lines)).contains("event:error");
+  }
+
+  // ---------------------------------------------------------------- row 15: archive edge cases
+
+  /**
+   * What docs/security.md and docs/compatibility.md promise: bytes after the gzip data are ignored
+   * and an in-root hard link to an earlier file is accepted (extracted as a copy); a hard link out
+   * of the root is refused.
+   */
+  @Test
+  void row15_archiveEdgeCasesBehaveAsDocumented() throws Exception {
+    byte[] gz =
+        Tar.gz(
+            t ->
+                t.file("Towerfile", Tar.towerfile("typed", "./job.sh"))
+                    .file("job.sh", "#!/bin/sh\necho hi\n")
+                    .entry("copy.sh", '1', 0644, new byte[0], "job.sh"));
+    byte[] withGarbage = java.util.Arrays.copyOf(gz, gz.length + 32);
+    java.util.Arrays.fill(withGarbage, gz.length, withGarbage.length, (byte) 0x5a);
+    Http.Res accepted = team.upload("typed", withGarbage);
+    assertThat(accepted.status()).as(accepted.toString()).isEqualTo(201);
+
+    byte[] outside =
+        Tar.gz(
+            t ->
+                t.file("Towerfile", Tar.towerfile("typed", "./job.sh"))
+                    .file("job.sh", "#!/bin/sh\necho hi\n")
+                    .entry("shadow", '1', 0644, new byte[0], "../../etc/shadow"));
+    refused("hard link out of the root", () -> team.upload("typed", outside), 400);
   }
 
   // ---------------------------------------------------------------- row 12, 13, 14: HTTP layer
