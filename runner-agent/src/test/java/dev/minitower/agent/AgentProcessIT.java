@@ -268,7 +268,12 @@ class AgentProcessIT {
       assertThat(bomb.result().errorMessage()).startsWith("process limit exceeded (32");
       assertThat(log(0)).contains("bwrap, unprivileged user namespace");
     } finally {
-      agents.forEach(Process::destroyForcibly);
+      // runuser forks the agent: end the agent itself, not only runuser.
+      for (Process p : agents) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+      }
       new ProcessBuilder("rm", "-rf", home.toString()).start().waitFor();
     }
   }
