@@ -88,29 +88,7 @@ class AgentProcessIT {
   }
 
   long[] awaitTree() {
-    String runs = tmp.resolve("data/runs").toString();
-    long[] found = new long[2];
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(50))
-        .until(
-            () -> {
-              for (long pid :
-                  AgentTestSupport.hostPids(
-                      a ->
-                          a.size() >= 2
-                              && a.get(0).equals("/bin/sh")
-                              && a.get(1).startsWith(runs))) {
-                var child = ProcessHandle.of(pid).flatMap(h -> h.children().findFirst());
-                if (child.isPresent()) {
-                  found[0] = pid;
-                  found[1] = child.get().pid();
-                  return true;
-                }
-              }
-              return false;
-            });
-    return found;
+    return AgentTestSupport.awaitScriptTree(tmp.resolve("data/runs"), "run.sh");
   }
 
   @Test

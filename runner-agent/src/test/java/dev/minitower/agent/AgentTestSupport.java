@@ -159,7 +159,14 @@ abstract class AgentTestSupport {
    * namespace, so the test finds the processes from outside.)
    */
   long[] awaitScriptTree(String script) {
-    String runs = tmp.resolve("data/runs").toString();
+    return awaitScriptTree(tmp.resolve("data/runs"), script);
+  }
+
+  /**
+   * As {@link #awaitScriptTree(String)}, for an agent whose workspaces are under {@code runsDir}.
+   */
+  static long[] awaitScriptTree(Path runsDir, String script) {
+    String runs = runsDir.toString();
     long[] found = new long[2];
     await()
         .atMost(Duration.ofSeconds(60))
