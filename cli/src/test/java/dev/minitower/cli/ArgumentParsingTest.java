@@ -143,7 +143,7 @@ class ArgumentParsingTest {
         "runs create --app a -p novalue            | invalid -p \"novalue\": expected name=value",
         "runs create                               | app is required (--app or profile default app)",
         "runs logs 1 --interval 0s                 | --interval must be > 0",
-        "runs logs 1 --interval soon               | invalid --interval: invalid duration \"soon\"",
+        "runs logs 1 --interval soon               | invalid --interval: time: invalid duration \"soon\"",
         "runs logs 1 --after-seq -1                | --after-seq must be >= 0",
         "runs logs 1 --follow --json               | --json cannot be combined with --follow",
         "runs watch 1 --json                       | --json requires --status-only",
