@@ -12,7 +12,7 @@ import dev.minitower.cli.output.JsonOutput;
 import dev.minitower.cli.output.Table;
 import dev.minitower.cli.params.ParamConverter;
 import dev.minitower.model.run.RunStatus;
-import dev.minitower.time.GoDuration;
+import dev.minitower.model.time.GoDuration;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

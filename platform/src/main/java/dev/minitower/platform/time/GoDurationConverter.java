@@ -1,6 +1,6 @@
 package dev.minitower.platform.time;
 
-import dev.minitower.time.GoDuration;
+import dev.minitower.model.time.GoDuration;
 import io.quarkus.runtime.configuration.DurationConverter;
 import jakarta.annotation.Priority;
 import java.time.Duration;

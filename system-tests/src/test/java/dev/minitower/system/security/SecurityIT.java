@@ -580,7 +580,7 @@ class SecurityIT {
     assertThat(own.call(l, "logs", Runner.batch(2, 4, "second ")).status()).isEqualTo(200);
     assertThat(own.call(l, "logs", Runner.batch(10, 10, "gap ")).status()).isEqualTo(200);
     assertThat(
-            runner
+            own
                 .call(
                     l,
                     "logs",

@@ -1,4 +1,4 @@
-package dev.minitower.time;
+package dev.minitower.model.time;
 
 import java.math.BigInteger;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.minitower.time;
+package dev.minitower.model.time;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
