@@ -11,7 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Invocation rules and client-side validation of spec §4.1/§4.4, exit codes of §4.5. */
+/**
+ * Invocation rules and client-side validation of docs/spec/towerfile-and-runner.md §4.1/§4.4, exit
+ * codes of §4.5.
+ */
 class ArgumentParsingTest {
   @TempDir Path tmp;
   FakeApi api;

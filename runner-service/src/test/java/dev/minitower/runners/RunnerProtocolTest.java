@@ -35,7 +35,10 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Black-box runner protocol tests (test-catalogue §5–6 ids in the names) on the real database. */
+/**
+ * Black-box runner protocol tests (docs/spec/test-catalogue.md §5–6 ids in the names) on the real
+ * database.
+ */
 @QuarkusTest
 class RunnerProtocolTest {
 

@@ -38,8 +38,8 @@ import java.util.regex.Pattern;
 
 /**
  * In-process test double of runner-service speaking the runner protocol's exact wire shapes
- * (shared-model records, paths, headers and status codes of api.md §2.23–2.30 plus the additions:
- * long-poll, batch heartbeat, idempotent result). Behaviour can be scripted per run.
+ * (shared-model records, paths, headers and status codes of docs/spec/api.md §2.23–2.30 plus the
+ * additions: long-poll, batch heartbeat, idempotent result). Behaviour can be scripted per run.
  */
 public final class FakeRunnerService implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();

@@ -9,10 +9,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * RELIABILITY.md 5: PostgreSQL stopped hard ({@code pg_ctl stop -m immediate}) under load and
- * started again. Uses a PRIVATE cluster (deploy/local/pg.sh under its own MTW_HOME and port), never
- * the shared one. The services must report not-ready while it is down and recover by themselves;
- * afterwards no run is completed twice and every transition has its outbox event.
+ * docs/reliability.md scenario 5: PostgreSQL stopped hard ({@code pg_ctl stop -m immediate}) under
+ * load and started again. Uses a PRIVATE cluster (deploy/local/pg.sh under its own MTW_HOME and
+ * port), never the shared one. The services must report not-ready while it is down and recover by
+ * themselves; afterwards no run is completed twice and every transition has its outbox event.
  */
 class PostgresFaultIT {
 

@@ -26,9 +26,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Faults of the services (RELIABILITY.md 4, 7, 8): api-service and runner-service replicas
- * SIGKILLed under retrying clients, the outbox relay (scheduler-service) SIGKILLed while it
- * publishes, and scheduler-service down for a while, then back as two replicas. Two replicas of
+ * Faults of the services (docs/reliability.md scenarios 4, 7, 8): api-service and runner-service
+ * replicas SIGKILLed under retrying clients, the outbox relay (scheduler-service) SIGKILLed while
+ * it publishes, and scheduler-service down for a while, then back as two replicas. Two replicas of
  * api-service and runner-service, one scheduler-service (a second one in scenario 8), fresh
  * database on the shared PostgreSQL, the shared Kafka.
  */

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * Every bad input and abuse case of RELIABILITY.md against the packaged api-service and
+ * Every bad input and abuse case of docs/security.md against the packaged api-service and
  * runner-service: each must get a clear 4xx with the error envelope and store nothing (row counts
  * of every table before and after, no spooled upload left on disk).
  */
@@ -580,8 +580,7 @@ class SecurityIT {
     assertThat(own.call(l, "logs", Runner.batch(2, 4, "second ")).status()).isEqualTo(200);
     assertThat(own.call(l, "logs", Runner.batch(10, 10, "gap ")).status()).isEqualTo(200);
     assertThat(
-            own
-                .call(
+            own.call(
                     l,
                     "logs",
                     "{\"logs\":[{\"seq\":20,\"stream\":\"stdout\",\"line\":\"a\"},"
