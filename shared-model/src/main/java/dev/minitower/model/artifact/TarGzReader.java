@@ -116,9 +116,7 @@ final class TarGzReader implements AutoCloseable {
     return new InputStream() {
       @Override
       public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xff;
+        return TarStream.readOneByte(this);
       }
 
       @Override

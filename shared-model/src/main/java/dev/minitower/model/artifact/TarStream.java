@@ -241,6 +241,13 @@ final class TarStream implements AutoCloseable {
     tar.close();
   }
 
+  /** {@link InputStream#read()} through the stream's own {@code read(byte[], int, int)}. */
+  static int readOneByte(InputStream in) throws IOException {
+    byte[] one = new byte[1];
+    int n = in.read(one, 0, 1);
+    return n < 0 ? -1 : one[0] & 0xff;
+  }
+
   static ArchiveException notTar() {
     return ArchiveException.missing("artifact is not a valid tar archive");
   }
@@ -496,9 +503,7 @@ final class TarStream implements AutoCloseable {
 
     @Override
     public int read() throws IOException {
-      byte[] one = new byte[1];
-      int n = read(one, 0, 1);
-      return n < 0 ? -1 : one[0] & 0xff;
+      return readOneByte(this);
     }
 
     @Override
