@@ -229,4 +229,25 @@ class AgentExecutionTest extends AgentTestSupport {
   static Set<Long> seqs(int n) {
     return java.util.stream.LongStream.rangeClosed(1, n).boxed().collect(Collectors.toSet());
   }
+
+  @Test
+  void aSecondRunOfTheSameArtifactStartsFromTheRunnersCacheWithoutADownload() throws Exception {
+    byte[] artifact = pack(project("cached", "run.sh", "echo from cache\n"));
+    server.shaInLease = true;
+    FakeRun first = server.enqueue(FakeRun.builder(artifact, "run.sh"));
+    startAgent();
+    assertThat(awaitResult(first).status()).isEqualTo("completed");
+    FakeRun second = server.enqueue(FakeRun.builder(artifact, "run.sh"));
+    assertThat(awaitResult(second).status()).isEqualTo("completed");
+
+    assertThat(server.requests()).contains("GET /api/v1/runs/" + first.runId + "/artifact");
+    assertThat(server.requests()).doesNotContain("GET /api/v1/runs/" + second.runId + "/artifact");
+    assertThat(second.lines("stdout")).containsExactly("from cache");
+    assertThat(second.lines("stderr")).anyMatch(l -> l.contains("from the runner's cache"));
+    java.nio.file.Path cache = tmp.resolve("data/artifacts");
+    assertThat(
+            java.nio.file.attribute.PosixFilePermissions.toString(
+                java.nio.file.Files.getPosixFilePermissions(cache)))
+        .isEqualTo("rwx------");
+  }
 }

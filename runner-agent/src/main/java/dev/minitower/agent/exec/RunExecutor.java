@@ -52,6 +52,7 @@ public final class RunExecutor {
   private final CommandRunner commands;
   private final ArtifactExtractor extractor;
   private final AgentLog log;
+  private final ArtifactCache artifacts;
 
   public RunExecutor(
       AgentConfig config,
@@ -70,6 +71,7 @@ public final class RunExecutor {
     this.commands = commands;
     this.pythons = pythons;
     this.log = log;
+    this.artifacts = new ArtifactCache(config.dataDir().resolve("artifacts"), log);
   }
 
   public Path runsDir() {
@@ -411,6 +413,11 @@ public final class RunExecutor {
   private Artifact download(LeaseState state, Workspace ws, LogShipper shipper)
       throws SetupFailure, InterruptedException {
     LeaseResponse lease = state.lease();
+    Artifact cached = artifacts.take(lease, ws.artifact());
+    if (cached != null) {
+      shipper.stderr("run artifact from the runner's cache (sha256: " + cached.sha256() + ")");
+      return cached;
+    }
     shipper.stderr("downloading run artifact");
     HttpResponse<InputStream> response;
     try {
@@ -452,6 +459,7 @@ public final class RunExecutor {
         throw downloadFailure("sha256 mismatch: expected " + expected.strip() + ", got " + actual);
       }
       log.info("artifact downloaded", "run_id", lease.runId(), "bytes", size, "sha256", actual);
+      artifacts.keep(actual, ws.artifact());
       List<String> importPaths = lease.importPaths();
       if (importPaths == null) {
         importPaths = List.of();

@@ -26,6 +26,9 @@ public final class FakeRun {
   public final byte[] artifact;
   public volatile String shaOverride;
 
+  /** The lease names the artifact's digest (as servers of this repo do); null otherwise. */
+  public volatile boolean shaInLease;
+
   volatile int attemptNo;
   volatile String leaseToken;
   volatile String status = "queued";

@@ -56,6 +56,10 @@ public final class FakeRunnerService implements AutoCloseable {
   public final AtomicInteger leasePolls = new AtomicInteger();
   public final AtomicInteger batchHeartbeats = new AtomicInteger();
   public volatile RegisterRequest lastRegistration;
+
+  /** Every lease names its artifact's digest (as servers of this repo do). */
+  public volatile boolean shaInLease;
+
   private volatile String runnerToken;
   private volatile Duration ttl = Duration.ofSeconds(6);
   private volatile boolean batchSupported = true;
@@ -204,7 +208,7 @@ public final class FakeRunnerService implements AutoCloseable {
             run.leaseToken,
             WireTime.format(run.expiresAt),
             "team",
-            null,
+            run.shaInLease || shaInLease ? Sha256.hex(run.artifact) : null,
             run.importPathsInLease ? run.importPaths : null));
   }
 
