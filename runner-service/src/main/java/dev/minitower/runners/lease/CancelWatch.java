@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.eclipse.microprofile.context.ManagedExecutor;
 
@@ -58,33 +57,18 @@ public class CancelWatch {
   public CompletionStage<List<Long>> next(
       long runnerId, Set<Long> ignore, Duration wait, BooleanSupplier clientGone) {
     Duration capped = wait.compareTo(config.leaseMaxWait()) > 0 ? config.leaseMaxWait() : wait;
-    return check(runnerId, ignore, System.nanoTime() + capped.toNanos(), clientGone);
-  }
-
-  private CompletionStage<List<Long>> check(
-      long runnerId, Set<Long> ignore, long deadline, BooleanSupplier clientGone) {
-    CompletableFuture<Void> wake = register(runnerId);
-    List<Long> found;
-    try {
-      found =
-          transitions.cancellingRuns(runnerId).stream().filter(id -> !ignore.contains(id)).toList();
-    } catch (RuntimeException e) {
-      wake.complete(null);
-      throw e;
-    }
-    long remaining = deadline - System.nanoTime();
-    if (!found.isEmpty() || remaining <= 0 || clientGone.getAsBoolean()) {
-      wake.complete(null);
-      return CompletableFuture.completedFuture(found);
-    }
-    long slice = Math.min(remaining, config.leaseRecheckInterval().toNanos());
-    return wake.completeOnTimeout(null, slice, TimeUnit.NANOSECONDS)
-        .thenComposeAsync(
-            ignored ->
-                clientGone.getAsBoolean()
-                    ? CompletableFuture.completedFuture(List.<Long>of())
-                    : check(runnerId, ignore, deadline, clientGone),
-            executor);
+    return new LongPoll<List<Long>>(
+            () -> register(runnerId),
+            () ->
+                transitions.cancellingRuns(runnerId).stream()
+                    .filter(id -> !ignore.contains(id))
+                    .toList(),
+            found -> !found.isEmpty(),
+            List.of(),
+            clientGone,
+            config.leaseRecheckInterval(),
+            executor)
+        .run(capped);
   }
 
   private CompletableFuture<Void> register(long runnerId) {

@@ -18,9 +18,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Duration;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code POST /api/v1/runners/lease} (addition): up to {@code max} leases in one call and one
@@ -56,11 +54,9 @@ public class BatchLeaseResource {
       throw ApiException.badRequest("max must be between 1 and " + BatchLeaseRequest.MAX_LEASES);
     }
     boolean start = request != null && Boolean.TRUE.equals(request.start());
-    Duration wait = LeaseResource.parseWait(waitParam != null ? waitParam : waitHeader);
-    AtomicBoolean gone = new AtomicBoolean();
-    rc.addEndHandler(ended -> gone.set(true));
+    LongPollRequest poll = LongPollRequest.of(waitParam, waitHeader, rc);
     return leases
-        .lease(runner, wait, gone::get, max, start)
+        .lease(runner, poll.maxWait(), poll.clientGone(), max, start)
         .thenApply(
             granted ->
                 granted.isEmpty()

@@ -17,12 +17,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code POST /api/v1/runners/cancels} (addition): the cancel push ({@link CancelWatchRequest}). A
@@ -61,11 +59,9 @@ public class CancelWatchResource {
     if (ignore.stream().anyMatch(Objects::isNull)) {
       throw ApiException.badRequest("ignore must list run ids");
     }
-    Duration wait = LeaseResource.parseWait(waitParam != null ? waitParam : waitHeader);
-    AtomicBoolean gone = new AtomicBoolean();
-    rc.addEndHandler(ended -> gone.set(true));
+    LongPollRequest poll = LongPollRequest.of(waitParam, waitHeader, rc);
     return watch
-        .next(runner.id(), Set.copyOf(ignore), wait, gone::get)
+        .next(runner.id(), Set.copyOf(ignore), poll.maxWait(), poll.clientGone())
         .thenApply(CancelWatchResponse::new);
   }
 }

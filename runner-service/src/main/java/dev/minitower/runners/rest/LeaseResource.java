@@ -16,7 +16,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,12 +44,9 @@ public class LeaseResource {
       @HeaderParam(RunnerProtocol.LEASE_WAIT_HEADER) String waitHeader,
       RoutingContext rc) {
     RunnerPrincipal runner = auth.authenticate(authorization);
-    Duration wait = parseWait(waitParam != null ? waitParam : waitHeader);
-    // A long poll whose client went away must not lease a run nobody will receive.
-    AtomicBoolean gone = new AtomicBoolean();
-    rc.addEndHandler(ended -> gone.set(true));
+    LongPollRequest poll = LongPollRequest.of(waitParam, waitHeader, rc);
     return leases
-        .lease(runner, wait, gone::get)
+        .lease(runner, poll.maxWait(), poll.clientGone())
         .thenApply(
             granted ->
                 granted

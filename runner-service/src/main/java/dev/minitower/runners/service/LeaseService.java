@@ -3,6 +3,7 @@ package dev.minitower.runners.service;
 import dev.minitower.platform.security.Secrets;
 import dev.minitower.runners.auth.RunnerPrincipal;
 import dev.minitower.runners.config.RunnerServiceConfig;
+import dev.minitower.runners.lease.LongPoll;
 import dev.minitower.runners.lease.QueueNotifications;
 import dev.minitower.store.runs.RunMetrics;
 import dev.minitower.store.runs.RunRecords.LeaseGrant;
@@ -13,9 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.eclipse.microprofile.context.ManagedExecutor;
 
@@ -88,38 +87,14 @@ public class LeaseService {
   public CompletionStage<List<Granted>> lease(
       RunnerPrincipal runner, Duration wait, BooleanSupplier clientGone, int max, boolean start) {
     Duration capped = wait.compareTo(config.leaseMaxWait()) > 0 ? config.leaseMaxWait() : wait;
-    if (capped.isZero() || capped.isNegative()) {
-      return CompletableFuture.completedFuture(leaseNow(runner, max, start));
-    }
-    return attempt(runner, System.nanoTime() + capped.toNanos(), clientGone, max, start);
-  }
-
-  /**
-   * One claim of a long poll. The wake-up is registered <em>before</em> the claim: a run queued
-   * between a failed claim and the wait would otherwise wake nobody until the next re-check.
-   */
-  private CompletionStage<List<Granted>> attempt(
-      RunnerPrincipal runner, long deadline, BooleanSupplier clientGone, int max, boolean start) {
-    CompletableFuture<Void> wake = notifications.nextQueued(runner.environment());
-    List<Granted> granted;
-    try {
-      granted = leaseNow(runner, max, start);
-    } catch (RuntimeException e) {
-      wake.complete(null);
-      throw e;
-    }
-    long remaining = deadline - System.nanoTime();
-    if (!granted.isEmpty() || remaining <= 0 || clientGone.getAsBoolean()) {
-      wake.complete(null);
-      return CompletableFuture.completedFuture(granted);
-    }
-    long slice = Math.min(remaining, config.leaseRecheckInterval().toNanos());
-    return wake.completeOnTimeout(null, slice, TimeUnit.NANOSECONDS)
-        .thenComposeAsync(
-            ignored ->
-                clientGone.getAsBoolean()
-                    ? CompletableFuture.completedFuture(List.<Granted>of())
-                    : attempt(runner, deadline, clientGone, max, start),
-            executor);
+    return new LongPoll<List<Granted>>(
+            () -> notifications.nextQueued(runner.environment()),
+            () -> leaseNow(runner, max, start),
+            granted -> !granted.isEmpty(),
+            List.of(),
+            clientGone,
+            config.leaseRecheckInterval(),
+            executor)
+        .run(capped);
   }
 }

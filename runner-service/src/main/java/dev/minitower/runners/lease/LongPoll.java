@@ -1,0 +1,81 @@
+package dev.minitower.runners.lease;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * A long poll over {@code LISTEN/NOTIFY}: register the wake-up, try, and wait (without a thread)
+ * for the wake-up or a re-check slice, until the try answers, the deadline passes or the client
+ * goes away. The wake-up is registered <em>before</em> each try, so a change committed between a
+ * fruitless try and the wait still wakes the poll (it is never lost until the next re-check).
+ */
+public final class LongPoll<T> {
+  private final Supplier<CompletableFuture<Void>> wakeUp;
+  private final Supplier<T> attempt;
+  private final Predicate<T> answered;
+  private final T nothing;
+  private final BooleanSupplier clientGone;
+  private final Duration recheck;
+  private final Executor executor;
+
+  /**
+   * @param wakeUp registers and returns the next wake-up (completing it unregisters it)
+   * @param attempt one try (blocking; runs on the caller's thread, then on {@code executor})
+   * @param answered whether a try's outcome ends the poll
+   * @param nothing the answer when the poll ends without one
+   */
+  public LongPoll(
+      Supplier<CompletableFuture<Void>> wakeUp,
+      Supplier<T> attempt,
+      Predicate<T> answered,
+      T nothing,
+      BooleanSupplier clientGone,
+      Duration recheck,
+      Executor executor) {
+    this.wakeUp = wakeUp;
+    this.attempt = attempt;
+    this.answered = answered;
+    this.nothing = nothing;
+    this.clientGone = clientGone;
+    this.recheck = recheck;
+    this.executor = executor;
+  }
+
+  /** Polls for up to {@code wait}; a zero wait is one try. */
+  public CompletionStage<T> run(Duration wait) {
+    if (wait.isZero() || wait.isNegative()) {
+      return CompletableFuture.completedFuture(attempt.get());
+    }
+    return next(System.nanoTime() + wait.toNanos());
+  }
+
+  private CompletionStage<T> next(long deadline) {
+    CompletableFuture<Void> wake = wakeUp.get();
+    T outcome;
+    try {
+      outcome = attempt.get();
+    } catch (RuntimeException e) {
+      wake.complete(null);
+      throw e;
+    }
+    long remaining = deadline - System.nanoTime();
+    if (answered.test(outcome) || remaining <= 0 || clientGone.getAsBoolean()) {
+      wake.complete(null);
+      return CompletableFuture.completedFuture(outcome);
+    }
+    long slice = Math.min(remaining, recheck.toNanos());
+    return wake.completeOnTimeout(null, slice, TimeUnit.NANOSECONDS)
+        .thenComposeAsync(
+            ignored ->
+                clientGone.getAsBoolean()
+                    ? CompletableFuture.completedFuture(nothing)
+                    : next(deadline),
+            executor);
+  }
+}
