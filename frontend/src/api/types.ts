@@ -199,6 +199,8 @@ export interface CreateRunRequest {
   max_retries?: number
   /** Extension of this implementation: also retry when the job fails (sent only when true). */
   retry_on_failure?: boolean
+  /** Environment to run in; sent only when one other than the default is picked. */
+  environment?: string
 }
 
 export interface RunsQuery {

@@ -40,11 +40,10 @@ import type { ChartConfiguration } from 'chart.js'
 import type { CategoryChart, ScatterPoint, TimelineRow } from './chartData'
 import { PHASES, PHASE_LABELS } from './chartData'
 
-function axes(p: Record<string, string>, stacked: boolean, yTitle: string) {
-  return {
-    x: { stacked, ticks: { color: p.muted, maxRotation: 0, autoSkip: true }, grid: { color: p.grid } },
-    y: { stacked, beginAtZero: true, ticks: { color: p.muted, precision: 0 }, grid: { color: p.grid }, title: { display: true, text: yTitle, color: p.muted } },
-  }
+function axes(p: Record<string, string>, stacked: boolean, valueTitle: string, horizontal = false) {
+  const category = { stacked, ticks: { color: p.muted, maxRotation: 0, autoSkip: true }, grid: { color: p.grid } }
+  const value = { stacked, beginAtZero: true, ticks: { color: p.muted, precision: 0 }, grid: { color: p.grid }, title: { display: true, text: valueTitle, color: p.muted } }
+  return horizontal ? { x: value, y: category } : { x: category, y: value }
 }
 
 const legend = (p: Record<string, string>) => ({ labels: { color: p.text, usePointStyle: true } })
@@ -69,7 +68,7 @@ export function barConfig(chart: CategoryChart, opts: { stacked: boolean; yTitle
       responsive: true,
       maintainAspectRatio: false,
       animation: false,
-      scales: axes(p, opts.stacked, opts.yTitle) as never,
+      scales: axes(p, opts.stacked, opts.yTitle, opts.horizontal) as never,
       plugins: { legend: legend(p) },
     },
   }
