@@ -543,6 +543,29 @@ try {
     }
   })
 
+  await step('keyboard: nav, range switch, chart tables and the schedule form are reachable with Tab', async () => {
+    /** Presses Tab until every wanted control (accessible text or data-testid) had the focus. */
+    async function reach(wanted, max = 80) {
+      const left = new Set(wanted)
+      for (let i = 0; i < max && left.size; i++) {
+        await page.keyboard.press('Tab')
+        const f = await page.evaluate(() => {
+          const a = document.activeElement
+          return a ? [a.getAttribute('data-testid'), (a.textContent || '').trim(), a.id] : []
+        })
+        for (const w of [...left]) if (f.includes(w)) left.delete(w)
+      }
+      if (left.size) throw new Error(`not reachable with Tab: ${[...left].join(', ')}`)
+    }
+    await page.goto(`${BASE_URL}/`)
+    await page.getByTestId('chart-runs-per-hour').waitFor()
+    await reach(['Schedules', 'Environments', 'Runner tokens', 'range-7d', 'Data table'])
+    await page.keyboard.press('Enter') // opens the focused "Data table" disclosure
+    await page.goto(`${BASE_URL}/apps/${APP}/schedules/new`)
+    await page.getByTestId('sch-preview').waitFor()
+    await reach(['sch-name', 'sch-cron', 'sch-tz', 'sch-env', 'sch-overlap-allow', 'sch-catchup', 'sch-submit'])
+  })
+
   await step('every page in light and dark mode: screenshot and axe-core', async () => {
     const runUrl = state.teamRunUrl ?? state.scheduledRunUrl
     const pages = [

@@ -33,6 +33,9 @@ export function palette(): Record<string, string> {
     active: v('--info', '#1565c0'),
     queued: v('--warn', '#b26a00'),
     accent: v('--accent', '#2557d6'),
+    // p50 / p95 bars of the slowest apps: two distinct colours (and named in legend and table)
+    p50: v('--info', '#1565c0'),
+    p95: v('--warn', '#8a5300'),
   }
 }
 
@@ -104,7 +107,10 @@ export function successDurationConfig(labels: string[], success: (number | null)
 /** Duration per run: completed as circles, failures as crosses (shape, not only colour). */
 export function scatterConfig(ok: ScatterPoint[], failed: ScatterPoint[]): ChartConfiguration {
   const p = palette()
-  const fmt = (ms: number) => new Date(ms).toLocaleString([], { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit' })
+  const xs = [...ok, ...failed].map((d) => d.x)
+  const short = xs.length > 0 && Math.max(...xs) - Math.min(...xs) < 3 * 3600_000
+  const fmt = (ms: number) =>
+    new Date(ms).toLocaleString([], short ? { hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' } : { month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
   return {
     type: 'scatter',
     data: {
