@@ -127,12 +127,13 @@ public class ScheduleStore {
             ScheduleView.TickView tick = null;
             if (tickAt != null) {
               long run = rs.getLong("last_run_id");
+              Long runId = rs.wasNull() ? null : run;
               tick =
                   new ScheduleView.TickView(
                       WireTime.format(tickAt.toInstant()),
                       rs.getString("last_outcome"),
                       rs.getString("last_reason"),
-                      rs.wasNull() ? null : run);
+                      runId);
             }
             return new RowWithTick(map(rs), tick);
           },
