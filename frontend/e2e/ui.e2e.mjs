@@ -611,6 +611,15 @@ try {
     await page.getByTestId('schedules-empty').waitFor()
   })
 
+  await step('runner tokens: revoke after confirming', async () => {
+    await page.getByRole('link', { name: 'Runner tokens', exact: true }).click()
+    const row = page.locator('[data-testid="rt-table"] tbody tr').first()
+    await row.waitFor()
+    page.once('dialog', (d) => void d.accept())
+    await row.getByRole('button', { name: /^Revoke/ }).click()
+    await row.locator('.badge', { hasText: 'revoked' }).waitFor()
+  })
+
   await step('dark theme and log out', async () => {
     await page.getByRole('link', { name: 'Home', exact: true }).click()
     await page.getByTestId('theme-toggle').click()
