@@ -114,6 +114,138 @@ function simulate(r) {
   )
 }
 
+// --- schedules, environments, runner tokens and the stats endpoints (loose fakes, no firing) ---
+const environments = [] // {environment_id, team_id, name, is_default, created_at}
+const schedules = [] // Schedule + team_id
+const runnerTokens = [] // {token_id, team_id, name, created_at, revoked_at}
+const ENDED = ['completed', 'failed', 'dead']
+
+function teamEnvs(teamId) {
+  if (!environments.some((e) => e.team_id === teamId)) environments.push({ environment_id: ids++, team_id: teamId, name: 'default', is_default: true, created_at: now() })
+  return environments.filter((e) => e.team_id === teamId)
+}
+const strip = ({ team_id: _t, ...x }) => x
+const pct = (xs, q) => {
+  if (!xs.length) return null
+  const s = [...xs].sort((a, b) => a - b)
+  const i = (s.length - 1) * q
+  return s[Math.floor(i)] + (s[Math.ceil(i)] - s[Math.floor(i)]) * (i - Math.floor(i))
+}
+const secs = (r) => (new Date(r.finished_at) - new Date(r.started_at)) / 1000
+function bucketRow(start, rs) {
+  const c = (f) => rs.filter(f).length
+  const row = {
+    start,
+    queued: c((r) => r.status === 'queued'),
+    active: c((r) => ['leased', 'running', 'cancelling'].includes(r.status)),
+    completed: c((r) => r.status === 'completed'),
+    failed: c((r) => r.status === 'failed'),
+    cancelled: c((r) => r.status === 'cancelled'),
+    dead: c((r) => r.status === 'dead'),
+  }
+  const ended = row.completed + row.failed + row.dead
+  const d = rs.filter((r) => ENDED.includes(r.status) && r.started_at).map(secs)
+  return { start, total: rs.length, ...row, success_rate: ended ? row.completed / ended : null, duration_p50_seconds: pct(d, 0.5), duration_p95_seconds: pct(d, 0.95) }
+}
+function stats(teamRuns, bucket, sinceText, app) {
+  const width = bucket === 'day' ? 86400000 : 3600000
+  const since = sinceText ? Date.parse(sinceText) : Date.now() - (bucket === 'day' ? 30 : 1) * 86400000
+  const rs = teamRuns.filter((r) => Date.parse(r.queued_at) >= since)
+  const buckets = []
+  for (let t = Math.floor(since / width) * width; t <= Date.now(); t += width) {
+    buckets.push(bucketRow(new Date(t).toISOString().replace(/\.\d+Z$/, 'Z'), rs.filter((r) => Math.floor(Date.parse(r.queued_at) / width) * width === t)))
+  }
+  const totals = { ...bucketRow(null, rs), duration_p50_seconds: null, duration_p95_seconds: null }
+  return { app: app ?? null, bucket, since: new Date(since).toISOString().replace(/\.\d+Z$/, 'Z'), totals, buckets }
+}
+
+async function extras(req, res, url, p, m, me) {
+  const q = url.searchParams
+  const teamRuns = runs.filter((r) => r.team_id === me.team_id)
+  if (p === '/api/v1/environments' && m === 'GET') return send(res, 200, { environments: teamEnvs(me.team_id).map(strip) })
+  if (p === '/api/v1/environments' && m === 'POST') {
+    const b = await readJson(req)
+    if (!/^[a-z0-9][a-z0-9_.-]{0,62}$/.test(b.name || '')) return fail(res, 400, 'invalid_request', "environment name must be 1-63 characters: lowercase letters, digits, '_', '.', '-', starting with a letter or digit")
+    if (teamEnvs(me.team_id).some((e) => e.name === b.name)) return fail(res, 409, 'conflict', 'environment already exists')
+    const e = { environment_id: ids++, team_id: me.team_id, name: b.name, is_default: false, created_at: now() }
+    environments.push(e)
+    return send(res, 201, strip(e))
+  }
+  if (p === '/api/v1/environments/overview') {
+    return send(res, 200, {
+      environments: teamEnvs(me.team_id).map((e) => {
+        const rs = teamRuns.filter((r) => (r.environment ?? 'default') === e.name)
+        const serving = runners.filter((r) => r.environment === e.name)
+        return {
+          ...strip(e),
+          queued_runs: rs.filter((r) => r.status === 'queued').length,
+          active_runs: rs.filter((r) => ['leased', 'running', 'cancelling'].includes(r.status)).length,
+          oldest_queued_at: rs.find((r) => r.status === 'queued')?.queued_at ?? null,
+          runners_online: serving.filter((r) => r.status === 'online').length,
+          runners: serving.map((r) => ({ runner_id: r.runner_id, name: r.name, status: r.status, last_seen_at: r.last_seen_at, scope: 'platform' })),
+        }
+      }),
+    })
+  }
+  if (p === '/api/v1/runner-tokens' && m === 'GET') return send(res, 200, { runner_tokens: runnerTokens.filter((t) => t.team_id === me.team_id).map(strip) })
+  if (p === '/api/v1/runner-tokens' && m === 'POST') {
+    const b = await readJson(req)
+    const t = { token_id: ids++, team_id: me.team_id, name: b.name ?? null, created_at: now(), revoked_at: null }
+    runnerTokens.push(t)
+    return send(res, 201, { token_id: t.token_id, token: 'mrt_' + randomBytes(32).toString('base64url'), name: t.name })
+  }
+  let mm = p.match(/^\/api\/v1\/runner-tokens\/(\d+)$/)
+  if (mm && m === 'DELETE') {
+    const t = runnerTokens.find((x) => x.token_id === Number(mm[1]) && x.team_id === me.team_id)
+    if (!t) return fail(res, 404, 'not_found', 'token not found')
+    t.revoked_at = now()
+    return res.writeHead(204).end()
+  }
+  if (p === '/api/v1/schedules') {
+    const app = q.get('app')
+    return send(res, 200, { schedules: schedules.filter((s) => s.team_id === me.team_id && (!app || s.app === app)).map((s) => ({ ...strip(s), last_tick: null })) })
+  }
+  mm = p.match(/^\/api\/v1\/apps\/([^/]+)\/schedules(?:\/(\d+))?(\/ticks)?$/)
+  if (mm) {
+    const [, app, id, ticks] = mm
+    if (ticks) return send(res, 200, { ticks: [] })
+    const s = id && schedules.find((x) => x.team_id === me.team_id && x.app === app && x.schedule_id === Number(id))
+    if (id && !s) return fail(res, 404, 'not_found', 'schedule not found')
+    if (m === 'GET') return id ? send(res, 200, strip(s)) : send(res, 200, { schedules: schedules.filter((x) => x.team_id === me.team_id && x.app === app).map(strip) })
+    if (m === 'DELETE') {
+      schedules.splice(schedules.indexOf(s), 1)
+      return res.writeHead(204).end()
+    }
+    const b = await readJson(req)
+    const base = s ?? { schedule_id: ids++, team_id: me.team_id, app, timezone: 'UTC', environment: 'default', version_no: null, priority: 0, max_retries: 0, enabled: true, overlap_policy: 'allow', catchup_policy: 'none', catchup_max: 10, created_at: now() }
+    Object.assign(base, b, { updated_at: now(), next_fire_at: (b.enabled ?? base.enabled) ? new Date(Date.now() + 60000).toISOString().replace(/\.\d+Z$/, 'Z') : null })
+    if (!s) schedules.push(base)
+    return send(res, s ? 200 : 201, strip(base))
+  }
+  if (p === '/api/v1/runs/stats') return send(res, 200, stats(teamRuns, q.get('bucket') || 'hour', q.get('since')))
+  if (p === '/api/v1/runs/stats/apps') {
+    const by = new Map()
+    for (const r of teamRuns.filter((x) => ENDED.includes(x.status) && x.started_at)) by.set(r.app_slug, [...(by.get(r.app_slug) ?? []), r])
+    const list = [...by].map(([app, rs]) => ({ app, runs: rs.length, failed: rs.filter((r) => r.status !== 'completed').length, duration_p50_seconds: pct(rs.map(secs), 0.5), duration_p95_seconds: pct(rs.map(secs), 0.95), duration_max_seconds: Math.max(...rs.map(secs)) }))
+    return send(res, 200, { since: q.get('since'), apps: list.sort((a, b) => b.duration_p95_seconds - a.duration_p95_seconds).slice(0, Number(q.get('limit') || 5)) })
+  }
+  mm = p.match(/^\/api\/v1\/apps\/([^/]+)\/runs\/stats(\/durations)?$/)
+  if (mm) {
+    const rs = teamRuns.filter((r) => r.app_slug === mm[1])
+    if (!mm[2]) return send(res, 200, stats(rs, q.get('bucket') || 'day', q.get('since'), mm[1]))
+    const done = rs.filter((r) => ENDED.includes(r.status) && r.started_at).reverse()
+    return send(res, 200, { runs: done.map((r) => ({ run_id: r.run_id, run_no: r.run_no, status: r.status, queued_at: r.queued_at, started_at: r.started_at, finished_at: r.finished_at, duration_seconds: secs(r) })) })
+  }
+  mm = p.match(/^\/api\/v1\/runs\/(\d+)\/timeline$/)
+  if (mm) {
+    const r = teamRuns.find((x) => x.run_id === Number(mm[1]))
+    if (!r) return fail(res, 404, 'not_found', 'run not found')
+    const attempts = r.attempts.map((a) => ({ attempt_no: a.attempt_no, status: a.status, runner_name: a.runner_name ?? null, queued_at: r.queued_at, leased_at: a.started_at ?? null, started_at: a.started_at ?? null, finished_at: a.finished_at ?? null }))
+    return send(res, 200, { run_id: r.run_id, status: r.status, queued_at: r.queued_at, finished_at: r.finished_at ?? null, attempts })
+  }
+  return false
+}
+
 async function api(req, res, url) {
   const p = url.pathname.replace(/\/$/, '')
   const m = req.method
@@ -142,6 +274,8 @@ async function api(req, res, url) {
   const me = auth(req)
   if (!me) return fail(res, 401, 'unauthorized', 'invalid or missing token')
   if (p === '/api/v1/me') return send(res, 200, { team_id: me.team_id, team_slug: me.team_slug, token_id: me.token_id, role: me.role })
+  const handled = await extras(req, res, url, p, m, me)
+  if (handled !== false) return
   if (p === '/api/v1/tokens' && m === 'GET') {
     const list = [...tokens.values()].filter((t) => t.team_id === me.team_id).map(({ team_id: _a, team_slug: _b, ...t }) => ({ last_used_at: null, expires_at: null, revoked_at: null, ...t }))
     return send(res, 200, { tokens: list })

@@ -5,6 +5,19 @@ import { buildRunsQuery } from './query'
 import { SseParser } from './sse'
 import type {
   App,
+  AppDurationStats,
+  CreatedRunnerToken,
+  DurationPoint,
+  Environment,
+  EnvironmentOverview,
+  RunStats,
+  RunTimeline,
+  RunnerTokenInfo,
+  Schedule,
+  ScheduleRequest,
+  ScheduleTick,
+  StatsBucket,
+  TeamSchedule,
   Attempt,
   AuthOptions,
   CreateRunRequest,
@@ -301,6 +314,81 @@ export class ApiClient {
         else if (ev.event === 'log') h.onLog?.(data as LogLine)
       }
     }
+  }
+
+  // --- schedules ------------------------------------------------------------------------------
+  /** GET /api/v1/schedules[?app=]: the team's schedules (next to fire first) with their last tick. */
+  async listTeamSchedules(app?: string): Promise<TeamSchedule[]> {
+    const qs = app ? `?app=${encodeURIComponent(app)}` : ''
+    return (await this.request<{ schedules: TeamSchedule[] }>('GET', `/api/v1/schedules${qs}`)).schedules ?? []
+  }
+  getSchedule(app: string, id: number): Promise<Schedule> {
+    return this.request('GET', `/api/v1/apps/${encodeURIComponent(app)}/schedules/${id}`)
+  }
+  createSchedule(app: string, req: ScheduleRequest): Promise<Schedule> {
+    return this.request('POST', `/api/v1/apps/${encodeURIComponent(app)}/schedules`, { body: req })
+  }
+  updateSchedule(app: string, id: number, req: ScheduleRequest): Promise<Schedule> {
+    return this.request('PATCH', `/api/v1/apps/${encodeURIComponent(app)}/schedules/${id}`, { body: req })
+  }
+  deleteSchedule(app: string, id: number): Promise<void> {
+    return this.request('DELETE', `/api/v1/apps/${encodeURIComponent(app)}/schedules/${id}`)
+  }
+  async scheduleTicks(app: string, id: number, limit = 20): Promise<ScheduleTick[]> {
+    return (
+      await this.request<{ ticks: ScheduleTick[] }>(
+        'GET',
+        `/api/v1/apps/${encodeURIComponent(app)}/schedules/${id}/ticks?limit=${limit}`,
+      )
+    ).ticks ?? []
+  }
+
+  // --- environments and runner tokens ---------------------------------------------------------
+  async listEnvironments(): Promise<Environment[]> {
+    return (await this.request<{ environments: Environment[] }>('GET', '/api/v1/environments')).environments ?? []
+  }
+  createEnvironment(name: string): Promise<Environment> {
+    return this.request('POST', '/api/v1/environments', { body: { name } })
+  }
+  async environmentOverview(): Promise<EnvironmentOverview[]> {
+    return (await this.request<{ environments: EnvironmentOverview[] }>('GET', '/api/v1/environments/overview'))
+      .environments ?? []
+  }
+  async listRunnerTokens(): Promise<RunnerTokenInfo[]> {
+    return (await this.request<{ runner_tokens: RunnerTokenInfo[] }>('GET', '/api/v1/runner-tokens')).runner_tokens ?? []
+  }
+  createRunnerToken(name: string | null): Promise<CreatedRunnerToken> {
+    return this.request('POST', '/api/v1/runner-tokens', { body: { name: name || null } })
+  }
+  revokeRunnerToken(tokenId: number): Promise<void> {
+    return this.request('DELETE', `/api/v1/runner-tokens/${encodeURIComponent(tokenId)}`)
+  }
+
+  // --- stats ----------------------------------------------------------------------------------
+  /** Runs per bucket by status: the team's, or one app's. */
+  runStats(bucket: StatsBucket, since: string, app?: string): Promise<RunStats> {
+    const qs = `?bucket=${bucket}&since=${encodeURIComponent(since)}`
+    const path = app ? `/api/v1/apps/${encodeURIComponent(app)}/runs/stats` : '/api/v1/runs/stats'
+    return this.request('GET', path + qs)
+  }
+  async slowestApps(since: string, limit = 5): Promise<AppDurationStats[]> {
+    return (
+      await this.request<{ apps: AppDurationStats[] }>(
+        'GET',
+        `/api/v1/runs/stats/apps?since=${encodeURIComponent(since)}&limit=${limit}`,
+      )
+    ).apps ?? []
+  }
+  async runDurations(app: string, limit = 100): Promise<DurationPoint[]> {
+    return (
+      await this.request<{ runs: DurationPoint[] }>(
+        'GET',
+        `/api/v1/apps/${encodeURIComponent(app)}/runs/stats/durations?limit=${limit}`,
+      )
+    ).runs ?? []
+  }
+  runTimeline(runId: number): Promise<RunTimeline> {
+    return this.request('GET', `/api/v1/runs/${runId}/timeline`)
   }
 
   // --- admin ----------------------------------------------------------------------------------

@@ -199,6 +199,8 @@ export interface CreateRunRequest {
   max_retries?: number
   /** Extension of this implementation: also retry when the job fails (sent only when true). */
   retry_on_failure?: boolean
+  /** Environment to run in; sent only when one other than the default is picked. */
+  environment?: string
 }
 
 export interface RunsQuery {
@@ -206,4 +208,166 @@ export interface RunsQuery {
   app?: string
   limit?: number
   offset?: number
+}
+
+// --- schedules --------------------------------------------------------------------------------
+
+export type OverlapPolicy = 'allow' | 'skip'
+export type CatchupPolicy = 'none' | 'last' | 'all'
+
+export interface Schedule {
+  schedule_id: number
+  app: string
+  name: string
+  cron: string
+  timezone: string
+  environment: string
+  /** null = always the latest version */
+  version_no: number | null
+  input?: Record<string, unknown> | null
+  priority: number
+  max_retries: number
+  enabled: boolean
+  overlap_policy: OverlapPolicy
+  catchup_policy: CatchupPolicy
+  catchup_max: number
+  next_fire_at?: string | null
+  last_fired_at?: string | null
+  created_at: string
+  updated_at: string
+}
+
+export interface ScheduleTick {
+  tick_at: string
+  outcome: 'fired' | 'skipped' | 'failed' | string
+  reason: string | null
+  run_id: number | null
+}
+
+/** GET /api/v1/schedules: a schedule with its latest tick. */
+export interface TeamSchedule extends Schedule {
+  last_tick: ScheduleTick | null
+}
+
+export interface ScheduleRequest {
+  name?: string
+  cron?: string
+  timezone?: string
+  environment?: string
+  version_no?: number | null
+  input?: Record<string, unknown>
+  priority?: number
+  max_retries?: number
+  enabled?: boolean
+  overlap_policy?: OverlapPolicy
+  catchup_policy?: CatchupPolicy
+  catchup_max?: number
+}
+
+// --- environments and runner tokens ----------------------------------------------------------
+
+export interface Environment {
+  environment_id: number
+  name: string
+  is_default: boolean
+  created_at: string
+}
+
+export interface EnvironmentRunner {
+  runner_id: number
+  name: string
+  status: 'online' | 'offline' | string
+  last_seen_at?: string | null
+  scope: 'team' | 'platform' | string
+}
+
+export interface EnvironmentOverview {
+  environment_id: number
+  name: string
+  is_default: boolean
+  queued_runs: number
+  active_runs: number
+  oldest_queued_at: string | null
+  runners_online: number
+  /** Admins only; null for members. */
+  runners: EnvironmentRunner[] | null
+}
+
+export interface RunnerTokenInfo {
+  token_id: number
+  name?: string | null
+  created_at: string
+  expires_at?: string | null
+  revoked_at?: string | null
+}
+
+export interface CreatedRunnerToken {
+  token_id: number
+  token: string
+  name?: string | null
+  expires_at?: string | null
+}
+
+// --- stats -----------------------------------------------------------------------------------
+
+export type StatsBucket = 'hour' | 'day'
+
+export interface StatsBucketRow {
+  /** null only on the totals row */
+  start: string | null
+  total: number
+  queued: number
+  active: number
+  completed: number
+  failed: number
+  cancelled: number
+  dead: number
+  success_rate: number | null
+  duration_p50_seconds: number | null
+  duration_p95_seconds: number | null
+}
+
+export interface RunStats {
+  app: string | null
+  bucket: StatsBucket
+  since: string
+  totals: StatsBucketRow
+  buckets: StatsBucketRow[]
+}
+
+export interface AppDurationStats {
+  app: string
+  runs: number
+  failed: number
+  duration_p50_seconds: number | null
+  duration_p95_seconds: number | null
+  duration_max_seconds: number | null
+}
+
+export interface DurationPoint {
+  run_id: number
+  run_no: number
+  status: string
+  queued_at: string
+  started_at: string
+  finished_at: string
+  duration_seconds: number
+}
+
+export interface AttemptSpan {
+  attempt_no: number
+  status: string
+  runner_name: string | null
+  queued_at: string | null
+  leased_at: string | null
+  started_at: string | null
+  finished_at: string | null
+}
+
+export interface RunTimeline {
+  run_id: number
+  status: string
+  queued_at: string
+  finished_at: string | null
+  attempts: AttemptSpan[]
 }

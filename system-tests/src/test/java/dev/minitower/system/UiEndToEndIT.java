@@ -19,9 +19,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The web UI driven in headless Chromium (frontend/e2e/ui.e2e.mjs, playwright-core) against the
- * packaged services and a real runner agent: sign up, create the app, upload a version by drag and
- * drop, run it through the generated form, watch its live logs to the end, start a long run and
- * cancel it, see the runner. Screenshots of every page land in target/ui-screenshots.
+ * packaged services and real runner agents: sign up, create the app, upload a version by drag and
+ * drop, run it through the generated form, watch its live logs to the end; create an every-minute
+ * schedule (live cron preview), wait for its tick and open the fired run; create an environment and
+ * a team runner token, start a second agent with the command line the page shows and see a run land
+ * on it; compare every chart with the stats API; start a long run and cancel it. Every page is
+ * checked with axe-core (0 serious/critical) and photographed in light and dark mode into
+ * target/ui-screenshots.
  */
 class UiEndToEndIT {
   private String jdbcUrl;
@@ -56,7 +60,9 @@ class UiEndToEndIT {
           .isZero();
     }
     jdbcUrl = TestStack.createDatabase("mt_ui");
-    Map<String, String> env = Map.of("MINITOWER_LEASE_TTL", "20s");
+    // Schedules are checked every 2 s, so the every-minute schedule fires within a minute.
+    Map<String, String> env =
+        Map.of("MINITOWER_LEASE_TTL", "20s", "MINITOWER_SCHEDULE_CHECK_INTERVAL", "2s");
     ServiceProcess api = ServiceProcess.start("api-service", jdbcUrl, env);
     ServiceProcess runners = ServiceProcess.start("runner-service", jdbcUrl, env);
     services.add(api);
@@ -112,10 +118,26 @@ class UiEndToEndIT {
                 shots.toString(),
                 "RUN_TIMEOUT_MS",
                 "120000"));
+    // The second agent is started by the walk itself, from the command line of the Runner tokens
+    // page (team registration token, new environment); the script stops it when it ends.
+    pb.environment()
+        .putAll(
+            Map.of(
+                "RUNNER_URL",
+                runners.baseUrl(),
+                "AGENT_JAR",
+                JarProcess.agentJar().toString(),
+                "AGENT_ENV",
+                "{\"MINITOWER_KILL_GRACE_PERIOD\":\"2s\",\"MINITOWER_DRAIN_TIMEOUT\":\"5s\"}",
+                "SCHEDULE_TIMEOUT_MS",
+                "150000"));
     Path out = Files.createTempFile("ui-e2e", ".log");
     pb.redirectOutput(out.toFile());
     Process node = pb.start();
-    boolean finished = node.waitFor(8, TimeUnit.MINUTES);
+    boolean finished = node.waitFor(15, TimeUnit.MINUTES);
+    if (!finished) {
+      node.destroy();
+    }
     String log = Files.readString(out);
     System.out.println(log);
     assertThat(finished).as("e2e finished in time:\n" + log).isTrue();
@@ -123,7 +145,8 @@ class UiEndToEndIT {
     assertThat(log).containsPattern("(?m)^\\d+ passed, 0 failed$");
     try (var files = Files.list(shots)) {
       assertThat(files.filter(p -> p.toString().endsWith(".png")).count())
-          .isGreaterThanOrEqualTo(5);
+          .as("light and dark screenshots of every page")
+          .isGreaterThanOrEqualTo(30);
     }
   }
 

@@ -3,10 +3,10 @@ package dev.minitower.api.rest;
 import dev.minitower.platform.error.ApiException;
 
 /** Path ids parsed like the original: signed 64-bit decimal; unparseable or 0 is a 400. */
-final class PathIds {
+public final class PathIds {
   private PathIds() {}
 
-  static long parse(String raw, String message) {
+  public static long parse(String raw, String message) {
     try {
       long id = Long.parseLong(raw);
       if (id != 0) {

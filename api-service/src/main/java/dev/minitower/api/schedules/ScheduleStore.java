@@ -100,6 +100,52 @@ public class ScheduleStore {
     this.dataSource = dataSource;
   }
 
+  /** A schedule with its latest tick (null when it never ticked). */
+  public record RowWithTick(Row row, ScheduleView.TickView lastTick) {}
+
+  // The latest tick comes from the (schedule_id, tick_at) primary key, one index probe each.
+  private static final String LIST_TEAM =
+      "SELECT "
+          + COLUMNS
+          + ", t.tick_at AS last_tick_at, t.outcome AS last_outcome, t.reason AS last_reason,"
+          + " t.run_id AS last_run_id"
+          + FROM
+          + " LEFT JOIN LATERAL (SELECT tick_at, outcome, reason, run_id FROM schedule_ticks st"
+          + " WHERE st.schedule_id = s.id ORDER BY st.tick_at DESC LIMIT 1) t ON true"
+          + " WHERE s.team_id = ? AND (CAST(? AS text) IS NULL OR a.slug = ?)"
+          + " ORDER BY s.next_fire_at NULLS LAST, s.id LIMIT ?";
+
+  /** The team's schedules (of one app when {@code appSlug} is set), next to fire first. */
+  public List<RowWithTick> listForTeam(long teamId, String appSlug, int limit) {
+    try (Connection c = dataSource.getConnection()) {
+      return Jdbc.query(
+          c,
+          LIST_TEAM,
+          rs -> {
+            java.time.OffsetDateTime tickAt =
+                rs.getObject("last_tick_at", java.time.OffsetDateTime.class);
+            ScheduleView.TickView tick = null;
+            if (tickAt != null) {
+              long run = rs.getLong("last_run_id");
+              Long runId = rs.wasNull() ? null : run;
+              tick =
+                  new ScheduleView.TickView(
+                      WireTime.format(tickAt.toInstant()),
+                      rs.getString("last_outcome"),
+                      rs.getString("last_reason"),
+                      runId);
+            }
+            return new RowWithTick(map(rs), tick);
+          },
+          teamId,
+          Jdbc.text(appSlug),
+          Jdbc.text(appSlug),
+          limit);
+    } catch (SQLException e) {
+      throw new StoreException("list team schedules", e);
+    }
+  }
+
   public List<Row> list(long teamId, long appId, int limit) {
     try (Connection c = dataSource.getConnection()) {
       return Jdbc.query(c, LIST, ScheduleStore::map, teamId, appId, limit);

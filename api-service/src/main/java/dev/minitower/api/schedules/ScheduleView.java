@@ -36,6 +36,17 @@ public record ScheduleView(
   /** The ticks answer. */
   public record TickList(@JsonProperty("ticks") List<TickView> ticks) {}
 
+  /**
+   * A schedule in the team-wide list: every field of the schedule plus its latest tick ({@code
+   * null} before the first).
+   */
+  public record WithLastTick(
+      @com.fasterxml.jackson.annotation.JsonUnwrapped ScheduleView schedule,
+      @JsonProperty("last_tick") @JsonInclude(JsonInclude.Include.ALWAYS) TickView lastTick) {}
+
+  /** The team-wide list answer. */
+  public record TeamScheduleList(@JsonProperty("schedules") List<WithLastTick> schedules) {}
+
   /** A list answer. */
   public record ScheduleList(@JsonProperty("schedules") List<ScheduleView> schedules) {}
 }
