@@ -17,9 +17,9 @@ import java.util.Set;
  * several lines is also looked for line by line, since the agent ships output line by line. A line
  * cut at the length cap that ends with the start of a value has that start masked too.
  *
- * <p>Forms shorter than {@link #MIN_LENGTH} characters are not masked: masking every {@code "a"} or
- * {@code "1"} of a log would make it unreadable and, by where the masks fall, reveal the value
- * anyway. Use longer secrets; the README says so.
+ * <p>Values (and forms) shorter than {@link #MIN_LENGTH} characters are not masked: masking every
+ * {@code "a"} or {@code "1"} of a log would make it unreadable and, by where the masks fall, reveal
+ * the value anyway. Use longer secrets; the README says so.
  */
 public final class SecretMask {
   public static final String MASK = "***";
@@ -68,8 +68,8 @@ public final class SecretMask {
   }
 
   private static void addForms(Set<String> forms, String value) {
-    if (value.isEmpty()) {
-      return;
+    if (value.length() < MIN_LENGTH) {
+      return; // and none of its encodings either: they would mask unrelated text
     }
     forms.add(value);
     byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
