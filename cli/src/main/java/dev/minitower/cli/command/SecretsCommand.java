@@ -74,14 +74,15 @@ final class SecretsCommand extends GroupCommand {
       if (json.json) {
         printJson(resp);
       } else {
-        out().println(
-            "Secret "
-                + text(resp, "name")
-                + " set"
-                + (environment == null ? "" : " for environment " + environment)
-                + " (fingerprint "
-                + text(resp, "fingerprint")
-                + ")");
+        out()
+            .println(
+                "Secret "
+                    + text(resp, "name")
+                    + " set"
+                    + (environment == null ? "" : " for environment " + environment)
+                    + " (fingerprint "
+                    + text(resp, "fingerprint")
+                    + ")");
       }
       return ExitCodes.OK;
     }
