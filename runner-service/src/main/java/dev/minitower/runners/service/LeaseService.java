@@ -69,7 +69,11 @@ public class LeaseService {
     this.executor = executor;
   }
 
-  /** Tries once, now (blocking; call on a worker thread). */
+  /**
+   * Tries now (blocking; call on a worker thread). A run whose team secrets cannot be resolved is
+   * failed in the lease's transaction and the next queued run is tried (at most {@value
+   * #MAX_FAILED_AT_LEASE} times).
+   */
   public Optional<Granted> leaseNow(RunnerPrincipal runner) {
     for (int i = 0; i < MAX_FAILED_AT_LEASE; i++) {
       String token = Secrets.newToken("");
