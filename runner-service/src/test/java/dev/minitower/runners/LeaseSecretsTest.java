@@ -54,7 +54,8 @@ class LeaseSecretsTest {
     r.then().statusCode(200);
     assertThat(r.jsonPath().getLong("run_id")).isEqualTo(run);
     Map<String, String> secrets = r.jsonPath().getMap("secrets");
-    assertThat(secrets).containsExactly(Map.entry("DB_URL", "env-url"), Map.entry("API_KEY", "key-1234"));
+    assertThat(secrets)
+        .containsExactly(Map.entry("DB_URL", "env-url"), Map.entry("API_KEY", "key-1234"));
     assertThat(
             db.count(
                 "SELECT count(*) FROM run_attempt_secrets s JOIN run_attempts a ON a.id ="
@@ -104,8 +105,7 @@ class LeaseSecretsTest {
     }
   }
 
-  private void secret(long teamId, String name, String environment, String value)
-      throws Exception {
+  private void secret(long teamId, String name, String environment, String value) throws Exception {
     SecretCipher cipher = SecretCipher.of(Optional.of(key), Optional.empty()).orElseThrow();
     Sealed s = cipher.encrypt(value, new Owner(teamId, name, environment));
     try (Connection c = ds.getConnection();
