@@ -1,16 +1,14 @@
 package dev.minitower.testsupport;
 
+import dev.minitower.model.hash.Sha256;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
@@ -38,13 +36,7 @@ public class DbFixtures {
       String artifactSha) {}
 
   public static String sha256(String value) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(value);
   }
 
   public static String uniqueSlug(String prefix) {
@@ -85,7 +77,7 @@ public class DbFixtures {
     return id(
         "INSERT INTO runs (team_id, app_id, app_version_id, environment_id, environment_name,"
             + " run_no, priority, max_retries) VALUES (?, ?, ?, ?, ?,"
-            + " (SELECT COALESCE(max(run_no), 0) + 1 FROM runs WHERE app_id = ?), ?, ?) RETURNING id",
+            + " nextval(('app_run_no_' || ?)::regclass), ?, ?) RETURNING id",
         app.teamId(),
         app.appId(),
         app.versionId(),
@@ -120,12 +112,16 @@ public class DbFixtures {
   }
 
   public List<Long> attemptIdsOfApp(long appId) {
+    return longs(
+        "SELECT a.id FROM run_attempts a JOIN runs r ON r.id = a.run_id WHERE r.app_id = ?", appId);
+  }
+
+  /** The first column of every row, as longs. */
+  public List<Long> longs(String sql, Object... params) {
     List<Long> out = new ArrayList<>();
     try (Connection c = ds.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT a.id FROM run_attempts a JOIN runs r ON r.id = a.run_id WHERE r.app_id = ?")) {
-      ps.setLong(1, appId);
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, params);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(rs.getLong(1));

@@ -2,6 +2,7 @@ package dev.minitower.api.auth;
 
 import dev.minitower.api.store.TokenStore;
 import dev.minitower.platform.error.ApiException;
+import dev.minitower.platform.security.Secrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -22,13 +23,13 @@ public class TeamAuthenticator {
   }
 
   public Caller authenticate(String authorizationHeader) {
-    String token = Tokens.bearer(authorizationHeader);
-    if (token == null || !token.startsWith(Tokens.TEAM_PREFIX)) {
+    String token = Secrets.bearer(authorizationHeader);
+    if (token == null || !token.startsWith(Secrets.TEAM_PREFIX)) {
       throw ApiException.unauthorized();
     }
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     TokenStore.ActiveToken t =
-        tokens.findActive(Tokens.sha256Hex(token), now).orElseThrow(ApiException::unauthorized);
+        tokens.findActive(Secrets.sha256Hex(token), now).orElseThrow(ApiException::unauthorized);
     if (t.lastUsedAt() == null || t.lastUsedAt().isBefore(now.minusMinutes(1))) {
       tokens.touch(t.tokenId(), now);
     }

@@ -46,6 +46,7 @@ final class RunnerViews {
         g.teamSlug(),
         g.artifactSha256(),
         importPaths(g.importPathsJson()),
+        g.started() ? Boolean.TRUE : null,
         granted.secrets().isEmpty() ? null : granted.secrets());
   }
 

@@ -13,6 +13,8 @@ import dev.minitower.store.runs.RunTransitions;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -75,53 +77,65 @@ public class LeaseService {
    * #MAX_FAILED_AT_LEASE} times).
    */
   public Optional<Granted> leaseNow(RunnerPrincipal runner) {
-    for (int i = 0; i < MAX_FAILED_AT_LEASE; i++) {
-      String token = Secrets.newToken("");
-      String hash = Secrets.sha256Hex(token);
-      Leased leased =
-          QuarkusTransaction.requiringNew()
-              .call(
-                  () -> {
-                    Optional<LeaseGrant> grant =
-                        transitions.lease(runner.ref(), hash, config.leaseTtl());
-                    if (grant.isEmpty()) {
-                      return new Leased(null, Map.of(), false, Optional.empty());
-                    }
-                    LeaseGrant g = grant.get();
-                    LeaseSecrets.Resolution resolution = secrets.resolve(g.runId(), g.attemptId());
-                    if (resolution instanceof LeaseSecrets.Unresolvable u) {
-                      // Fails the run through the one result transition, in the lease's
-                      // transaction: no runner ever receives it.
-                      return new Leased(
-                          g,
-                          Map.of(),
-                          true,
-                          transitions.complete(
-                              new LeaseRef(g.runId(), runner.id(), hash),
-                              new RunResult("failed", null, u.message())));
-                    }
-                    return new Leased(
-                        g, ((LeaseSecrets.Resolved) resolution).secrets(), false, Optional.empty());
-                  });
-      if (leased.grant() == null) {
-        return Optional.empty();
-      }
-      metrics.leased(leased.grant().environment());
-      if (leased.failed()) {
-        leased.ended().ifPresent(metrics::ended);
-        continue;
-      }
-      return Optional.of(new Granted(leased.grant(), token, leased.secrets()));
-    }
-    return Optional.empty();
+    return leaseNow(runner, 1, false).stream().findFirst();
   }
 
-  private record Leased(
-      LeaseGrant grant, Map<String, String> secrets, boolean failed, Optional<RunEnded> ended) {
-    @Override
-    public String toString() {
-      return "Leased[secrets=" + secrets.keySet() + "]";
+  /**
+   * Tries now, for up to {@code max} runs, started when {@code start} (blocking). A run whose team
+   * secrets cannot be resolved is failed in the lease's own transaction (no runner ever receives
+   * it); when that leaves nothing granted the claim is tried again (at most {@value
+   * #MAX_FAILED_AT_LEASE} times), so a failing run never delays the next one by a poll.
+   */
+  public List<Granted> leaseNow(RunnerPrincipal runner, int max, boolean start) {
+    for (int round = 0; round < MAX_FAILED_AT_LEASE; round++) {
+      Claimed claimed = claim(runner, max, start);
+      if (!claimed.granted().isEmpty() || claimed.failed() == 0) {
+        return claimed.granted();
+      }
     }
+    return List.of();
+  }
+
+  private record Claimed(List<Granted> granted, int failed) {}
+
+  private Claimed claim(RunnerPrincipal runner, int max, boolean start) {
+    List<String> tokens = new ArrayList<>(max);
+    List<String> hashes = new ArrayList<>(max);
+    for (int i = 0; i < max; i++) {
+      String token = Secrets.newToken("");
+      tokens.add(token);
+      hashes.add(Secrets.sha256Hex(token));
+    }
+    List<Optional<RunEnded>> failed = new ArrayList<>();
+    List<Granted> out = new ArrayList<>(max);
+    List<LeaseGrant> grants =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () -> {
+                  List<LeaseGrant> leased =
+                      transitions.leaseBatch(runner.ref(), hashes, config.leaseTtl(), start);
+                  for (int i = 0; i < leased.size(); i++) {
+                    LeaseGrant g = leased.get(i);
+                    LeaseSecrets.Resolution resolution = secrets.resolve(g.runId(), g.attemptId());
+                    if (resolution instanceof LeaseSecrets.Unresolvable u) {
+                      // Through the one result transition, in the lease's transaction.
+                      failed.add(
+                          transitions.complete(
+                              new LeaseRef(g.runId(), runner.id(), hashes.get(i)),
+                              new RunResult("failed", null, u.message())));
+                    } else {
+                      out.add(
+                          new Granted(
+                              g, tokens.get(i), ((LeaseSecrets.Resolved) resolution).secrets()));
+                    }
+                  }
+                  return leased;
+                });
+    for (LeaseGrant g : grants) {
+      metrics.leased(g.environment());
+    }
+    failed.forEach(ended -> ended.ifPresent(metrics::ended));
+    return new Claimed(out, failed.size());
   }
 
   /**
@@ -130,35 +144,46 @@ public class LeaseService {
    */
   public CompletionStage<Optional<Granted>> lease(
       RunnerPrincipal runner, Duration wait, BooleanSupplier clientGone) {
-    Duration capped = wait.compareTo(config.leaseMaxWait()) > 0 ? config.leaseMaxWait() : wait;
-    long deadline = System.nanoTime() + capped.toNanos();
-    Optional<Granted> now = leaseNow(runner);
-    if (now.isPresent() || capped.isZero() || capped.isNegative()) {
-      return CompletableFuture.completedFuture(now);
-    }
-    return waitAndRetry(runner, deadline, clientGone);
+    return lease(runner, wait, clientGone, 1, false)
+        .thenApply(granted -> granted.stream().findFirst());
   }
 
-  private CompletionStage<Optional<Granted>> waitAndRetry(
-      RunnerPrincipal runner, long deadline, BooleanSupplier clientGone) {
+  /** As {@link #lease(RunnerPrincipal, Duration, BooleanSupplier)}, for up to {@code max} runs. */
+  public CompletionStage<List<Granted>> lease(
+      RunnerPrincipal runner, Duration wait, BooleanSupplier clientGone, int max, boolean start) {
+    Duration capped = wait.compareTo(config.leaseMaxWait()) > 0 ? config.leaseMaxWait() : wait;
+    if (capped.isZero() || capped.isNegative()) {
+      return CompletableFuture.completedFuture(leaseNow(runner, max, start));
+    }
+    return attempt(runner, System.nanoTime() + capped.toNanos(), clientGone, max, start);
+  }
+
+  /**
+   * One claim of a long poll. The wake-up is registered <em>before</em> the claim: a run queued
+   * between a failed claim and the wait would otherwise wake nobody until the next re-check.
+   */
+  private CompletionStage<List<Granted>> attempt(
+      RunnerPrincipal runner, long deadline, BooleanSupplier clientGone, int max, boolean start) {
+    CompletableFuture<Void> wake = notifications.nextQueued(runner.environment());
+    List<Granted> granted;
+    try {
+      granted = leaseNow(runner, max, start);
+    } catch (RuntimeException e) {
+      wake.complete(null);
+      throw e;
+    }
     long remaining = deadline - System.nanoTime();
-    if (remaining <= 0 || clientGone.getAsBoolean()) {
-      return CompletableFuture.completedFuture(Optional.empty());
+    if (!granted.isEmpty() || remaining <= 0 || clientGone.getAsBoolean()) {
+      wake.complete(null);
+      return CompletableFuture.completedFuture(granted);
     }
     long slice = Math.min(remaining, config.leaseRecheckInterval().toNanos());
-    return notifications
-        .nextQueued(runner.environment())
-        .completeOnTimeout(null, slice, TimeUnit.NANOSECONDS)
+    return wake.completeOnTimeout(null, slice, TimeUnit.NANOSECONDS)
         .thenComposeAsync(
-            ignored -> {
-              if (clientGone.getAsBoolean()) {
-                return CompletableFuture.completedFuture(Optional.<Granted>empty());
-              }
-              Optional<Granted> g = leaseNow(runner);
-              return g.isPresent()
-                  ? CompletableFuture.completedFuture(g)
-                  : waitAndRetry(runner, deadline, clientGone);
-            },
+            ignored ->
+                clientGone.getAsBoolean()
+                    ? CompletableFuture.completedFuture(List.<Granted>of())
+                    : attempt(runner, deadline, clientGone, max, start),
             executor);
   }
 }

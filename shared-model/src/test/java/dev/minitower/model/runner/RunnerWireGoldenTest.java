@@ -106,6 +106,7 @@ class RunnerWireGoldenTest {
             null,
             null,
             null,
+            null,
             secrets),
         "lease-response-secrets.json");
   }
@@ -126,6 +127,7 @@ class RunnerWireGoldenTest {
             1,
             TOKEN,
             EXPIRES,
+            null,
             null,
             null,
             null,
