@@ -17,6 +17,7 @@ export const router = createRouter({
     { path: '/runs', name: 'runs', component: () => import('./views/RunsView.vue'), meta: { title: 'Runs' } },
     { path: '/runs/:id(\\d+)', name: 'run', component: () => import('./views/RunDetailView.vue'), props: (r) => ({ id: Number(r.params.id) }), meta: { title: 'Run' } },
     { path: '/runners', name: 'runners', component: () => import('./views/RunnersView.vue'), meta: { title: 'Runners' } },
+    { path: '/secrets', name: 'secrets', component: () => import('./views/SecretsView.vue'), meta: { title: 'Secrets' } },
     { path: '/tokens', name: 'tokens', component: () => import('./views/TokensView.vue'), meta: { title: 'Tokens' } },
     { path: '/:pathMatch(.*)*', name: 'not-found', component: () => import('./views/NotFoundView.vue'), meta: { public: true, title: 'Not found' } },
   ],

@@ -137,6 +137,8 @@ export interface Attempt {
   error_message?: string
   started_at?: string
   finished_at?: string
+  /** Names (never values) of the team secrets this attempt received; absent on older servers. */
+  secret_names?: string[]
 }
 
 export type LogStream = 'stdout' | 'stderr'

@@ -26,6 +26,14 @@ class StartupChecksTest {
         return Optional.empty();
       }
 
+      public Optional<String> secretsKey() {
+        return Optional.empty();
+      }
+
+      public Optional<String> secretsOldKeys() {
+        return Optional.empty();
+      }
+
       public long maxRequestBodySize() {
         return 10;
       }

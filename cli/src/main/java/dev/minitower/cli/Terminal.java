@@ -101,6 +101,32 @@ public final class Terminal {
     }
   }
 
+  /** Whether a console exists (a no-echo prompt is possible). */
+  public boolean hasConsole() {
+    return console != null;
+  }
+
+  /** Everything left on stdin, or {@code null} when there is no stdin. */
+  public String readAllStdin() {
+    if (stdin == null) {
+      return null;
+    }
+    try {
+      if (stdinReader != null) {
+        StringBuilder sb = new StringBuilder();
+        char[] buf = new char[8192];
+        int n;
+        while ((n = stdinReader.read(buf)) > 0) {
+          sb.append(buf, 0, n);
+        }
+        return sb.toString();
+      }
+      return new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /**
    * Reads a secret without echo when a console exists; otherwise prints the prompt on stderr and
    * reads one line from stdin (so {@code echo pw | minitower login} works).

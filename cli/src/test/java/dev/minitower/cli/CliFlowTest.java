@@ -282,6 +282,46 @@ class CliFlowTest {
   }
 
   @Test
+  void secretsSetReadsTheValueFromStdinListAndDelete() {
+    api.on(
+        "PUT /api/v1/secrets/DB_URL",
+        201,
+        "{\"name\":\"DB_URL\",\"environment\":null,\"fingerprint\":\"0123456789abcdef\"}");
+    api.on(
+        "GET /api/v1/secrets",
+        200,
+        "{\"secrets\":[{\"name\":\"DB_URL\",\"environment\":null,\"fingerprint\":\"0123456789abcdef\",\"created_at\":\"2026-01-01T00:00:00Z\",\"updated_at\":\"2026-01-01T00:00:00Z\"}]}");
+    api.on("DELETE /api/v1/secrets/DB_URL", 204, "");
+    cli.env.put("MINITOWER_SERVER_URL", api.url());
+    cli.env.put("MINITOWER_API_TOKEN", "t");
+    cli.stdin = "postgres://u:p@db/x\n";
+
+    CliHarness.Result set = cli.run("secrets", "set", "DB_URL");
+    CliHarness.Result scoped = cli.run("secrets", "set", "DB_URL", "--environment", "prod");
+    CliHarness.Result list = cli.run("secrets", "list");
+    CliHarness.Result listJson = cli.run("secrets", "list", "--json");
+    CliHarness.Result delete = cli.run("secrets", "delete", "DB_URL", "--environment", "prod");
+    cli.stdin = "";
+    CliHarness.Result empty = cli.run("secrets", "set", "DB_URL");
+
+    assertThat(set.exit()).isZero();
+    assertThat(set.out()).isEqualTo("Secret DB_URL set (fingerprint 0123456789abcdef)\n");
+    assertThat(set.out() + set.err()).doesNotContain("postgres://");
+    assertThat(api.requests("PUT /api/v1/secrets/DB_URL").get(0).bodyText())
+        .isEqualTo("{\"value\":\"postgres://u:p@db/x\"}");
+    assertThat(scoped.exit()).isZero();
+    assertThat(api.requests("PUT /api/v1/secrets/DB_URL").get(1).bodyText())
+        .isEqualTo("{\"value\":\"postgres://u:p@db/x\",\"environment\":\"prod\"}");
+    assertThat(list.out()).contains("DB_URL").contains("(all)").contains("0123456789abcdef");
+    assertThat(listJson.out()).contains("\"secrets\"");
+    assertThat(delete.out()).isEqualTo("Secret DB_URL deleted\n");
+    assertThat(api.requests("DELETE /api/v1/secrets/DB_URL").get(0).query())
+        .isEqualTo("environment=prod");
+    assertThat(empty.exit()).isNotZero();
+    assertThat(api.requests("PUT /api/v1/secrets/DB_URL")).hasSize(2);
+  }
+
+  @Test
   void appsCreateSendsNullDescriptionWhenBlank() {
     api.on("POST /api/v1/apps", 201, "{\"app_id\":9,\"slug\":\"hello\",\"disabled\":false}");
     cli.env.put("MINITOWER_SERVER_URL", api.url());

@@ -70,6 +70,22 @@ public interface ApiConfig {
   @WithDefault("10")
   int loginRatePerMinute();
 
+  /**
+   * Key of the team secrets (MINITOWER_SECRETS_KEY): base64 of 32 random bytes ({@code openssl rand
+   * -base64 32}). Without it secrets cannot be written, and the service refuses to start when
+   * secrets are stored.
+   */
+  @WithName("secrets-key")
+  Optional<String> secretsKey();
+
+  /**
+   * Previous secrets keys, comma-separated (MINITOWER_SECRETS_OLD_KEYS): they still decrypt values
+   * stored under them until {@code POST /api/v1/admin/secrets/reencrypt} moves every value to the
+   * current key.
+   */
+  @WithName("secrets-old-keys")
+  Optional<String> secretsOldKeys();
+
   /** Bootstrap token value, empty when the route is disabled. */
   default Optional<String> bootstrapTokenValue() {
     return bootstrapToken().map(String::trim).filter(s -> !s.isEmpty());

@@ -135,7 +135,8 @@ public final class Views {
       Integer exitCode,
       String errorMessage,
       String startedAt,
-      String finishedAt) {}
+      String finishedAt,
+      @JsonInclude(JsonInclude.Include.ALWAYS) List<String> secretNames) {}
 
   public record AttemptList(List<AttemptView> attempts) {}
 

@@ -116,7 +116,8 @@ public class RunQueryService {
                         a.exitCode(),
                         a.errorMessage(),
                         TokenService.format(a.startedAt()),
-                        TokenService.format(a.finishedAt())))
+                        TokenService.format(a.finishedAt()),
+                        a.secretNames()))
             .toList());
   }
 

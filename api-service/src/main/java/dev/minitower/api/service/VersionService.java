@@ -113,7 +113,8 @@ public class VersionService {
                 towerfile.timeoutSeconds(),
                 schema == null ? null : schema.toString(),
                 contents.towerfileText(),
-                JSON.valueToTree(towerfile.importPaths()).toString()));
+                JSON.valueToTree(towerfile.importPaths()).toString(),
+                towerfile.secrets()));
     return ViewMapper.version(stored);
   }
 

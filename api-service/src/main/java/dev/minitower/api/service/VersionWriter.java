@@ -33,7 +33,8 @@ public class VersionWriter {
       Integer timeoutSeconds,
       String paramsSchemaJson,
       String towerfileToml,
-      String importPathsJson) {}
+      String importPathsJson,
+      java.util.List<String> secretNames) {}
 
   @Transactional
   public VersionStore.Version store(long teamId, String appSlug, Upload upload) {
@@ -50,6 +51,7 @@ public class VersionWriter {
             upload.timeoutSeconds(),
             upload.paramsSchemaJson(),
             upload.towerfileToml(),
-            upload.importPathsJson()));
+            upload.importPathsJson(),
+            upload.secretNames()));
   }
 }

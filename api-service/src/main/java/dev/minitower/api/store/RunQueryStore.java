@@ -47,7 +47,8 @@ public class RunQueryStore {
       Integer exitCode,
       String errorMessage,
       OffsetDateTime startedAt,
-      OffsetDateTime finishedAt) {}
+      OffsetDateTime finishedAt,
+      List<String> secretNames) {}
 
   private static final String SELECT =
       "SELECT r.id, r.app_id, a.slug, r.run_no, v.version_no, r.status, r.input::text,"
@@ -156,7 +157,9 @@ public class RunQueryStore {
   public List<Attempt> attempts(long runId) {
     return jdbc.list(
         "SELECT a.attempt_no, a.status, rn.name, a.exit_code, a.error_message, a.started_at,"
-            + " a.finished_at FROM run_attempts a JOIN runners rn ON rn.id = a.runner_id"
+            + " a.finished_at, s.secret_names FROM run_attempts a"
+            + " JOIN runners rn ON rn.id = a.runner_id"
+            + " LEFT JOIN run_attempt_secrets s ON s.attempt_id = a.id"
             + " WHERE a.run_id = ? ORDER BY a.attempt_no",
         rs -> {
           int exit = rs.getInt(4);
@@ -168,9 +171,14 @@ public class RunQueryStore {
               exitCode,
               rs.getString(5),
               rs.getObject(6, OffsetDateTime.class),
-              rs.getObject(7, OffsetDateTime.class));
+              rs.getObject(7, OffsetDateTime.class),
+              secretNames(rs.getArray(8)));
         },
         runId);
+  }
+
+  private static List<String> secretNames(java.sql.Array array) throws SQLException {
+    return array == null ? List.of() : List.of((String[]) array.getArray());
   }
 
   private static RunRow row(ResultSet rs) throws SQLException {

@@ -31,7 +31,8 @@ public class VersionStore {
       Integer timeoutSeconds,
       String paramsSchemaJson,
       String towerfileToml,
-      String importPathsJson) {}
+      String importPathsJson,
+      List<String> secretNames) {}
 
   private static final String COLUMNS =
       "id, version_no, entrypoint, timeout_seconds, params_schema::text, artifact_sha256,"
@@ -50,9 +51,10 @@ public class VersionStore {
   public Version insertNext(NewVersion v) {
     return jdbc.one(
             "INSERT INTO app_versions (app_id, version_no, artifact_sha256, artifact_size,"
-                + " entrypoint, timeout_seconds, params_schema, towerfile_toml, import_paths)"
+                + " entrypoint, timeout_seconds, params_schema, towerfile_toml, import_paths,"
+                + " secret_names)"
                 + " SELECT ?, COALESCE(MAX(version_no), 0) + 1, ?, ?, ?, ?, CAST(? AS jsonb), ?,"
-                + " CAST(? AS jsonb) FROM app_versions WHERE app_id = ? RETURNING "
+                + " CAST(? AS jsonb), ? FROM app_versions WHERE app_id = ? RETURNING "
                 + COLUMNS,
             VersionStore::row,
             v.appId(),
@@ -63,6 +65,7 @@ public class VersionStore {
             v.paramsSchemaJson(),
             v.towerfileToml(),
             v.importPathsJson(),
+            v.secretNames().toArray(String[]::new),
             v.appId())
         .orElseThrow();
   }

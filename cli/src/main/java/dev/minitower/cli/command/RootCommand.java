@@ -24,6 +24,7 @@ import picocli.CommandLine.Spec;
       DeployCommand.class,
       RunsCommand.class,
       TokensCommand.class,
+      SecretsCommand.class,
       RunnersCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class

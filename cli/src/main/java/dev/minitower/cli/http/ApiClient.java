@@ -104,6 +104,15 @@ public final class ApiClient {
     return send(builder(path, REQUEST_TIMEOUT).DELETE().build());
   }
 
+  /** PUT with a JSON body; retried on transient failures (a PUT replaces, so a repeat is safe). */
+  public JsonNode put(String path, JsonNode body) {
+    return sendWithRetries(
+        builder(path, REQUEST_TIMEOUT)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(JsonOutput.compact(body)))
+            .build());
+  }
+
   /** POST with a JSON body ({@code null}: no body); not retried. */
   public JsonNode post(String path, JsonNode body) {
     return send(postRequest(path, body, null));

@@ -3,6 +3,7 @@ package dev.minitower.agent.exec;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.minitower.model.runner.LeaseResponse;
+import dev.minitower.model.secrets.SecretNames;
 import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -52,7 +53,11 @@ public final class WorkloadEnvironment {
     return env;
   }
 
-  /** Adds the run's identity and one variable per top-level input key. */
+  /**
+   * Adds the run's identity, one variable per top-level input key, then the run's team secrets (a
+   * secret wins over an input of the same name). Secrets reach only this map, which goes to the
+   * sandbox through bubblewrap's stdin: never a command line, a file or the agent's log.
+   */
   public static void addRun(Map<String, String> env, LeaseResponse lease, Consumer<String> warn) {
     env.put("MINITOWER_RUN_ID", Long.toString(lease.runId()));
     env.put("MINITOWER_RUN_NO", Long.toString(lease.runNo()));
@@ -60,6 +65,27 @@ public final class WorkloadEnvironment {
     env.put("MINITOWER_APP", lease.appSlug() == null ? "" : lease.appSlug());
     env.put("MINITOWER_VERSION", Integer.toString(lease.versionNo()));
     addInputs(env, lease.input(), warn);
+    addSecrets(env, lease.secrets(), warn);
+  }
+
+  /** The lease's secrets; a name the platform reserves or a value with NUL is skipped (named). */
+  static void addSecrets(
+      Map<String, String> env, Map<String, String> secrets, Consumer<String> warn) {
+    if (secrets == null) {
+      return;
+    }
+    for (Map.Entry<String, String> s : secrets.entrySet()) {
+      String name = s.getKey();
+      if (!SecretNames.isValid(name) || RESERVED.contains(name)) {
+        warn.accept("skipping secret with a reserved or invalid name");
+        continue;
+      }
+      if (s.getValue() == null || s.getValue().indexOf('\0') >= 0) {
+        warn.accept("skipping secret " + name + ": its value cannot be an environment variable");
+        continue;
+      }
+      env.put(name, s.getValue());
+    }
   }
 
   /**

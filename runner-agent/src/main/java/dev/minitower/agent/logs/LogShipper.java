@@ -31,6 +31,7 @@ public final class LogShipper implements AutoCloseable {
   private final RunnerClient client;
   private final LeaseState lease;
   private final AgentLog log;
+  private final SecretMask mask;
   private final ArrayDeque<LogEntry> pending = new ArrayDeque<>();
   private final Thread sender;
   private long nextSeq = 1;
@@ -45,6 +46,8 @@ public final class LogShipper implements AutoCloseable {
     this.client = client;
     this.lease = lease;
     this.log = log;
+    this.mask =
+        SecretMask.of(lease.lease().secrets() == null ? null : lease.lease().secrets().values());
     this.sender = new Thread(this::sendLoop, "logs-run-" + lease.runId());
     sender.setDaemon(true);
     sender.start();
@@ -60,7 +63,8 @@ public final class LogShipper implements AutoCloseable {
   }
 
   private void add(String stream, String line) {
-    String capped = LogLines.cap(line, false);
+    // Every line of the run (workload output and the agent's own messages) passes here.
+    String capped = mask.apply(LogLines.cap(line, false));
     synchronized (this) {
       if (closing && finished) {
         return;

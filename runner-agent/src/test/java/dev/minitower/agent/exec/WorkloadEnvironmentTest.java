@@ -43,6 +43,27 @@ class WorkloadEnvironmentTest {
   }
 
   @Test
+  void secretsBecomeVariablesOverInputsAndReservedNamesAreSkippedWithoutTheirValues() {
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PATH", "/usr/bin");
+    env.put("API_KEY", "from-input");
+    Map<String, String> secrets = new LinkedHashMap<>();
+    secrets.put("API_KEY", "from-secret");
+    secrets.put("PATH", "/evil");
+    secrets.put("MINITOWER_RUN_ID", "evil");
+    secrets.put("NUL_VALUE", "a\0b");
+    List<String> warnings = new ArrayList<>();
+    WorkloadEnvironment.addSecrets(env, secrets, warnings::add);
+    assertThat(env)
+        .containsEntry("API_KEY", "from-secret")
+        .containsEntry("PATH", "/usr/bin")
+        .doesNotContainKey("MINITOWER_RUN_ID")
+        .doesNotContainKey("NUL_VALUE");
+    assertThat(warnings).hasSize(3);
+    assertThat(String.join("\n", warnings)).doesNotContain("evil");
+  }
+
+  @Test
   void pythonRunsGetTheVenvFirstOnPathAndImportPathsOnPythonpath() {
     Map<String, String> env =
         WorkloadEnvironment.base("/usr/bin:/bin", Path.of("/w/home"), Path.of("/w/tmp"), Map.of());

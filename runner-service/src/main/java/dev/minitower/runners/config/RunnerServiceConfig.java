@@ -28,4 +28,16 @@ public interface RunnerServiceConfig {
   @WithName("lease-recheck-interval")
   @WithDefault("5s")
   Duration leaseRecheckInterval();
+
+  /**
+   * Key of the team secrets (MINITOWER_SECRETS_KEY), the same as api-service's: runs whose version
+   * names secrets get them decrypted at lease. The service refuses to start without it when secrets
+   * are stored.
+   */
+  @WithName("secrets-key")
+  Optional<String> secretsKey();
+
+  /** Previous secrets keys, comma-separated (MINITOWER_SECRETS_OLD_KEYS); they only decrypt. */
+  @WithName("secrets-old-keys")
+  Optional<String> secretsOldKeys();
 }

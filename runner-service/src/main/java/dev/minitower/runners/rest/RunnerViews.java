@@ -46,7 +46,8 @@ final class RunnerViews {
         g.teamSlug(),
         g.artifactSha256(),
         importPaths(g.importPathsJson()),
-        g.started() ? Boolean.TRUE : null);
+        g.started() ? Boolean.TRUE : null,
+        granted.secrets().isEmpty() ? null : granted.secrets());
   }
 
   /** The run input, omitted when absent or empty (as the original). */

@@ -7,12 +7,16 @@ import dev.minitower.runners.lease.LongPoll;
 import dev.minitower.runners.lease.QueueNotifications;
 import dev.minitower.store.runs.RunMetrics;
 import dev.minitower.store.runs.RunRecords.LeaseGrant;
+import dev.minitower.store.runs.RunRecords.LeaseRef;
+import dev.minitower.store.runs.RunRecords.RunEnded;
+import dev.minitower.store.runs.RunRecords.RunResult;
 import dev.minitower.store.runs.RunTransitions;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.function.BooleanSupplier;
@@ -26,21 +30,39 @@ import org.eclipse.microprofile.context.ManagedExecutor;
 @ApplicationScoped
 public class LeaseService {
 
-  /** A granted lease and the raw lease token (shown once). */
-  public record Granted(LeaseGrant grant, String leaseToken) {}
+  /**
+   * A granted lease, the raw lease token (shown once) and the run's team secrets (empty when its
+   * version names none).
+   */
+  public record Granted(LeaseGrant grant, String leaseToken, Map<String, String> secrets) {
+    public Granted(LeaseGrant grant, String leaseToken) {
+      this(grant, leaseToken, Map.of());
+    }
+
+    @Override
+    public String toString() {
+      return "Granted[run_id=" + grant.runId() + ", secrets=" + secrets.keySet() + "]";
+    }
+  }
+
+  /** Runs failed at lease (missing secrets) before the next queued run is tried. */
+  private static final int MAX_FAILED_AT_LEASE = 5;
 
   private final RunTransitions transitions;
   private final RunMetrics metrics;
   private final QueueNotifications notifications;
   private final RunnerServiceConfig config;
   private final ManagedExecutor executor;
+  private final LeaseSecrets secrets;
 
   LeaseService(
       RunTransitions transitions,
       RunMetrics metrics,
       QueueNotifications notifications,
       RunnerServiceConfig config,
-      ManagedExecutor executor) {
+      ManagedExecutor executor,
+      LeaseSecrets secrets) {
+    this.secrets = secrets;
     this.transitions = transitions;
     this.metrics = metrics;
     this.notifications = notifications;
@@ -48,13 +70,34 @@ public class LeaseService {
     this.executor = executor;
   }
 
-  /** Tries once, now (blocking; call on a worker thread). */
+  /**
+   * Tries now (blocking; call on a worker thread). A run whose team secrets cannot be resolved is
+   * failed in the lease's transaction and the next queued run is tried (at most {@value
+   * #MAX_FAILED_AT_LEASE} times).
+   */
   public Optional<Granted> leaseNow(RunnerPrincipal runner) {
     return leaseNow(runner, 1, false).stream().findFirst();
   }
 
-  /** Tries once, now, for up to {@code max} runs, started when {@code start} (blocking). */
+  /**
+   * Tries now, for up to {@code max} runs, started when {@code start} (blocking). A run whose team
+   * secrets cannot be resolved is failed in the lease's own transaction (no runner ever receives
+   * it); when that leaves nothing granted the claim is tried again (at most {@value
+   * #MAX_FAILED_AT_LEASE} times), so a failing run never delays the next one by a poll.
+   */
   public List<Granted> leaseNow(RunnerPrincipal runner, int max, boolean start) {
+    for (int round = 0; round < MAX_FAILED_AT_LEASE; round++) {
+      Claimed claimed = claim(runner, max, start);
+      if (!claimed.granted().isEmpty() || claimed.failed() == 0) {
+        return claimed.granted();
+      }
+    }
+    return List.of();
+  }
+
+  private record Claimed(List<Granted> granted, int failed) {}
+
+  private Claimed claim(RunnerPrincipal runner, int max, boolean start) {
     List<String> tokens = new ArrayList<>(max);
     List<String> hashes = new ArrayList<>(max);
     for (int i = 0; i < max; i++) {
@@ -62,15 +105,36 @@ public class LeaseService {
       tokens.add(token);
       hashes.add(Secrets.sha256Hex(token));
     }
+    List<Optional<RunEnded>> failed = new ArrayList<>();
+    List<Granted> out = new ArrayList<>(max);
     List<LeaseGrant> grants =
         QuarkusTransaction.requiringNew()
-            .call(() -> transitions.leaseBatch(runner.ref(), hashes, config.leaseTtl(), start));
-    List<Granted> out = new ArrayList<>(grants.size());
-    for (int i = 0; i < grants.size(); i++) {
-      metrics.leased(grants.get(i).environment());
-      out.add(new Granted(grants.get(i), tokens.get(i)));
+            .call(
+                () -> {
+                  List<LeaseGrant> leased =
+                      transitions.leaseBatch(runner.ref(), hashes, config.leaseTtl(), start);
+                  for (int i = 0; i < leased.size(); i++) {
+                    LeaseGrant g = leased.get(i);
+                    LeaseSecrets.Resolution resolution = secrets.resolve(g.runId(), g.attemptId());
+                    if (resolution instanceof LeaseSecrets.Unresolvable u) {
+                      // Through the one result transition, in the lease's transaction.
+                      failed.add(
+                          transitions.complete(
+                              new LeaseRef(g.runId(), runner.id(), hashes.get(i)),
+                              new RunResult("failed", null, u.message())));
+                    } else {
+                      out.add(
+                          new Granted(
+                              g, tokens.get(i), ((LeaseSecrets.Resolved) resolution).secrets()));
+                    }
+                  }
+                  return leased;
+                });
+    for (LeaseGrant g : grants) {
+      metrics.leased(g.environment());
     }
-    return out;
+    failed.forEach(ended -> ended.ifPresent(metrics::ended));
+    return new Claimed(out, failed.size());
   }
 
   /**

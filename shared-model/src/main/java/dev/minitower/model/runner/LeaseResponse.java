@@ -5,11 +5,15 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A granted lease ({@code POST /api/v1/runs/lease}, 200). The lease token is returned only here.
  * {@code artifact_sha256}, {@code import_paths} and {@code team_slug} are additions; {@code
- * started} (addition) is true when the batch lease already started the run (absent otherwise).
+ * started} (addition) is true when the batch lease already started the run (absent otherwise);
+ * {@code secrets} (addition): the team secrets the version's Towerfile names, resolved for the
+ * run's environment, as variable name → value. It is present only when the run has secrets, goes
+ * only to the leasing runner, and is never logged or stored by either side.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({
@@ -28,7 +32,8 @@ import java.util.List;
   "team_slug",
   "artifact_sha256",
   "import_paths",
-  "started"
+  "started",
+  "secrets"
 })
 public record LeaseResponse(
     @JsonProperty("run_id") long runId,
@@ -46,9 +51,48 @@ public record LeaseResponse(
     @JsonProperty("team_slug") String teamSlug,
     @JsonProperty("artifact_sha256") String artifactSha256,
     @JsonProperty("import_paths") List<String> importPaths,
-    @JsonProperty("started") Boolean started) {
+    @JsonProperty("started") Boolean started,
+    @JsonProperty("secrets") Map<String, String> secrets) {
 
-  /** A lease as the original answers it (not started). */
+  /** A lease without secrets. */
+  public LeaseResponse(
+      long runId,
+      long runNo,
+      long appId,
+      String appSlug,
+      int versionNo,
+      String entrypoint,
+      Integer timeoutSeconds,
+      ObjectNode input,
+      long attemptId,
+      int attemptNo,
+      String leaseToken,
+      String leaseExpiresAt,
+      String teamSlug,
+      String artifactSha256,
+      List<String> importPaths,
+      Boolean started) {
+    this(
+        runId,
+        runNo,
+        appId,
+        appSlug,
+        versionNo,
+        entrypoint,
+        timeoutSeconds,
+        input,
+        attemptId,
+        attemptNo,
+        leaseToken,
+        leaseExpiresAt,
+        teamSlug,
+        artifactSha256,
+        importPaths,
+        started,
+        null);
+  }
+
+  /** A lease as the original answers it (not started, no secrets). */
   public LeaseResponse(
       long runId,
       long runNo,
@@ -82,5 +126,17 @@ public record LeaseResponse(
         artifactSha256,
         importPaths,
         null);
+  }
+
+  /** Never prints secret values (a record's default toString would). */
+  @Override
+  public String toString() {
+    return "LeaseResponse[run_id="
+        + runId
+        + ", attempt_id="
+        + attemptId
+        + ", secrets="
+        + (secrets == null ? "[]" : secrets.keySet())
+        + "]";
   }
 }

@@ -14,6 +14,8 @@ import java.util.List;
  * @param timeoutSeconds {@code [app.timeout].seconds}, or {@code null} when the table is absent
  * @param parameters the declared {@code [[parameters]]}, in file order
  * @param rawToml the original text of the file
+ * @param secrets {@code [app].secrets}: the team secret names a run of this version receives as
+ *     environment variables (an addition; the original's tools ignore the key); empty when absent
  */
 public record Towerfile(
     String appName,
@@ -22,12 +24,26 @@ public record Towerfile(
     List<String> importPaths,
     Integer timeoutSeconds,
     List<Parameter> parameters,
-    String rawToml) {
+    String rawToml,
+    List<String> secrets) {
 
   public Towerfile {
     source = List.copyOf(source == null ? List.of() : source);
     importPaths = List.copyOf(importPaths == null ? List.of() : importPaths);
     parameters = List.copyOf(parameters == null ? List.of() : parameters);
+    secrets = List.copyOf(secrets == null ? List.of() : secrets);
+  }
+
+  /** A Towerfile without secrets (the original's keys only). */
+  public Towerfile(
+      String appName,
+      String script,
+      List<String> source,
+      List<String> importPaths,
+      Integer timeoutSeconds,
+      List<Parameter> parameters,
+      String rawToml) {
+    this(appName, script, source, importPaths, timeoutSeconds, parameters, rawToml, List.of());
   }
 
   /**

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlFactory;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import com.fasterxml.jackson.dataformat.toml.TomlReadFeature;
+import dev.minitower.model.secrets.SecretNames;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
@@ -222,7 +223,25 @@ public final class TowerfileParser {
       }
       parameters.add(new Towerfile.Parameter(p.name, type, p.description, defaultValue));
     }
-    return new Towerfile(d.name, d.script, d.source, d.importPaths, timeout, parameters, raw);
+    if (d.secrets.size() > SecretNames.MAX_PER_VERSION) {
+      throw TowerfileException.rule(
+          "app.secrets names at most " + SecretNames.MAX_PER_VERSION + " secrets");
+    }
+    Set<String> secretNames = new HashSet<>();
+    for (int i = 0; i < d.secrets.size(); i++) {
+      String name = d.secrets.get(i);
+      int index = i;
+      SecretNames.violation(name)
+          .ifPresent(
+              message -> {
+                throw TowerfileException.rule("app.secrets[" + index + "]: " + message);
+              });
+      if (!secretNames.add(name)) {
+        throw TowerfileException.rule("duplicate secret name " + GoQuoting.quote(name));
+      }
+    }
+    return new Towerfile(
+        d.name, d.script, d.source, d.importPaths, timeout, parameters, raw, d.secrets);
   }
 
   private static JsonNode checkDefault(int index, String type, JsonNode value) {
@@ -294,6 +313,7 @@ public final class TowerfileParser {
     String script;
     List<String> source = List.of();
     List<String> importPaths = List.of();
+    List<String> secrets = List.of();
     boolean timeoutPresent;
     long timeoutSeconds;
     List<RawParameter> parameters = List.of();
@@ -307,6 +327,7 @@ public final class TowerfileParser {
         d.script = string(appTable.get("script"), "app.script");
         d.source = strings(appTable.get("source"), "app.source");
         d.importPaths = strings(appTable.get("import_paths"), "app.import_paths");
+        d.secrets = strings(appTable.get("secrets"), "app.secrets");
         JsonNode timeout = appTable.get("timeout");
         if (timeout != null) {
           ObjectNode timeoutTable = table(timeout, "app.timeout");

@@ -85,6 +85,60 @@ class RunnerWireGoldenTest {
   }
 
   @Test
+  void leaseResponseWithSecretsAddsOneObjectAtTheEnd() throws IOException {
+    java.util.Map<String, String> secrets = new java.util.LinkedHashMap<>();
+    secrets.put("DB_URL", "postgres://u:p@db/x");
+    secrets.put("API_KEY", "k-123");
+    pinned(
+        new LeaseResponse(
+            42,
+            7,
+            3,
+            "hello-shell",
+            1,
+            "run.sh",
+            null,
+            null,
+            99,
+            2,
+            TOKEN,
+            EXPIRES,
+            null,
+            null,
+            null,
+            null,
+            secrets),
+        "lease-response-secrets.json");
+  }
+
+  @Test
+  void leaseResponseToStringNamesSecretsButNeverTheirValues() {
+    LeaseResponse lease =
+        new LeaseResponse(
+            1,
+            1,
+            1,
+            "a",
+            1,
+            "run.sh",
+            null,
+            null,
+            1,
+            1,
+            TOKEN,
+            EXPIRES,
+            null,
+            null,
+            null,
+            null,
+            java.util.Map.of("API_KEY", "value-that-must-not-print"));
+    assertThat(lease.toString())
+        .contains("API_KEY")
+        .doesNotContain("value-that-must-not-print")
+        .doesNotContain(TOKEN);
+  }
+
+  @Test
   void attemptViewOfStartAndHeartbeat() throws IOException {
     pinned(
         new AttemptView(99, 1, "cancelling", EXPIRES, true, "cancelling", null),

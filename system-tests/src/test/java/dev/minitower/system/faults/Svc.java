@@ -85,6 +85,23 @@ public final class Svc implements AutoCloseable {
     launch();
   }
 
+  /**
+   * Stops the service and starts it again on the same ports with {@code changes} applied to its
+   * environment (a null value removes the variable).
+   */
+  public void restartWith(Map<String, String> changes) throws Exception {
+    close();
+    changes.forEach(
+        (k, v) -> {
+          if (v == null) {
+            env.remove(k);
+          } else {
+            env.put(k, v);
+          }
+        });
+    launch();
+  }
+
   public String baseUrl() {
     return "http://127.0.0.1:" + port;
   }
