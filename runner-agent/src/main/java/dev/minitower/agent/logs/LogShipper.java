@@ -104,7 +104,9 @@ public final class LogShipper implements AutoCloseable {
               notifyAll();
               return;
             }
-            if (pending.isEmpty()) {
+            if (pending.isEmpty() || (tailRequested && !closing)) {
+              // Nothing to send, or the last lines are being handed to the result: wait for
+              // more lines or for closeForResult/flushAndClose (never spin holding the lock).
               wait();
             } else {
               long waitNanos = firstPendingAtNanos + LINGER.toNanos() - System.nanoTime();
