@@ -167,7 +167,8 @@ class ContainerStackIT {
                 null)
             .body();
     assertThat(runnerMetrics)
-        .containsPattern("minitower_runs_completed_total\\{[^}]*status=\"completed\"[^}]*} 1");
+        .containsPattern(
+            "minitower_runs_completed_total\\{[^}]*status=\"completed\"[^}]*} 1(\\.0)?\\s");
     assertThat(
             Http.get(
                     "http://"
