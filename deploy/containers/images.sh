@@ -135,6 +135,11 @@ if [ "$skip_jars" != 1 ] || [ "$jars_ok" != 1 ]; then
 fi
 for m in $PROJECT_IMAGES; do
   build "minitower/$m:$VERSION" . "deploy/docker/$m.Dockerfile" "JRE_IMAGE=$JRE_IMAGE" "PYTHON_IMAGE=$PYTHON_IMAGE"
+  # Sound images: a non-root user and the HEALTHCHECK (podman drops it in the OCI format).
+  user=$("$ENGINE" image inspect --format '{{.Config.User}}' "minitower/$m:$VERSION")
+  hc=$("$ENGINE" image inspect --format '{{.Config.Healthcheck}}' "minitower/$m:$VERSION")
+  case "$user" in "" | root | 0 | 0:*) die "image minitower/$m:$VERSION runs as root (USER '$user')" ;; esac
+  case "$hc" in "" | "<nil>" | "{[] 0s 0s 0s 0}") die "image minitower/$m:$VERSION has no HEALTHCHECK" ;; esac
 done
 
 p=
