@@ -35,6 +35,9 @@ default_ulimits = ["nofile=${nofile}:${nofile}", "nproc=${nproc}:${nproc}"]
 runtime = "runc"
 cgroup_manager = "cgroupfs"
 events_logger = "file"
+# Exec sessions through the API (Testcontainers' waits and execs) keep a conmon process for this
+# long after they end (default 300 s, Docker's behaviour): a few seconds, so none outlives a test.
+exit_command_delay = 5
 CONF
   export CONTAINERS_CONF="$MTW_CT_DIR/containers.conf"
 }
