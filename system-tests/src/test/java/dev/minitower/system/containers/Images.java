@@ -2,6 +2,7 @@ package dev.minitower.system.containers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.github.dockerjava.api.exception.NotFoundException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import org.testcontainers.DockerClientFactory;
 
 /**
  * The image names of the container tests: MTW_IMAGE_* variables, else the file images.env that
@@ -58,7 +60,25 @@ final class Images {
           String e = System.getenv(k);
           names.put(k, e != null && !e.isBlank() ? e : file.getOrDefault(k, v));
         });
-    return new Images(names);
+    Images images = new Images(names);
+    images.requireProjectImages();
+    return images;
+  }
+
+  /** The project's own images cannot be pulled: say how to build them instead of a pull error. */
+  private void requireProjectImages() {
+    for (String key :
+        List.of("MTW_IMAGE_API", "MTW_IMAGE_RUNNER", "MTW_IMAGE_SCHEDULER", "MTW_IMAGE_AGENT")) {
+      try {
+        DockerClientFactory.instance().client().inspectImageCmd(names.get(key)).exec();
+      } catch (NotFoundException e) {
+        throw new AssertionError(
+            "image "
+                + names.get(key)
+                + " not found: build the images with ./mtw images (or set MTW_CONTAINERS_BUILD=1)",
+            e);
+      }
+    }
   }
 
   private static void build() throws IOException, InterruptedException {
