@@ -24,7 +24,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.testcontainers.containers.Container;
 import org.testcontainers.containers.GenericContainer;
-import org.testcontainers.containers.Network;
 
 /**
  * The images as a user runs them: PostgreSQL, Kafka, the Flyway migration job, the three services
@@ -47,7 +46,7 @@ class ContainerStackIT {
   @BeforeAll
   void startStack() throws Exception {
     Engine.requireOrSkip();
-    stack = Stack.start(Images.resolve(), Network.newNetwork());
+    stack = Stack.start(Images.resolve(), Stack.network());
   }
 
   @AfterAll

@@ -42,6 +42,15 @@ final class Stack implements AutoCloseable {
   private static final String DB_PASSWORD = "ct-db-password";
   private static final Duration START = Duration.ofMinutes(4);
 
+  /**
+   * Every container and the network carry this label with MTW_CONTAINERS_RUN (set by ./mtw test),
+   * so that a crashed run's leftovers are removed without touching another run's containers.
+   */
+  static final String RUN_LABEL = "dev.minitower.test-run";
+
+  static final String RUN =
+      System.getenv().getOrDefault("MTW_CONTAINERS_RUN", "pid-" + ProcessHandle.current().pid());
+
   final Network network;
   GenericContainer<?> postgres;
   GenericContainer<?> kafka;
@@ -78,6 +87,7 @@ final class Stack implements AutoCloseable {
     postgres =
         new GenericContainer<>(DockerImageName.parse(images.get("MTW_IMAGE_POSTGRES")))
             .withNetwork(network)
+            .withLabel(RUN_LABEL, RUN)
             .withNetworkAliases("postgres")
             .withEnv("POSTGRES_DB", "minitower")
             .withEnv("POSTGRES_USER", "minitower")
@@ -94,6 +104,7 @@ final class Stack implements AutoCloseable {
         new FixedHostPortGenericContainer<>(images.get("MTW_IMAGE_KAFKA"))
             .withFixedExposedPort(kafkaPort, kafkaPort)
             .withNetwork(network)
+            .withLabel(RUN_LABEL, RUN)
             .withNetworkAliases("kafka")
             .withEnv(kafkaEnv(kafkaPort))
             .waitingFor(
@@ -105,6 +116,7 @@ final class Stack implements AutoCloseable {
     migrate =
         new GenericContainer<>(DockerImageName.parse(images.get("MTW_IMAGE_FLYWAY")))
             .withNetwork(network)
+            .withLabel(RUN_LABEL, RUN)
             .withCopyFileToContainer(
                 MountableFile.forHostPath(
                     root().resolve("shared-model/src/main/resources/db/migration")),
@@ -146,6 +158,7 @@ final class Stack implements AutoCloseable {
     agent =
         new GenericContainer<>(DockerImageName.parse(images.get("MTW_IMAGE_AGENT")))
             .withNetwork(network)
+            .withLabel(RUN_LABEL, RUN)
             .withEnv("MINITOWER_SERVER_URL", "http://runner-service:8081")
             .withEnv("MINITOWER_RUNNER_NAME", "container-runner")
             .withEnv("MINITOWER_RUNNER_REGISTRATION_TOKEN", REGISTRATION_TOKEN)
@@ -167,6 +180,13 @@ final class Stack implements AutoCloseable {
     agent.start();
   }
 
+  /** The test's network, labelled like its containers. */
+  static Network network() {
+    return Network.builder()
+        .createNetworkCmdModifier(cmd -> cmd.withLabels(Map.of(RUN_LABEL, RUN)))
+        .build();
+  }
+
   static boolean isPodman() {
     var components = DockerClientFactory.instance().client().versionCmd().exec().getComponents();
     return components != null
@@ -176,6 +196,7 @@ final class Stack implements AutoCloseable {
   private GenericContainer<?> service(String image, String alias, int port, int management) {
     return new GenericContainer<>(DockerImageName.parse(image))
         .withNetwork(network)
+        .withLabel(RUN_LABEL, RUN)
         .withNetworkAliases(alias)
         .withEnv("MINITOWER_DB_URL", "jdbc:postgresql://postgres:5432/minitower")
         .withEnv("MINITOWER_DB_USER", "minitower")
