@@ -41,6 +41,17 @@ public final class BenchArgs {
   public Duration work = Duration.ZERO;
   public Duration leaseWait = Duration.ofSeconds(20);
   public boolean batchHeartbeat = false;
+
+  /**
+   * The runner protocol the simulated runners speak: {@code fused} (this repo's agent: batch lease
+   * with start, heartbeats only while work lasts, the result carries the log lines) or {@code
+   * classic} (the original agent: lease, start, at least one heartbeat, logs, result).
+   */
+  public boolean classicProtocol = false;
+
+  /** Measure pgbench's tpcb-like on the same cluster first (the reference of the ratio). */
+  public boolean pgbench = true;
+
   public int logLines = 3;
   public boolean ceiling = true;
   public boolean shapedCeiling = true;
@@ -72,6 +83,11 @@ public final class BenchArgs {
           Map.entry("--work", "fixed workload of burst/steady runs (0s = no-op)"),
           Map.entry("--lease-wait", "long-poll wait of lease calls (20s)"),
           Map.entry("--batch-heartbeat", "use POST /api/v1/runners/heartbeat"),
+          Map.entry(
+              "--classic",
+              "simulate the original agent (lease, start, heartbeat, logs, result) instead of the"
+                  + " fused protocol of this repo's agent"),
+          Map.entry("--no-pgbench", "skip the pgbench tpcb-like reference"),
           Map.entry("--no-ceiling", "skip the direct-SQL ceiling"),
           Map.entry("--apps", "apps the producers spread their runs over (1)"),
           Map.entry("--warmup-runs", "unmeasured runs first, to warm the JIT (1500; 0 = none)"),
@@ -131,6 +147,8 @@ public final class BenchArgs {
       }
       switch (flag) {
         case "--batch-heartbeat" -> a.batchHeartbeat = true;
+        case "--classic" -> a.classicProtocol = true;
+        case "--no-pgbench" -> a.pgbench = false;
         case "--no-ceiling" -> a.ceiling = false;
         case "--no-shaped-ceiling" -> a.shapedCeiling = false;
         case "--help", "-h" -> throw new IllegalArgumentException("help");

@@ -79,6 +79,7 @@ public final class Ceiling {
   private final String password;
   private final Target target;
   private final boolean shaped;
+  private final boolean minimal;
   private final AtomicLong nextApp = new AtomicLong();
   private final Latency create = new Latency();
   private final Latency lease = new Latency();
@@ -93,6 +94,16 @@ public final class Ceiling {
    *     check before a log batch or a result), still without HTTP
    */
   public Ceiling(String url, String user, String password, Target target, boolean shaped) {
+    this(url, user, password, target, shaped, false);
+  }
+
+  /**
+   * @param minimal the minimal-commit lifecycle of this repo's agent instead: create, the fused
+   *     lease-and-start, the result carrying the log lines (three commits per run, no heartbeat)
+   */
+  public Ceiling(
+      String url, String user, String password, Target target, boolean shaped, boolean minimal) {
+    this.minimal = minimal;
     this.shaped = shaped;
     this.url = url;
     this.user = user;
@@ -209,7 +220,6 @@ public final class Ceiling {
     // the services' reads run in auto-commit on a connection of their own
     try (Connection c = connect();
         Connection ro = DriverManager.getConnection(url, user, password);
-        PreparedStatement lockApp = c.prepareStatement(CeilingSql.LOCK_APP);
         PreparedStatement insert = c.prepareStatement(CeilingSql.INSERT_RUN);
         PreparedStatement outbox = c.prepareStatement(CeilingSql.OUTBOX_INSERT);
         PreparedStatement notify = c.prepareStatement(CeilingSql.NOTIFY_QUEUED);
@@ -233,23 +243,20 @@ public final class Ceiling {
           env.setString(2, target.environment());
           drainQuery(env);
         }
-        lockApp.setLong(1, a.id());
-        lockApp.setLong(2, target.teamId());
-        drainQuery(lockApp);
         int k = 1;
         insert.setLong(k++, target.teamId());
-        insert.setLong(k++, a.id());
         insert.setLong(k++, a.versionId());
         insert.setLong(k++, target.environmentId());
         insert.setString(k++, target.environment());
         insert.setNull(k++, Types.BIGINT);
-        insert.setLong(k++, a.id());
         insert.setNull(k++, Types.VARCHAR);
         insert.setLong(k++, 0);
         insert.setInt(k++, 0);
         insert.setBoolean(k++, false);
         insert.setNull(k++, Types.VARCHAR);
-        insert.setNull(k, Types.VARCHAR);
+        insert.setNull(k++, Types.VARCHAR);
+        insert.setLong(k++, a.id());
+        insert.setLong(k, target.teamId());
         long runId;
         long runNo;
         try (ResultSet rs = insert.executeQuery()) {
@@ -277,7 +284,8 @@ public final class Ceiling {
         Connection ro = DriverManager.getConnection(url, user, password);
         PreparedStatement auth = ro.prepareStatement(CeilingSql.RUNNER_TOKEN);
         PreparedStatement lockRunner = c.prepareStatement(CeilingSql.LOCK_RUNNER_COUNT_ACTIVE);
-        PreparedStatement leaseSt = c.prepareStatement(CeilingSql.LEASE);
+        PreparedStatement leaseSt =
+            c.prepareStatement(minimal ? CeilingSql.LEASE_AND_START : CeilingSql.LEASE);
         PreparedStatement outbox = c.prepareStatement(CeilingSql.OUTBOX_INSERT);
         PreparedStatement lockRun = c.prepareStatement(CeilingSql.LOCK_RUN);
         PreparedStatement lockLive = c.prepareStatement(CeilingSql.LOCK_LIVE_ATTEMPT);
@@ -301,9 +309,10 @@ public final class Ceiling {
         leaseSt.setString(1, target.environment());
         leaseSt.setNull(2, Types.BIGINT);
         leaseSt.setNull(3, Types.BIGINT);
-        leaseSt.setLong(4, runnerId);
-        leaseSt.setString(5, hash);
-        leaseSt.setLong(6, TTL_MS);
+        leaseSt.setInt(4, 1);
+        leaseSt.setLong(5, runnerId);
+        leaseSt.setArray(6, c.createArrayOf("text", new String[] {hash}));
+        leaseSt.setLong(7, TTL_MS);
         long runId;
         long runNo;
         long attemptId;
@@ -318,9 +327,28 @@ public final class Ceiling {
           attemptId = rs.getLong("attempt_id");
           seq = rs.getLong("event_seq");
         }
-        event(outbox, "leased", runId, runNo, seq, "leased", runnerId, 1);
+        event(outbox, "leased", runId, runNo, minimal ? seq - 1 : seq, "leased", runnerId, 1);
+        if (minimal) {
+          event(outbox, "started", runId, runNo, seq, "running", runnerId, 1);
+        }
         c.commit();
         lease.recordNanos(System.nanoTime() - t0);
+        if (minimal) {
+          // the result carries the log lines: one transaction
+          t0 = System.nanoTime();
+          lockRun.setLong(1, runId);
+          drainQuery(lockRun);
+          guard(lockOwn, runId, runnerId, hash);
+          drainQuery(lockOwn);
+          guard(attemptState, runId, runnerId, hash);
+          drainQuery(attemptState);
+          insertLogLines(c, insertLogs, attemptId, runId);
+          finish(attemptFinish, runFinish, outbox, attemptTimes, runId, runNo, runnerId, attemptId);
+          c.commit();
+          result.recordNanos(System.nanoTime() - t0);
+          completed.incrementAndGet();
+          continue;
+        }
 
         // start
         t0 = System.nanoTime();
@@ -361,22 +389,7 @@ public final class Ceiling {
         requireLive(c, attemptState, runId, runnerId, hash);
         guard(attemptState, runId, runnerId, hash);
         drainQuery(attemptState);
-        insertLogs.setLong(1, attemptId);
-        insertLogs.setLong(2, runId);
-        insertLogs.setInt(3, 1);
-        Long[] seqs = {1L, 2L, 3L};
-        String[] streams = {"stdout", "stdout", "stdout"};
-        String[] lines = new String[3];
-        Timestamp[] times = new Timestamp[3];
-        for (int i = 0; i < 3; i++) {
-          lines[i] = "bench line " + (i + 1) + " of run " + runId;
-          times[i] = Timestamp.from(Instant.now());
-        }
-        insertLogs.setArray(4, c.createArrayOf("bigint", seqs));
-        insertLogs.setArray(5, c.createArrayOf("text", streams));
-        insertLogs.setArray(6, c.createArrayOf("text", lines));
-        insertLogs.setArray(7, c.createArrayOf("timestamptz", times));
-        insertLogs.executeUpdate();
+        insertLogLines(c, insertLogs, attemptId, runId);
         c.commit();
         logs.recordNanos(System.nanoTime() - t0);
 
@@ -388,25 +401,59 @@ public final class Ceiling {
         drainQuery(lockRun);
         guard(lockOwn, runId, runnerId, hash);
         drainQuery(lockOwn);
-        attemptFinish.setString(1, "completed");
-        attemptFinish.setInt(2, 0);
-        attemptFinish.setNull(3, Types.VARCHAR);
-        attemptFinish.setLong(4, attemptId);
-        attemptFinish.executeUpdate();
-        runFinish.setString(1, "completed");
-        runFinish.setLong(2, runId);
-        try (ResultSet rs = runFinish.executeQuery()) {
-          rs.next();
-          seq = rs.getLong("event_seq");
-        }
-        event(outbox, "completed", runId, runNo, seq, "completed", runnerId, 1);
-        attemptTimes.setLong(1, attemptId);
-        drainQuery(attemptTimes);
+        finish(attemptFinish, runFinish, outbox, attemptTimes, runId, runNo, runnerId, attemptId);
         c.commit();
         result.recordNanos(System.nanoTime() - t0);
         completed.incrementAndGet();
       }
     }
+  }
+
+  private static void insertLogLines(
+      Connection c, PreparedStatement insertLogs, long attemptId, long runId) throws SQLException {
+    insertLogs.setLong(1, attemptId);
+    insertLogs.setLong(2, runId);
+    insertLogs.setInt(3, 1);
+    Long[] seqs = {1L, 2L, 3L};
+    String[] streams = {"stdout", "stdout", "stdout"};
+    String[] lines = new String[3];
+    Timestamp[] times = new Timestamp[3];
+    for (int i = 0; i < 3; i++) {
+      lines[i] = "bench line " + (i + 1) + " of run " + runId;
+      times[i] = Timestamp.from(Instant.now());
+    }
+    insertLogs.setArray(4, c.createArrayOf("bigint", seqs));
+    insertLogs.setArray(5, c.createArrayOf("text", streams));
+    insertLogs.setArray(6, c.createArrayOf("text", lines));
+    insertLogs.setArray(7, c.createArrayOf("timestamptz", times));
+    insertLogs.executeUpdate();
+  }
+
+  private void finish(
+      PreparedStatement attemptFinish,
+      PreparedStatement runFinish,
+      PreparedStatement outbox,
+      PreparedStatement attemptTimes,
+      long runId,
+      long runNo,
+      long runnerId,
+      long attemptId)
+      throws SQLException {
+    attemptFinish.setString(1, "completed");
+    attemptFinish.setInt(2, 0);
+    attemptFinish.setNull(3, Types.VARCHAR);
+    attemptFinish.setLong(4, attemptId);
+    attemptFinish.executeUpdate();
+    runFinish.setString(1, "completed");
+    runFinish.setLong(2, runId);
+    long seq;
+    try (ResultSet rs = runFinish.executeQuery()) {
+      rs.next();
+      seq = rs.getLong("event_seq");
+    }
+    event(outbox, "completed", runId, runNo, seq, "completed", runnerId, 1);
+    attemptTimes.setLong(1, attemptId);
+    drainQuery(attemptTimes);
   }
 
   /** The service's runner-token lookup, one round trip on its own (shaped only). */

@@ -186,6 +186,51 @@ public final class Http {
     return Optional.of(JSON.treeToValue(check("lease", r), LeaseResponse.class));
   }
 
+  /** This repo's agent: one batch lease of one run, started by the lease itself. */
+  public Optional<LeaseResponse> leaseStarted(
+      String runnerToken, String waitParam, Duration timeout) throws IOException {
+    String url =
+        runners + RunnerProtocol.BATCH_LEASE + (waitParam == null ? "" : "?wait=" + waitParam);
+    HttpRequest req =
+        HttpRequest.newBuilder(URI.create(url))
+            .header("Authorization", "Bearer " + runnerToken)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"max\":1,\"start\":true}"))
+            .timeout(timeout)
+            .build();
+    long t0 = System.nanoTime();
+    HttpResponse<String> r = send("lease+start", req);
+    long dt = System.nanoTime() - t0;
+    if (r.statusCode() == 204) {
+      metrics.endpoint("lease+start (204)").recordNanos(dt);
+      return Optional.empty();
+    }
+    metrics.endpoint("lease+start").recordNanos(dt);
+    JsonNode leases = check("lease+start", r).get("leases");
+    return Optional.of(JSON.treeToValue(leases.get(0), LeaseResponse.class));
+  }
+
+  /** This repo's agent: the result carrying the run's log lines. */
+  public void resultWithLogs(String runnerToken, long runId, String leaseToken, int lines)
+      throws IOException {
+    timed(
+        "result+logs",
+        runnerPost(
+            RunnerProtocol.result(runId),
+            runnerToken,
+            leaseToken,
+            json(new ResultRequest("completed", 0, null, entries(runId, lines)))));
+  }
+
+  private static List<LogEntry> entries(long runId, int lines) {
+    List<LogEntry> entries = new ArrayList<>(lines);
+    String now = Instant.now().toString();
+    for (int i = 1; i <= lines; i++) {
+      entries.add(new LogEntry(i, "stdout", "bench line " + i + " of run " + runId, now));
+    }
+    return entries;
+  }
+
   public JsonNode start(String runnerToken, long runId, String leaseToken) throws IOException {
     return timed("start", runnerPost(RunnerProtocol.start(runId), runnerToken, leaseToken, ""));
   }

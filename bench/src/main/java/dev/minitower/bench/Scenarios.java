@@ -91,7 +91,8 @@ final class Scenarios {
                   work,
                   args.heartbeatInterval,
                   args.batchHeartbeat,
-                  args.logLines),
+                  args.logLines,
+                  !args.classicProtocol),
               "sim-" + r.name());
       t.setDaemon(true);
       t.start();
@@ -195,6 +196,11 @@ final class Scenarios {
     Http http = new Http(args.apiUrl, args.runnerUrl, m);
     String env = environment(http, "burst");
     List<RegisterResponse> runners = register(http, env, args.runners);
+    if (args.pgbench) {
+      double tps = PgStats.pgbenchTps(args.dbUrl, args.dbUser, args.dbPassword);
+      r.figures.put("pgbench_tpcb_tps", tps);
+    }
+    long commits0 = PgStats.xactCommit(args.dbUrl, args.dbUser, args.dbPassword);
     var before = proc.sample();
     double createSeconds = createAll(http, env, args.burstRuns, args.producers, m);
     var stop = new java.util.concurrent.atomic.AtomicBoolean();
@@ -210,6 +216,19 @@ final class Scenarios {
     r.figures.put("create_runs_per_s", m.created.get() / createSeconds);
     r.figures.put("drain_runs_per_s", r.completed / drainSeconds);
     r.runsPerSecond = r.completed / (createSeconds + drainSeconds);
+    long commits1 = PgStats.xactCommit(args.dbUrl, args.dbUser, args.dbPassword);
+    r.figures.put("commits_per_run", (commits1 - commits0) / (double) Math.max(1, r.completed));
+    double serviceCpu =
+        r.cpuSeconds.entrySet().stream()
+            .filter(e -> e.getKey().endsWith("-service"))
+            .mapToDouble(java.util.Map.Entry::getValue)
+            .sum();
+    r.figures.put("service_cpu_ms_per_run", serviceCpu * 1000 / Math.max(1, r.completed));
+    r.figures.put("protocol_fused", args.classicProtocol ? 0.0 : 1.0);
+    Double tps = r.figures.get("pgbench_tpcb_tps");
+    if (tps != null && tps > 0) {
+      r.figures.put("runs_per_s_over_pgbench_tps", r.runsPerSecond / tps);
+    }
 
     if (args.ceiling) {
       String cenv = environment(http, "ceiling");
@@ -235,6 +254,17 @@ final class Scenarios {
           new Ceiling(args.dbUrl, args.dbUser, args.dbPassword, target, false)
               .run(args.burstRuns, args.producers);
       r.ceilingCpuSeconds = ProcStats.cpuDelta(cb, proc.sample());
+      long mc0 = PgStats.xactCommit(args.dbUrl, args.dbUser, args.dbPassword);
+      Ceiling.Result minimal =
+          new Ceiling(args.dbUrl, args.dbUser, args.dbPassword, target, false, true)
+              .run(args.burstRuns, args.producers);
+      long mc1 = PgStats.xactCommit(args.dbUrl, args.dbUser, args.dbPassword);
+      r.figures.put("minimal_ceiling_runs_per_s", minimal.runsPerSecond());
+      r.figures.put("minimal_ceiling_drain_runs_per_s", minimal.drainRunsPerSecond());
+      r.figures.put(
+          "minimal_ceiling_commits_per_run",
+          (mc1 - mc0) / (double) Math.max(1, minimal.completed()));
+      r.figures.put("ratio_to_minimal_ceiling", r.runsPerSecond / minimal.runsPerSecond());
       if (args.shapedCeiling) {
         r.ceilingShaped =
             new Ceiling(args.dbUrl, args.dbUser, args.dbPassword, target, true)

@@ -9,9 +9,10 @@ import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 /**
- * A simulated runner agent: lease (long-poll or short poll), start, work for a fixed time while
- * heartbeating, at least one heartbeat, one log batch, result {@code completed}. Only the protocol;
- * no process is spawned.
+ * A simulated runner agent. Classic (the original agent): lease (long-poll or short poll), start,
+ * work for a fixed time while heartbeating, at least one heartbeat, one log batch, result {@code
+ * completed}. Fused (this repo's agent): batch lease with start, heartbeats only while the work
+ * lasts, the result carrying the log lines. Only the protocol; no process is spawned.
  */
 final class SimRunner implements Runnable {
   private final Http http;
@@ -24,6 +25,7 @@ final class SimRunner implements Runnable {
   private final Duration heartbeatInterval;
   private final boolean batchHeartbeat;
   private final int logLines;
+  private final boolean fused;
 
   SimRunner(
       Http http,
@@ -35,7 +37,9 @@ final class SimRunner implements Runnable {
       Duration work,
       Duration heartbeatInterval,
       boolean batchHeartbeat,
-      int logLines) {
+      int logLines,
+      boolean fused) {
+    this.fused = fused;
     this.http = http;
     this.token = token;
     this.metrics = metrics;
@@ -54,7 +58,10 @@ final class SimRunner implements Runnable {
     while (!stop.getAsBoolean()) {
       Optional<LeaseResponse> lease;
       try {
-        lease = http.lease(token, waitParam, timeout);
+        lease =
+            fused
+                ? http.leaseStarted(token, waitParam, timeout)
+                : http.lease(token, waitParam, timeout);
       } catch (IOException e) {
         if (!sleep(Duration.ofMillis(200))) {
           return;
@@ -79,7 +86,9 @@ final class SimRunner implements Runnable {
   private void execute(LeaseResponse l) throws IOException {
     long runId = l.runId();
     String lt = l.leaseToken();
-    http.start(token, runId, lt);
+    if (!fused) {
+      http.start(token, runId, lt);
+    }
     metrics.started(runId, System.nanoTime());
     long end = System.nanoTime() + work.toNanos();
     int beats = 0;
@@ -96,11 +105,17 @@ final class SimRunner implements Runnable {
         beats++;
       }
     }
-    if (beats == 0) {
-      beat(runId, lt);
+    if (fused) {
+      // As this repo's agent: no heartbeat for a run shorter than the interval, and the log lines
+      // travel with the result.
+      http.resultWithLogs(token, runId, lt, logLines);
+    } else {
+      if (beats == 0) {
+        beat(runId, lt);
+      }
+      http.logs(token, runId, lt, logLines);
+      http.result(token, runId, lt);
     }
-    http.logs(token, runId, lt, logLines);
-    http.result(token, runId, lt);
     metrics.finished(runId);
   }
 

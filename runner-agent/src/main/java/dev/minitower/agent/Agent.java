@@ -11,10 +11,12 @@ import dev.minitower.agent.exec.RunExecutor;
 import dev.minitower.agent.exec.SafeArchiveExtractor;
 import dev.minitower.agent.exec.Sandbox;
 import dev.minitower.agent.exec.Workspace;
+import dev.minitower.agent.lease.CancelWatcher;
 import dev.minitower.agent.lease.LeaseKeeper;
 import dev.minitower.agent.lease.LeaseState;
 import dev.minitower.agent.lease.StopReason;
 import dev.minitower.agent.observability.AgentLog;
+import dev.minitower.model.runner.BatchLeaseResponse;
 import dev.minitower.model.runner.LeaseResponse;
 import dev.minitower.model.runner.RegisterRequest;
 import dev.minitower.model.runner.RegisterResponse;
@@ -28,6 +30,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -64,6 +67,8 @@ public final class Agent implements AutoCloseable {
   private FileChannel lockChannel;
   private FileLock lock;
   private long lastHeartbeatRegistration = System.nanoTime() - Long.MAX_VALUE / 2;
+  private volatile boolean batchLeasing = true;
+  private CancelWatcher cancels;
 
   public Agent(AgentConfig config, PrintStream logOut) {
     this.config = config;
@@ -136,6 +141,8 @@ public final class Agent implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
               });
+      cancels = new CancelWatcher(client, log, () -> active);
+      cancels.start();
       loop = new Thread(this::leaseLoop, "lease-loop");
       loop.start();
       log.info(
@@ -220,6 +227,13 @@ public final class Agent implements AutoCloseable {
     return reply;
   }
 
+  /**
+   * Leases while there is a free slot. With a server that offers it, one batch lease asks for every
+   * free slot at once and gets the runs already started (no separate start call); otherwise the
+   * original lease, one run per call. An empty answer is followed by the poll interval only when
+   * the server did not hold the request (plain polling, {@code MINITOWER_LEASE_WAIT=0}, or a server
+   * without long polls): an empty long poll has already waited.
+   */
   private void leaseLoop() {
     while (!stopping.get()) {
       try {
@@ -227,7 +241,8 @@ public final class Agent implements AutoCloseable {
       } catch (InterruptedException e) {
         break;
       }
-      boolean handedOver = false;
+      int held = 1 + (batchLeasing ? slots.drainPermits() : 0);
+      int handedOver = 0;
       try {
         if (client.runnerToken() == null) {
           if (config.registrationToken().isEmpty()) {
@@ -238,41 +253,50 @@ public final class Agent implements AutoCloseable {
           }
           continue;
         }
-        Reply reply = client.lease(config.leaseWait());
+        boolean batch = batchLeasing;
+        long sentAt = System.nanoTime();
+        Reply reply =
+            batch
+                ? client.leaseBatch(held, true, config.leaseWait())
+                : client.lease(config.leaseWait());
         // A long poll may sit on the server for up to leaseWait before the lease is granted: the
         // granted time (lease_expires_at - Date) counts from the answer, not from the request.
-        long sentAt = System.nanoTime();
+        long answeredAt = System.nanoTime();
+        if (batch && (reply.status() == 404 || reply.status() == 405)) {
+          log.info("batch lease not offered by the server, using lease and start per run");
+          batchLeasing = false;
+          continue;
+        }
         if (reply.status() == 200) {
-          LeaseResponse lease = RunnerClient.JSON.readValue(reply.body(), LeaseResponse.class);
-          LeaseState state = new LeaseState(lease);
-          state.renewed(
-              WireTime.parseOrNull(lease.leaseExpiresAt()),
-              LeaseKeeper.serverDate(reply),
-              sentAt,
-              config.heartbeatMinInterval());
-          if (stopping.get()) {
-            // Granted while shutting down: not started; the server reaps it and retries the run.
-            log.warn("lease granted during shutdown left unstarted", "run_id", lease.runId());
-            continue;
+          List<LeaseResponse> leases =
+              batch
+                  ? RunnerClient.JSON.readValue(reply.body(), BatchLeaseResponse.class).leases()
+                  : List.of(RunnerClient.JSON.readValue(reply.body(), LeaseResponse.class));
+          for (LeaseResponse lease : leases) {
+            if (handedOver == held) {
+              log.warn(
+                  "more leases granted than asked for, left to expire", "run_id", lease.runId());
+              continue;
+            }
+            LeaseState state = new LeaseState(lease);
+            state.renewed(
+                WireTime.parseOrNull(lease.leaseExpiresAt()),
+                LeaseKeeper.serverDate(reply),
+                answeredAt,
+                config.heartbeatMinInterval());
+            if (stopping.get()) {
+              // Granted while shutting down: not run; the server reaps it and retries the run.
+              log.warn("lease granted during shutdown left unstarted", "run_id", lease.runId());
+              continue;
+            }
+            handOver(state);
+            handedOver++;
           }
-          active.add(state);
-          runs.execute(
-              () -> {
-                try {
-                  executor.execute(state);
-                } catch (RuntimeException e) {
-                  log.error("run crashed", "run_id", state.runId(), "error", e);
-                } finally {
-                  active.remove(state);
-                  finishedRuns.incrementAndGet();
-                  slots.release();
-                }
-              });
-          handedOver = true;
         } else if (reply.status() == 204) {
-          long elapsed = System.nanoTime() - sentAt;
-          // A server that does not hold the request open would otherwise be polled in a loop.
-          pause(elapsed < config.leaseWait().dividedBy(2).toNanos());
+          boolean held204 =
+              !config.leaseWait().isZero()
+                  && answeredAt - sentAt >= config.leaseWait().dividedBy(2).toNanos();
+          pause(!held204);
         } else if (reply.status() == 401) {
           log.warn("runner token rejected on lease poll");
           tokens.delete();
@@ -285,11 +309,26 @@ public final class Agent implements AutoCloseable {
         log.warn("poll error", "error", e);
         pause(true);
       } finally {
-        if (!handedOver) {
-          slots.release();
-        }
+        slots.release(held - handedOver);
       }
     }
+  }
+
+  /** Runs one granted lease on its own thread; its slot is released when it ends. */
+  private void handOver(LeaseState state) {
+    active.add(state);
+    runs.execute(
+        () -> {
+          try {
+            executor.execute(state);
+          } catch (RuntimeException e) {
+            log.error("run crashed", "run_id", state.runId(), "error", e);
+          } finally {
+            active.remove(state);
+            finishedRuns.incrementAndGet();
+            slots.release();
+          }
+        });
   }
 
   /** Waits the poll interval plus jitter (unless {@code really} is false); ends early on stop. */
@@ -356,6 +395,7 @@ public final class Agent implements AutoCloseable {
       runs.shutdownNow();
     } finally {
       keeper.close();
+      cancels.close();
       launcher.close();
       releaseLock();
       log.info("stopped");

@@ -6,6 +6,7 @@ import dev.minitower.scheduler.liveness.RunnerLiveness;
 import dev.minitower.scheduler.reaper.ExpiryReaper;
 import dev.minitower.scheduler.retention.RetentionSweeper;
 import dev.minitower.scheduler.schedules.ScheduleFirer;
+import dev.minitower.store.runs.LeaseClock;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,6 +38,7 @@ public class SchedulerLoops {
   private final SchedulerConfig config;
   private final Clock clock;
   private final DatabaseAvailability database;
+  private final LeaseClock leaseClock;
   private ScheduledExecutorService executor;
 
   SchedulerLoops(
@@ -46,7 +48,9 @@ public class SchedulerLoops {
       RetentionSweeper retention,
       SchedulerConfig config,
       Clock clock,
-      DatabaseAvailability database) {
+      DatabaseAvailability database,
+      LeaseClock leaseClock) {
+    this.leaseClock = leaseClock;
     this.reaper = reaper;
     this.liveness = liveness;
     this.schedules = schedules;
@@ -65,12 +69,14 @@ public class SchedulerLoops {
               t.setDaemon(true);
               return t;
             });
-    every(config.expiryCheckInterval(), this::expiryTick, "expiry");
-    every(config.schedules().checkInterval(), this::scheduleTick, "schedules");
+    // The first reaper pass runs at start: leases that expired while no scheduler ran (a restart)
+    // are requeued at once, not one interval later.
+    every(config.expiryCheckInterval(), this::expiryTick, "expiry", true);
+    every(config.schedules().checkInterval(), this::scheduleTick, "schedules", false);
     boolean retentionOn =
         isPositive(config.retention().logs()) || isPositive(config.retention().runs());
     if (retentionOn) {
-      every(config.retention().interval(), this::retentionTick, "retention");
+      every(config.retention().interval(), this::retentionTick, "retention", false);
     }
   }
 
@@ -80,18 +86,22 @@ public class SchedulerLoops {
     }
   }
 
-  private void every(Duration interval, Runnable task, String name) {
+  private void every(Duration interval, Runnable task, String name, boolean atStart) {
     if (!isPositive(interval)) {
       LOG.infof("%s loop disabled (interval %s)", name, interval);
       return;
     }
     long ms = interval.toMillis();
-    executor.scheduleWithFixedDelay(task, ms, ms, TimeUnit.MILLISECONDS);
+    executor.scheduleWithFixedDelay(task, atStart ? 0 : ms, ms, TimeUnit.MILLISECONDS);
   }
 
-  /** One expiry tick: each step runs even when an earlier one failed. */
+  /**
+   * One expiry tick: each step runs even when an earlier one failed. Leases and liveness are judged
+   * by the database's clock (the one that set them), never this host's: {@code now} is null in
+   * production ({@link LeaseClock}).
+   */
   public void expiryTick() {
-    Instant now = clock.instant();
+    Instant now = leaseClock.asOf();
     try {
       reaper.reapExpired(now);
     } catch (RuntimeException e) {

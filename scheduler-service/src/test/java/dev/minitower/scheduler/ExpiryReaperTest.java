@@ -2,13 +2,20 @@ package dev.minitower.scheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minitower.platform.pg.DatabaseAvailability;
+import dev.minitower.scheduler.config.SchedulerConfig;
+import dev.minitower.scheduler.liveness.RunnerLiveness;
 import dev.minitower.scheduler.reaper.ExpiryReaper;
+import dev.minitower.scheduler.retention.RetentionSweeper;
+import dev.minitower.scheduler.schedules.ScheduleFirer;
+import dev.minitower.store.runs.LeaseClock;
 import dev.minitower.testsupport.DbFixtures;
 import dev.minitower.testsupport.Management;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.net.URL;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -35,6 +42,11 @@ class ExpiryReaperTest {
   @Inject DbFixtures db;
   @Inject OwnedEnvironments envs;
   @Inject SettableClock clock;
+  @Inject RunnerLiveness liveness;
+  @Inject ScheduleFirer firer;
+  @Inject RetentionSweeper retention;
+  @Inject SchedulerConfig config;
+  @Inject DatabaseAvailability database;
 
   DbFixtures.App app;
   long runner;
@@ -44,6 +56,32 @@ class ExpiryReaperTest {
     clock.reset();
     app = db.app(envs.fresh());
     runner = db.runner(null, app.env(), 256);
+  }
+
+  /**
+   * Issue 18: a scheduler host whose clock runs an hour ahead must not reap live leases or mark
+   * live runners offline. Production loops judge by the database's clock ({@link LeaseClock}
+   * answers null); before, the tick passed this host's time.
+   */
+  @Test
+  void aSchedulerHostWhoseClockRunsAheadReapsNothingThatIsLive() {
+    long run = steps.create(app, 0, false);
+    steps.lease(runner, app.env(), 256).orElseThrow();
+    Clock ahead = Clock.offset(Clock.systemUTC(), Duration.ofHours(1));
+    SchedulerLoops production =
+        new SchedulerLoops(
+            reaper, liveness, firer, retention, config, ahead, database, new LeaseClock());
+
+    production.expiryTick();
+
+    assertThat(db.runStatus(run)).isEqualTo("leased");
+    assertThat(db.string("SELECT status FROM runners WHERE id = ?", runner)).isEqualTo("online");
+    // The same tick after the lease really expired (by the database's clock) reaps it.
+    db.exec(
+        "UPDATE run_attempts SET lease_expires_at = now() - interval '1 second' WHERE run_id = ?",
+        run);
+    production.expiryTick();
+    assertThat(db.runStatus(run)).isEqualTo("dead");
   }
 
   @Test

@@ -27,6 +27,7 @@ class RunnerLivenessTest {
   @Inject DbFixtures db;
   @Inject OwnedEnvironments envs;
   @Inject SettableClock clock;
+  @Inject SettableLeaseClock leaseClock;
   @Inject ScheduleFirer firer;
   @Inject RetentionSweeper retention;
   @Inject SchedulerConfig config;
@@ -116,7 +117,7 @@ class RunnerLivenessTest {
     long runner = db.runner(null, env, 1);
     SchedulerLoops isolated =
         new SchedulerLoops(
-            new FailingReaper(), liveness, firer, retention, config, clock, database);
+            new FailingReaper(), liveness, firer, retention, config, clock, database, leaseClock);
     clock.realTimePlus(Duration.ofSeconds(121));
 
     isolated.expiryTick(); // logs "expiry reaper error" and goes on
@@ -128,7 +129,14 @@ class RunnerLivenessTest {
   void anUnreachableDatabaseInEveryTickIsOneWarningNotAnErrorPerTick() {
     SchedulerLoops isolated =
         new SchedulerLoops(
-            FailingReaper.databaseDown(), liveness, firer, retention, config, clock, database);
+            FailingReaper.databaseDown(),
+            liveness,
+            firer,
+            retention,
+            config,
+            clock,
+            database,
+            leaseClock);
     try (LogCapture log = LogCapture.start()) {
       for (int i = 0; i < 3; i++) {
         isolated.expiryTick();

@@ -28,7 +28,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Eight runners leasing through two runner-service replicas that share one database: 5,000 runs,
- * each leased, started and completed exactly once, none left active.
+ * each leased, started and completed exactly once, none left active. Half the runners speak the
+ * original protocol (lease, start, result), half this repo's (batch lease of up to 4 with the fused
+ * start, result), against the same queue at the same time.
  */
 class TwoReplicaLeaseRaceIT {
   private static final int RUNS = 5000;
@@ -69,7 +71,8 @@ class TwoReplicaLeaseRaceIT {
     for (int w = 0; w < LEASERS; w++) {
       ServiceProcess replica = replicas.get(w % 2);
       String token = register(replica, "racer-" + w + "-" + env, env);
-      workers.add(pool.submit(() -> drain(replica, token, leases, conflicts)));
+      boolean batch = w % 2 == 1;
+      workers.add(pool.submit(() -> drain(replica, token, leases, conflicts, batch)));
     }
     int completed = 0;
     for (Future<Integer> f : workers) {
@@ -109,38 +112,65 @@ class TwoReplicaLeaseRaceIT {
       ServiceProcess replica,
       String token,
       ConcurrentHashMap<Long, AtomicInteger> leases,
-      AtomicInteger conflicts)
+      AtomicInteger conflicts,
+      boolean batch)
       throws Exception {
     int done = 0;
     int emptyInARow = 0;
     while (emptyInARow < 3) {
-      HttpResponse<String> lease = post(replica, "/api/v1/runs/lease", token, null, null);
+      HttpResponse<String> lease =
+          batch
+              ? post(replica, "/api/v1/runners/lease", token, null, "{\"max\":4,\"start\":true}")
+              : post(replica, "/api/v1/runs/lease", token, null, null);
       if (lease.statusCode() == 204) {
         emptyInARow++;
         continue;
       }
       assertThat(lease.statusCode()).as(lease.body()).isEqualTo(200);
       emptyInARow = 0;
-      JsonNode body = JSON.readTree(lease.body());
-      long runId = body.get("run_id").asLong();
-      String leaseToken = body.get("lease_token").asText();
-      leases.computeIfAbsent(runId, k -> new AtomicInteger()).incrementAndGet();
-      int start =
-          post(replica, "/api/v1/runs/" + runId + "/start", token, leaseToken, null).statusCode();
-      int result =
-          post(
-                  replica,
-                  "/api/v1/runs/" + runId + "/result",
-                  token,
-                  leaseToken,
-                  "{\"status\":\"completed\",\"exit_code\":0}")
-              .statusCode();
-      if (start != 200 || result != 200) {
-        conflicts.incrementAndGet();
+      JsonNode answer = JSON.readTree(lease.body());
+      List<JsonNode> granted = new ArrayList<>();
+      if (batch) {
+        answer.get("leases").forEach(granted::add);
+        assertThat(granted).isNotEmpty().hasSizeLessThanOrEqualTo(4);
+      } else {
+        granted.add(answer);
       }
-      done++;
+      for (JsonNode body : granted) {
+        if (complete(replica, token, body, leases, batch)) {
+          conflicts.incrementAndGet();
+        }
+        done++;
+      }
     }
     return done;
+  }
+
+  /** Starts (unless the batch lease did) and completes one lease; true on a 409/410. */
+  private boolean complete(
+      ServiceProcess replica,
+      String token,
+      JsonNode body,
+      ConcurrentHashMap<Long, AtomicInteger> leases,
+      boolean started)
+      throws Exception {
+    long runId = body.get("run_id").asLong();
+    String leaseToken = body.get("lease_token").asText();
+    leases.computeIfAbsent(runId, k -> new AtomicInteger()).incrementAndGet();
+    int start =
+        started
+            ? 200
+            : post(replica, "/api/v1/runs/" + runId + "/start", token, leaseToken, null)
+                .statusCode();
+    int result =
+        post(
+                replica,
+                "/api/v1/runs/" + runId + "/result",
+                token,
+                leaseToken,
+                "{\"status\":\"completed\",\"exit_code\":0}")
+            .statusCode();
+    return start != 200 || result != 200;
   }
 
   private void seed(String env) throws Exception {
@@ -192,7 +222,11 @@ class TwoReplicaLeaseRaceIT {
                 .header("Authorization", "Bearer runner-secret")
                 .POST(
                     HttpRequest.BodyPublishers.ofString(
-                        "{\"name\":\"" + name + "\",\"environment\":\"" + env + "\"}"))
+                        "{\"name\":\""
+                            + name
+                            + "\",\"environment\":\""
+                            + env
+                            + "\",\"max_concurrent\":4}"))
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(r.statusCode()).as(r.body()).isEqualTo(201);

@@ -85,7 +85,7 @@ public class DbFixtures {
     return id(
         "INSERT INTO runs (team_id, app_id, app_version_id, environment_id, environment_name,"
             + " run_no, priority, max_retries) VALUES (?, ?, ?, ?, ?,"
-            + " (SELECT COALESCE(max(run_no), 0) + 1 FROM runs WHERE app_id = ?), ?, ?) RETURNING id",
+            + " nextval(('app_run_no_' || ?)::regclass), ?, ?) RETURNING id",
         app.teamId(),
         app.appId(),
         app.versionId(),
@@ -120,12 +120,16 @@ public class DbFixtures {
   }
 
   public List<Long> attemptIdsOfApp(long appId) {
+    return longs(
+        "SELECT a.id FROM run_attempts a JOIN runs r ON r.id = a.run_id WHERE r.app_id = ?", appId);
+  }
+
+  /** The first column of every row, as longs. */
+  public List<Long> longs(String sql, Object... params) {
     List<Long> out = new ArrayList<>();
     try (Connection c = ds.getConnection();
-        PreparedStatement ps =
-            c.prepareStatement(
-                "SELECT a.id FROM run_attempts a JOIN runs r ON r.id = a.run_id WHERE r.app_id = ?")) {
-      ps.setLong(1, appId);
+        PreparedStatement ps = c.prepareStatement(sql)) {
+      bind(ps, params);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           out.add(rs.getLong(1));

@@ -48,7 +48,9 @@ public final class RunRecords {
       int attemptNo,
       Instant leaseExpiresAt,
       String environment,
-      long eventSeq) {}
+      long eventSeq,
+      int retryCount,
+      boolean started) {}
 
   /** The state of an attempt as start and heartbeat report it. */
   public record AttemptState(

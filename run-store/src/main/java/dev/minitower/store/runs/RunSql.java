@@ -5,8 +5,11 @@ package dev.minitower.store.runs;
  * one place. Guards name the statuses of {@link dev.minitower.model.run.RunTransition}; "live" is
  * {@code leased, running, cancelling}; lease validity always includes {@code lease_expires_at >
  * now()} (database clock).
+ *
+ * <p>Public so that the bench's SQL ceiling runs these very statements, not a copy; services go
+ * through {@link RunTransitions}.
  */
-final class RunSql {
+public final class RunSql {
   private RunSql() {}
 
   private static final String LIVE = "('leased', 'running', 'cancelling')";
@@ -23,38 +26,43 @@ final class RunSql {
           + " JOIN teams t ON t.id = r.team_id JOIN apps ap ON ap.id = r.app_id";
 
   /** Channel on which a transaction announces, at commit, that a run became leasable. */
-  static final String QUEUED_CHANNEL = "minitower_run_queued";
+  public static final String QUEUED_CHANNEL = "minitower_run_queued";
 
-  static final String NOTIFY_QUEUED = "SELECT pg_notify('" + QUEUED_CHANNEL + "', ?)";
+  public static final String NOTIFY_QUEUED = "SELECT pg_notify('" + QUEUED_CHANNEL + "', ?)";
 
   /** Channel on which log appends announce their run id at commit (live log tailing). */
-  static final String LOGS_CHANNEL = "minitower_run_logs";
+  public static final String LOGS_CHANNEL = "minitower_run_logs";
 
-  static final String NOTIFY_LOGS = "SELECT pg_notify('" + LOGS_CHANNEL + "', ?)";
+  public static final String NOTIFY_LOGS = "SELECT pg_notify('" + LOGS_CHANNEL + "', ?)";
 
-  static final String LOCK_APP =
-      "SELECT 1 FROM apps WHERE id = ? AND team_id = ? FOR NO KEY UPDATE";
-
-  static final String FIND_BY_IDEMPOTENCY_KEY =
+  public static final String FIND_BY_IDEMPOTENCY_KEY =
       "SELECT id, run_no, request_hash FROM runs"
           + " WHERE team_id = ? AND app_id = ? AND idempotency_key = ?";
 
-  static final String INSERT_RUN =
+  /**
+   * Creates a queued run numbered by its app's sequence ({@code app_run_no_<app id>}, V5): no lock
+   * outlives the statement, so producers of one app do not wait for each other's commits. Inserts
+   * nothing when the app is not the team's, or when the idempotency key was taken meanwhile (the
+   * caller then reads the winner). Parameters: team, version, environment id and name, schedule,
+   * input, priority, max retries, retry on failure, idempotency key, request hash, app, team.
+   */
+  public static final String INSERT_RUN =
       "WITH ins AS (INSERT INTO runs (team_id, app_id, app_version_id, environment_id,"
           + " environment_name, schedule_id, run_no, input, priority, max_retries,"
           + " retry_on_failure, idempotency_key, request_hash, event_seq)"
-          + " VALUES (?, ?, ?, ?, ?, ?,"
-          + " (SELECT COALESCE(max(run_no), 0) + 1 FROM runs WHERE app_id = ?),"
-          + " ?::jsonb, ?, ?, ?, ?, ?, 1) RETURNING *)"
+          + " SELECT ?, ap.id, ?, ?, ?, ?, nextval(('app_run_no_' || ap.id)::regclass),"
+          + " ?::jsonb, ?, ?, ?, ?, ?, 1 FROM apps ap WHERE ap.id = ? AND ap.team_id = ?"
+          + " ON CONFLICT (team_id, app_id, idempotency_key) WHERE idempotency_key IS NOT NULL"
+          + " DO NOTHING RETURNING *)"
           + " SELECT ins.*, t.slug AS team_slug, ap.slug AS app_slug FROM ins"
           + " JOIN teams t ON t.id = ins.team_id JOIN apps ap ON ap.id = ins.app_id";
 
-  static final String LOCK_RUN = SELECT_RUN + " WHERE r.id = ? FOR UPDATE OF r";
+  public static final String LOCK_RUN = SELECT_RUN + " WHERE r.id = ? FOR UPDATE OF r";
 
-  static final String LOCK_RUN_IN_TEAM =
+  public static final String LOCK_RUN_IN_TEAM =
       SELECT_RUN + " WHERE r.id = ? AND r.team_id = ? FOR UPDATE OF r";
 
-  static final String CANCEL_QUEUED =
+  public static final String CANCEL_QUEUED =
       "UPDATE runs r SET status = 'cancelled', cancel_requested = true, finished_at = now(),"
           + " updated_at = now(), event_seq = r.event_seq + 1"
           + RUN_FROM
@@ -62,7 +70,7 @@ final class RunSql {
           + RUN_JOIN
           + RUN_RETURNING;
 
-  static final String REQUEST_CANCEL =
+  public static final String REQUEST_CANCEL =
       "UPDATE runs r SET status = 'cancelling', cancel_requested = true, updated_at = now(),"
           + " event_seq = r.event_seq + 1"
           + RUN_FROM
@@ -70,46 +78,80 @@ final class RunSql {
           + RUN_JOIN
           + RUN_RETURNING;
 
-  static final String ATTEMPT_REQUEST_CANCEL =
+  public static final String ATTEMPT_REQUEST_CANCEL =
       "UPDATE run_attempts SET status = 'cancelling', updated_at = now()"
-          + " WHERE run_id = ? AND status IN ('leased', 'running')";
+          + " WHERE run_id = ? AND status IN ('leased', 'running') RETURNING runner_id";
+
+  /** Channel on which a cancel request announces the runner holding the run, at commit. */
+  public static final String CANCEL_CHANNEL = "minitower_run_cancel";
+
+  public static final String NOTIFY_CANCEL = "SELECT pg_notify('" + CANCEL_CHANNEL + "', ?)";
+
+  /** The runs of one runner whose live attempt is being cancelled (the cancel push). */
+  public static final String CANCELLING_OF_RUNNER =
+      "SELECT run_id FROM run_attempts WHERE runner_id = ? AND status = 'cancelling'"
+          + " AND lease_expires_at > now() ORDER BY run_id LIMIT 256";
 
   /**
    * Locks the runner row (serialising its own lease calls), refreshes its liveness, and counts its
-   * live, unexpired attempts.
+   * live, unexpired attempts. No row when the runner is no longer online (its token is cached by
+   * runner-service, so this is the authoritative check for the lease itself).
    */
-  static final String LOCK_RUNNER_COUNT_ACTIVE =
-      "WITH me AS (UPDATE runners SET status = 'online', last_seen_at = now()"
-          + " WHERE id = ? RETURNING id)"
-          + " SELECT count(a.id) FROM me LEFT JOIN run_attempts a ON a.runner_id = me.id"
+  public static final String LOCK_RUNNER_COUNT_ACTIVE =
+      "WITH me AS (UPDATE runners SET last_seen_at = now()"
+          + " WHERE id = ? AND status = 'online' RETURNING id)"
+          + " SELECT (SELECT count(*) FROM run_attempts a WHERE a.runner_id = me.id"
           + " AND a.status IN "
           + LIVE
-          + " AND a.lease_expires_at > now()";
+          + " AND a.lease_expires_at > now()) FROM me";
 
   /**
-   * The claim: one statement picks the best leasable run ({@code runs_lease_pick_idx}), moves it to
-   * leased and creates its attempt.
+   * The claim: one statement picks the best leasable runs ({@code runs_lease_pick_idx}, up to the
+   * given count, {@code FOR UPDATE SKIP LOCKED}), moves them to leased and creates their attempts,
+   * each with its own lease token hash (the {@code n}-th run in pick order gets the {@code n}-th
+   * hash). Parameters: environment, team (twice), limit, runner id, token hashes, ttl in ms.
    */
-  static final String LEASE =
-      "WITH picked AS (SELECT r.id FROM runs r"
-          + " WHERE r.environment_name = ? AND r.status = 'queued' AND NOT r.cancel_requested"
-          + " AND r.available_at <= now() AND (?::bigint IS NULL OR r.team_id = ?::bigint)"
-          + " ORDER BY r.priority DESC, r.queued_at, r.id LIMIT 1 FOR UPDATE SKIP LOCKED),"
-          + " upd AS (UPDATE runs r SET status = 'leased', updated_at = now(),"
-          + " event_seq = r.event_seq + 1 FROM picked WHERE r.id = picked.id AND r.status = 'queued'"
-          + " RETURNING r.*),"
-          + " att AS (INSERT INTO run_attempts (run_id, attempt_no, runner_id, lease_token_hash,"
-          + " lease_expires_at, status, queued_at)"
-          + " SELECT upd.id, COALESCE((SELECT max(a.attempt_no) FROM run_attempts a"
-          + " WHERE a.run_id = upd.id), 0) + 1, ?, ?, now() + ? * interval '1 millisecond',"
-          + " 'leased', upd.queued_at FROM upd RETURNING id, run_id, attempt_no, lease_expires_at)"
-          + " SELECT upd.id AS run_id, upd.run_no, upd.team_id, t.slug AS team_slug, upd.app_id,"
-          + " ap.slug AS app_slug, v.version_no, v.entrypoint, v.timeout_seconds,"
-          + " upd.input::text AS input, v.artifact_sha256, v.import_paths::text AS import_paths,"
-          + " att.id AS attempt_id, att.attempt_no, att.lease_expires_at, upd.environment_name,"
-          + " upd.event_seq"
-          + " FROM upd JOIN att ON att.run_id = upd.id JOIN teams t ON t.id = upd.team_id"
-          + " JOIN apps ap ON ap.id = upd.app_id JOIN app_versions v ON v.id = upd.app_version_id";
+  public static final String LEASE = claim(false);
+
+  /**
+   * The fused claim for runners that start at once ({@code start=true} of the batch lease): as
+   * {@link #LEASE}, but run and attempt go straight on to running (queued → leased → running in one
+   * statement; {@code event_seq} moves by two, one event per transition).
+   */
+  public static final String LEASE_AND_START = claim(true);
+
+  private static String claim(boolean start) {
+    String status = start ? "'running'" : "'leased'";
+    return "WITH picked AS (SELECT r.id FROM runs r"
+        + " WHERE r.environment_name = ? AND r.status = 'queued' AND NOT r.cancel_requested"
+        + " AND r.available_at <= now() AND (?::bigint IS NULL OR r.team_id = ?::bigint)"
+        + " ORDER BY r.priority DESC, r.queued_at, r.id LIMIT ? FOR UPDATE SKIP LOCKED),"
+        + " upd AS (UPDATE runs r SET status = "
+        + status
+        + (start ? ", started_at = COALESCE(r.started_at, now())" : "")
+        + ", updated_at = now(), event_seq = r.event_seq + "
+        + (start ? "2" : "1")
+        + " FROM picked WHERE r.id = picked.id AND r.status = 'queued' RETURNING r.*),"
+        + " numbered AS (SELECT upd.id, upd.queued_at, row_number() OVER"
+        + " (ORDER BY upd.priority DESC, upd.queued_at, upd.id) AS n FROM upd),"
+        + " att AS (INSERT INTO run_attempts (run_id, attempt_no, runner_id, lease_token_hash,"
+        + " lease_expires_at, status, queued_at, started_at)"
+        + " SELECT numbered.id, COALESCE((SELECT max(a.attempt_no) FROM run_attempts a"
+        + " WHERE a.run_id = numbered.id), 0) + 1, ?, (?::text[])[numbered.n],"
+        + " now() + ? * interval '1 millisecond', "
+        + status
+        + ", numbered.queued_at, "
+        + (start ? "now()" : "NULL::timestamptz")
+        + " FROM numbered RETURNING id, run_id, attempt_no, lease_expires_at)"
+        + " SELECT upd.id AS run_id, upd.run_no, upd.team_id, t.slug AS team_slug, upd.app_id,"
+        + " ap.slug AS app_slug, v.version_no, v.entrypoint, v.timeout_seconds,"
+        + " upd.input::text AS input, v.artifact_sha256, v.import_paths::text AS import_paths,"
+        + " att.id AS attempt_id, att.attempt_no, att.lease_expires_at, upd.environment_name,"
+        + " upd.event_seq, upd.retry_count, upd.status AS run_status"
+        + " FROM upd JOIN att ON att.run_id = upd.id JOIN teams t ON t.id = upd.team_id"
+        + " JOIN apps ap ON ap.id = upd.app_id JOIN app_versions v ON v.id = upd.app_version_id"
+        + " ORDER BY upd.priority DESC, upd.queued_at, upd.id";
+  }
 
   private static final String ATTEMPT_GUARD =
       " a.run_id = ? AND a.runner_id = ? AND a.lease_token_hash = ?";
@@ -117,28 +159,28 @@ final class RunSql {
   private static final String LIVE_UNEXPIRED =
       " AND a.status IN " + LIVE + " AND a.lease_expires_at > now()";
 
-  static final String LOCK_LIVE_ATTEMPT =
+  public static final String LOCK_LIVE_ATTEMPT =
       "SELECT a.*, (a.lease_expires_at > now()) AS unexpired FROM run_attempts a WHERE"
           + ATTEMPT_GUARD
           + LIVE_UNEXPIRED
           + " FOR UPDATE";
 
-  static final String LOCK_OWN_ATTEMPT =
+  public static final String LOCK_OWN_ATTEMPT =
       "SELECT a.*, (a.lease_expires_at > now()) AS unexpired FROM run_attempts a WHERE"
           + ATTEMPT_GUARD
           + " FOR UPDATE";
 
-  static final String ATTEMPT_STATE =
+  public static final String ATTEMPT_STATE =
       "SELECT a.id, a.run_id, a.attempt_no, a.status, a.lease_expires_at, r.cancel_requested,"
           + " r.status AS run_status FROM run_attempts a JOIN runs r ON r.id = a.run_id WHERE"
           + ATTEMPT_GUARD
           + LIVE_UNEXPIRED;
 
-  static final String ATTEMPT_START =
+  public static final String ATTEMPT_START =
       "UPDATE run_attempts SET status = 'running', started_at = COALESCE(started_at, now()),"
           + " updated_at = now() WHERE id = ? AND status = 'leased'";
 
-  static final String RUN_START =
+  public static final String RUN_START =
       "UPDATE runs r SET status = 'running', started_at = COALESCE(r.started_at, now()),"
           + " updated_at = now(), event_seq = r.event_seq + 1"
           + RUN_FROM
@@ -146,7 +188,7 @@ final class RunSql {
           + RUN_JOIN
           + RUN_RETURNING;
 
-  static final String HEARTBEAT =
+  public static final String HEARTBEAT =
       "UPDATE run_attempts a SET lease_expires_at = now() + ? * interval '1 millisecond',"
           + " updated_at = now() FROM runs r WHERE r.id = a.run_id AND"
           + ATTEMPT_GUARD
@@ -155,24 +197,24 @@ final class RunSql {
           + " r.cancel_requested, r.status AS run_status";
 
   /** Liveness refresh, written at most every few seconds per runner (hot path). */
-  static final String TOUCH_RUNNER =
+  public static final String TOUCH_RUNNER =
       "UPDATE runners SET last_seen_at = now() WHERE id = ?"
           + " AND (last_seen_at IS NULL OR last_seen_at < now() - interval '5 seconds')";
 
-  static final String INSERT_LOGS =
+  public static final String INSERT_LOGS =
       "INSERT INTO run_logs (attempt_id, run_id, attempt_no, seq, stream, line, logged_at)"
           + " SELECT ?, ?, ?, u.seq, u.stream, u.line, u.logged_at"
           + " FROM unnest(?::bigint[], ?::text[], ?::text[], ?::timestamptz[])"
           + " AS u(seq, stream, line, logged_at)"
           + " ON CONFLICT (attempt_id, seq) DO NOTHING";
 
-  static final String ATTEMPT_FINISH =
+  public static final String ATTEMPT_FINISH =
       "UPDATE run_attempts SET status = ?, exit_code = ?, error_message = ?, finished_at = now(),"
           + " updated_at = now() WHERE id = ?";
 
-  static final String ATTEMPT_TIMES = "SELECT finished_at FROM run_attempts WHERE id = ?";
+  public static final String ATTEMPT_TIMES = "SELECT finished_at FROM run_attempts WHERE id = ?";
 
-  static final String REQUEUE_AFTER_FAILURE =
+  public static final String REQUEUE_AFTER_FAILURE =
       "UPDATE runs r SET status = 'queued', retry_count = r.retry_count + 1, queued_at = now(),"
           + " available_at = now() + ? * interval '1 millisecond', updated_at = now(),"
           + " event_seq = r.event_seq + 1"
@@ -181,7 +223,7 @@ final class RunSql {
           + RUN_JOIN
           + RUN_RETURNING;
 
-  static final String RUN_FINISH =
+  public static final String RUN_FINISH =
       "UPDATE runs r SET status = ?, finished_at = now(), updated_at = now(),"
           + " event_seq = r.event_seq + 1"
           + RUN_FROM
@@ -190,26 +232,26 @@ final class RunSql {
           + RUN_JOIN
           + RUN_RETURNING;
 
-  static final String EXPIRED_ATTEMPTS =
+  public static final String EXPIRED_ATTEMPTS =
       "SELECT id FROM run_attempts WHERE status IN "
           + LIVE
           + " AND lease_expires_at <= COALESCE(?::timestamptz, now())"
           + " ORDER BY lease_expires_at LIMIT ?";
 
-  static final String LOCK_RUN_OF_ATTEMPT_SKIP_LOCKED =
+  public static final String LOCK_RUN_OF_ATTEMPT_SKIP_LOCKED =
       SELECT_RUN
           + " WHERE r.id = (SELECT run_id FROM run_attempts WHERE id = ?)"
           + " FOR UPDATE OF r SKIP LOCKED";
 
-  static final String LOCK_EXPIRED_ATTEMPT =
+  public static final String LOCK_EXPIRED_ATTEMPT =
       "SELECT a.*, false AS unexpired FROM run_attempts a WHERE a.id = ? AND a.status IN "
           + LIVE
           + " AND a.lease_expires_at <= COALESCE(?::timestamptz, now()) FOR UPDATE";
 
-  static final String ATTEMPT_END =
+  public static final String ATTEMPT_END =
       "UPDATE run_attempts SET status = ?, finished_at = now(), updated_at = now() WHERE id = ?";
 
-  static final String REQUEUE_EXPIRED =
+  public static final String REQUEUE_EXPIRED =
       "UPDATE runs r SET status = 'queued', retry_count = r.retry_count + 1, queued_at = now(),"
           + " available_at = now(), updated_at = now(), event_seq = r.event_seq + 1"
           + RUN_FROM

@@ -64,56 +64,62 @@ public class RunTransitions {
   @Transactional(TxType.MANDATORY)
   public CreatedRun create(NewRun run) {
     try (Connection c = dataSource.getConnection()) {
-      // Serialises run creation per app (run_no and idempotency) without blocking FK checks.
-      if (Jdbc.queryOne(c, RunSql.LOCK_APP, rs -> true, run.appId(), run.teamId()).isEmpty()) {
-        throw ApiException.notFound("app not found");
-      }
       if (run.idempotencyKey() != null) {
-        Optional<CreatedRun> existing =
-            Jdbc.queryOne(
-                c,
-                RunSql.FIND_BY_IDEMPOTENCY_KEY,
-                rs -> {
-                  if (!Objects.equals(rs.getString("request_hash"), run.requestHash())) {
-                    throw new ApiException(
-                        409,
-                        "conflict",
-                        "Idempotency-Key was already used with a different request");
-                  }
-                  return new CreatedRun(rs.getLong("id"), rs.getLong("run_no"), true);
-                },
-                run.teamId(),
-                run.appId(),
-                run.idempotencyKey());
+        Optional<CreatedRun> existing = findByIdempotencyKey(c, run);
         if (existing.isPresent()) {
           return existing.get();
         }
       }
-      RunRow row =
+      Optional<RunRow> inserted =
           Jdbc.queryOne(
-                  c,
-                  RunSql.INSERT_RUN,
-                  RunRow::map,
-                  run.teamId(),
-                  run.appId(),
-                  run.appVersionId(),
-                  run.environmentId(),
-                  run.environmentName(),
-                  Jdbc.bigint(run.scheduleId()),
-                  run.appId(),
-                  run.inputJson() == null ? Jdbc.TypedNull.TEXT : run.inputJson(),
-                  run.priority(),
-                  run.maxRetries(),
-                  run.retryOnFailure(),
-                  Jdbc.text(run.idempotencyKey()),
-                  Jdbc.text(run.requestHash()))
-              .orElseThrow();
+              c,
+              RunSql.INSERT_RUN,
+              RunRow::map,
+              run.teamId(),
+              run.appVersionId(),
+              run.environmentId(),
+              run.environmentName(),
+              Jdbc.bigint(run.scheduleId()),
+              run.inputJson() == null ? Jdbc.TypedNull.TEXT : run.inputJson(),
+              run.priority(),
+              run.maxRetries(),
+              run.retryOnFailure(),
+              Jdbc.text(run.idempotencyKey()),
+              Jdbc.text(run.requestHash()),
+              run.appId(),
+              run.teamId());
+      if (inserted.isEmpty()) {
+        // Either the app is not the team's, or a concurrent create took the key (ON CONFLICT
+        // waited for it to commit, so it is visible now).
+        return (run.idempotencyKey() == null
+                ? Optional.<CreatedRun>empty()
+                : findByIdempotencyKey(c, run))
+            .orElseThrow(() -> ApiException.notFound("app not found"));
+      }
+      RunRow row = inserted.get();
       outbox.runEvent(RunEventType.CREATED, row.eventSeq(), row.event(null, null, null));
       notifyQueued(c, row.environment());
       return new CreatedRun(row.id(), row.runNo(), false);
     } catch (SQLException e) {
       throw new StoreException("create run", e);
     }
+  }
+
+  private static Optional<CreatedRun> findByIdempotencyKey(Connection c, NewRun run)
+      throws SQLException {
+    return Jdbc.queryOne(
+        c,
+        RunSql.FIND_BY_IDEMPOTENCY_KEY,
+        rs -> {
+          if (!Objects.equals(rs.getString("request_hash"), run.requestHash())) {
+            throw new ApiException(
+                409, "conflict", "Idempotency-Key was already used with a different request");
+          }
+          return new CreatedRun(rs.getLong("id"), rs.getLong("run_no"), true);
+        },
+        run.teamId(),
+        run.appId(),
+        run.idempotencyKey());
   }
 
   // ---------------------------------------------------------------- cancel
@@ -149,7 +155,10 @@ public class RunTransitions {
         }
         case LEASED, RUNNING -> {
           RunRow marked = Jdbc.queryOne(c, RunSql.REQUEST_CANCEL, RunRow::map, runId).orElseThrow();
-          Jdbc.update(c, RunSql.ATTEMPT_REQUEST_CANCEL, runId);
+          for (long runnerId :
+              Jdbc.query(c, RunSql.ATTEMPT_REQUEST_CANCEL, rs -> rs.getLong(1), runId)) {
+            Jdbc.queryOne(c, RunSql.NOTIFY_CANCEL, rs -> true, Long.toString(runnerId));
+          }
           outbox.runEvent(
               RunEventType.CANCEL_REQUESTED,
               marked.eventSeq(),
@@ -176,49 +185,73 @@ public class RunTransitions {
    */
   @Transactional(TxType.MANDATORY)
   public Optional<LeaseGrant> lease(RunnerRef runner, String leaseTokenHash, Duration ttl) {
+    return leaseBatch(runner, List.of(leaseTokenHash), ttl, false).stream().findFirst();
+  }
+
+  /**
+   * Claims up to {@code leaseTokenHashes.size()} runs at once (never more than the runner's free
+   * slots), in pick order, one statement; each gets the lease token hash at its position. With
+   * {@code start}, the runs and attempts go on to running in the same statement (the fused
+   * lease-and-start of the batch lease), and both events are written.
+   *
+   * @throws ApiException 409 when the runner already holds {@code max_concurrent} live leases
+   */
+  @Transactional(TxType.MANDATORY)
+  public List<LeaseGrant> leaseBatch(
+      RunnerRef runner, List<String> leaseTokenHashes, Duration ttl, boolean start) {
     try (Connection c = dataSource.getConnection()) {
       int active =
           Jdbc.queryOne(c, RunSql.LOCK_RUNNER_COUNT_ACTIVE, rs -> rs.getInt(1), runner.runnerId())
-              .orElse(0);
-      if (active >= runner.maxConcurrent()) {
+              .orElseThrow(ApiException::unauthorized);
+      int free = runner.maxConcurrent() - active;
+      if (free <= 0) {
         throw ApiException.conflict("runner already has an active lease");
       }
-      Optional<LeaseGrant> grant =
-          Jdbc.queryOne(
+      int limit = Math.min(free, leaseTokenHashes.size());
+      List<LeaseGrant> grants =
+          Jdbc.query(
               c,
-              RunSql.LEASE,
+              start ? RunSql.LEASE_AND_START : RunSql.LEASE,
               RunTransitions::mapGrant,
               runner.environment(),
               Jdbc.bigint(runner.teamId()),
               Jdbc.bigint(runner.teamId()),
+              limit,
               runner.runnerId(),
-              leaseTokenHash,
+              c.createArrayOf("text", leaseTokenHashes.subList(0, limit).toArray()),
               ttl.toMillis());
-      grant.ifPresent(
-          g ->
-              outbox.runEvent(
-                  RunEventType.LEASED,
-                  g.eventSeq(),
-                  new RunEventData(
-                      g.runId(),
-                      g.runNo(),
-                      g.teamId(),
-                      g.teamSlug(),
-                      g.appId(),
-                      g.appSlug(),
-                      g.environment(),
-                      "leased",
-                      "queued",
-                      0,
-                      g.attemptNo(),
-                      runner.runnerId(),
-                      null,
-                      null,
-                      null)));
-      return grant;
+      for (LeaseGrant g : grants) {
+        long leasedSeq = g.started() ? g.eventSeq() - 1 : g.eventSeq();
+        outbox.runEvent(RunEventType.LEASED, leasedSeq, grantEvent(g, runner, "leased", "queued"));
+        if (g.started()) {
+          outbox.runEvent(
+              RunEventType.STARTED, g.eventSeq(), grantEvent(g, runner, "running", "leased"));
+        }
+      }
+      return grants;
     } catch (SQLException e) {
       throw new StoreException("lease run", e);
     }
+  }
+
+  private static RunEventData grantEvent(
+      LeaseGrant g, RunnerRef runner, String status, String previous) {
+    return new RunEventData(
+        g.runId(),
+        g.runNo(),
+        g.teamId(),
+        g.teamSlug(),
+        g.appId(),
+        g.appSlug(),
+        g.environment(),
+        status,
+        previous,
+        g.retryCount(),
+        g.attemptNo(),
+        runner.runnerId(),
+        null,
+        null,
+        null);
   }
 
   private static LeaseGrant mapGrant(ResultSet rs) throws SQLException {
@@ -239,7 +272,9 @@ public class RunTransitions {
         rs.getInt("attempt_no"),
         Jdbc.instant(rs, "lease_expires_at"),
         rs.getString("environment_name"),
-        rs.getLong("event_seq"));
+        rs.getLong("event_seq"),
+        rs.getInt("retry_count"),
+        "running".equals(rs.getString("run_status")));
   }
 
   // ---------------------------------------------------------------- runner calls
@@ -311,36 +346,69 @@ public class RunTransitions {
   public int appendLogs(LeaseRef ref, List<LogLine> lines) {
     try (Connection c = dataSource.getConnection()) {
       AttemptState attempt = attemptState(c, ref);
-      if (lines.isEmpty()) {
-        return 0;
-      }
-      long[] seqs = new long[lines.size()];
-      String[] streams = new String[lines.size()];
-      String[] texts = new String[lines.size()];
-      java.sql.Timestamp[] times = new java.sql.Timestamp[lines.size()];
-      for (int i = 0; i < lines.size(); i++) {
-        LogLine l = lines.get(i);
-        seqs[i] = l.seq();
-        streams[i] = l.stream();
-        texts[i] = l.line();
-        times[i] = java.sql.Timestamp.from(l.loggedAt());
-      }
-      try (PreparedStatement ps = c.prepareStatement(RunSql.INSERT_LOGS)) {
-        ps.setLong(1, attempt.attemptId());
-        ps.setLong(2, ref.runId());
-        ps.setInt(3, attempt.attemptNo());
-        ps.setArray(4, c.createArrayOf("bigint", box(seqs)));
-        ps.setArray(5, c.createArrayOf("text", streams));
-        ps.setArray(6, c.createArrayOf("text", texts));
-        ps.setArray(7, c.createArrayOf("timestamptz", times));
-        int stored = ps.executeUpdate();
-        if (stored > 0) {
-          Jdbc.queryOne(c, RunSql.NOTIFY_LOGS, rs -> true, Long.toString(ref.runId()));
-        }
-        return stored;
-      }
+      return insertLogs(c, ref, attempt, lines);
     } catch (SQLException e) {
       throw new StoreException("append logs", e);
+    }
+  }
+
+  /**
+   * A result carrying the run's last log lines: the lines are stored (while the attempt is live)
+   * and the result recorded in the same transaction, exactly as {@link #appendLogs} then {@link
+   * #complete}. A repeated result finds the attempt finished and skips the lines, which were stored
+   * the first time.
+   */
+  @Transactional(TxType.MANDATORY)
+  public Optional<RunEnded> completeWithLogs(LeaseRef ref, RunResult result, List<LogLine> lines) {
+    if (!lines.isEmpty()) {
+      try (Connection c = dataSource.getConnection()) {
+        Optional<AttemptState> live =
+            Jdbc.queryOne(
+                c,
+                RunSql.ATTEMPT_STATE,
+                RunTransitions::mapAttemptState,
+                ref.runId(),
+                ref.runnerId(),
+                ref.leaseTokenHash());
+        if (live.isPresent()) {
+          insertLogs(c, ref, live.get(), lines);
+        }
+      } catch (SQLException e) {
+        throw new StoreException("append logs", e);
+      }
+    }
+    return complete(ref, result);
+  }
+
+  private static int insertLogs(
+      Connection c, LeaseRef ref, AttemptState attempt, List<LogLine> lines) throws SQLException {
+    if (lines.isEmpty()) {
+      return 0;
+    }
+    long[] seqs = new long[lines.size()];
+    String[] streams = new String[lines.size()];
+    String[] texts = new String[lines.size()];
+    java.sql.Timestamp[] times = new java.sql.Timestamp[lines.size()];
+    for (int i = 0; i < lines.size(); i++) {
+      LogLine l = lines.get(i);
+      seqs[i] = l.seq();
+      streams[i] = l.stream();
+      texts[i] = l.line();
+      times[i] = java.sql.Timestamp.from(l.loggedAt());
+    }
+    try (PreparedStatement ps = c.prepareStatement(RunSql.INSERT_LOGS)) {
+      ps.setLong(1, attempt.attemptId());
+      ps.setLong(2, ref.runId());
+      ps.setInt(3, attempt.attemptNo());
+      ps.setArray(4, c.createArrayOf("bigint", box(seqs)));
+      ps.setArray(5, c.createArrayOf("text", streams));
+      ps.setArray(6, c.createArrayOf("text", texts));
+      ps.setArray(7, c.createArrayOf("timestamptz", times));
+      int stored = ps.executeUpdate();
+      if (stored > 0) {
+        Jdbc.queryOne(c, RunSql.NOTIFY_LOGS, rs -> true, Long.toString(ref.runId()));
+      }
+      return stored;
     }
   }
 
@@ -547,6 +615,23 @@ public class RunTransitions {
   /** The channel runner-service listens on to wake long-polling leasers ({@code LISTEN}). */
   public static String queuedChannel() {
     return RunSql.QUEUED_CHANNEL;
+  }
+
+  /** The channel on which a cancel request announces the holding runner's id at commit. */
+  public static String cancelChannel() {
+    return RunSql.CANCEL_CHANNEL;
+  }
+
+  /**
+   * Ids of the runs whose live attempt held by {@code runnerId} is being cancelled (the runner's
+   * cancel push; at most 256). Reading needs no transaction.
+   */
+  public List<Long> cancellingRuns(long runnerId) {
+    try (Connection c = dataSource.getConnection()) {
+      return Jdbc.query(c, RunSql.CANCELLING_OF_RUNNER, rs -> rs.getLong(1), runnerId);
+    } catch (SQLException e) {
+      throw new StoreException("find cancelling runs", e);
+    }
   }
 
   /** The channel on which log appends announce their run id (payload) at commit. */

@@ -13,7 +13,6 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -33,6 +32,16 @@ class LeaseRaceTest {
 
   @Test
   void eightConcurrentLeasersNeverDoubleLease() throws Exception {
+    race(false);
+  }
+
+  /** The same race with batch leasing (up to 4 per claim) and the fused lease-and-start. */
+  @Test
+  void eightConcurrentBatchLeasersWithFusedStartNeverDoubleLease() throws Exception {
+    race(true);
+  }
+
+  private void race(boolean batch) throws Exception {
     String env = "race-" + UUID.randomUUID().toString().substring(0, 8);
     DbFixtures.App app = fixtures.app(env);
     fixtures.exec(
@@ -49,24 +58,36 @@ class LeaseRaceTest {
               () -> {
                 int done = 0;
                 while (true) {
-                  String token = UUID.randomUUID().toString();
-                  Optional<LeaseGrant> g =
+                  List<String> tokens = new ArrayList<>();
+                  for (int i = 0; i < (batch ? 4 : 1); i++) {
+                    tokens.add(UUID.randomUUID().toString());
+                  }
+                  List<String> hashes = tokens.stream().map(DbFixtures::sha256).toList();
+                  List<LeaseGrant> grants =
                       QuarkusTransaction.requiringNew()
                           .call(
                               () ->
-                                  transitions.lease(
-                                      runner, DbFixtures.sha256(token), Duration.ofMinutes(5)));
-                  if (g.isEmpty()) {
+                                  batch
+                                      ? transitions.leaseBatch(
+                                          runner, hashes, Duration.ofMinutes(5), true)
+                                      : transitions
+                                          .lease(runner, hashes.get(0), Duration.ofMinutes(5))
+                                          .stream()
+                                          .toList());
+                  if (grants.isEmpty()) {
                     return done;
                   }
-                  leasedTimes
-                      .computeIfAbsent(g.get().runId(), k -> new AtomicInteger())
-                      .incrementAndGet();
-                  LeaseRef ref =
-                      new LeaseRef(g.get().runId(), runner.runnerId(), DbFixtures.sha256(token));
-                  QuarkusTransaction.requiringNew()
-                      .call(() -> transitions.complete(ref, new RunResult("completed", 0, null)));
-                  done++;
+                  for (int i = 0; i < grants.size(); i++) {
+                    LeaseGrant g = grants.get(i);
+                    assertThat(g.started()).isEqualTo(batch);
+                    leasedTimes
+                        .computeIfAbsent(g.runId(), k -> new AtomicInteger())
+                        .incrementAndGet();
+                    LeaseRef ref = new LeaseRef(g.runId(), runner.runnerId(), hashes.get(i));
+                    QuarkusTransaction.requiringNew()
+                        .call(() -> transitions.complete(ref, new RunResult("completed", 0, null)));
+                    done++;
+                  }
                 }
               }));
     }

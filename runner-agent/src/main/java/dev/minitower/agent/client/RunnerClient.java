@@ -2,6 +2,8 @@ package dev.minitower.agent.client;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.minitower.model.runner.BatchLeaseRequest;
+import dev.minitower.model.runner.CancelWatchRequest;
 import dev.minitower.model.runner.HeartbeatBatchRequest;
 import dev.minitower.model.runner.LogBatch;
 import dev.minitower.model.runner.RegisterRequest;
@@ -14,6 +16,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -69,6 +72,35 @@ public final class RunnerClient {
                 HttpRequest.newBuilder(uri(path))
                     .timeout(wait.plus(REQUEST_TIMEOUT))
                     .POST(HttpRequest.BodyPublishers.noBody()))
+            .build());
+  }
+
+  /**
+   * {@code POST /api/v1/runners/lease[?wait=Ns]} (addition): up to {@code max} leases, started when
+   * {@code start}. 200 leases, 204 no work; 404/405 from a server without it (the original).
+   */
+  public Reply leaseBatch(int max, boolean start, Duration wait) {
+    String path = RunnerProtocol.BATCH_LEASE;
+    if (!wait.isZero()) {
+      path += "?wait=" + wait.toSeconds() + "s";
+    }
+    return send(
+        authorized(
+                post(
+                    path,
+                    new BatchLeaseRequest(max, start ? Boolean.TRUE : null),
+                    wait.plus(REQUEST_TIMEOUT)))
+            .build());
+  }
+
+  /** {@code POST /api/v1/runners/cancels?wait=Ns} (addition): the cancel push. */
+  public Reply cancels(List<Long> ignore, Duration wait) {
+    return send(
+        authorized(
+                post(
+                    RunnerProtocol.CANCELS + "?wait=" + wait.toMillis() + "ms",
+                    new CancelWatchRequest(ignore),
+                    wait.plus(REQUEST_TIMEOUT)))
             .build());
   }
 

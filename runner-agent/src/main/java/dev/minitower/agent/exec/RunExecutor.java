@@ -11,6 +11,7 @@ import dev.minitower.agent.logs.LogShipper;
 import dev.minitower.agent.observability.AgentLog;
 import dev.minitower.model.runner.AttemptView;
 import dev.minitower.model.runner.LeaseResponse;
+import dev.minitower.model.runner.LogEntry;
 import dev.minitower.model.runner.ResultRequest;
 import dev.minitower.model.runner.RunnerProtocol;
 import dev.minitower.model.wire.WireText;
@@ -92,12 +93,13 @@ public final class RunExecutor {
         lease.attemptNo());
     keeper.track(state);
     try {
-      if (!start(state)) {
+      // A batch lease with start=true answers runs that are already running.
+      if (!Boolean.TRUE.equals(lease.started()) && !start(state)) {
         return;
       }
       if (state.stopReason() == StopReason.CANCEL_REQUESTED) {
         log.info("run cancelled", "run_id", lease.runId(), "when", "before start");
-        submitResult(state, RunOutcome.cancelled(null));
+        submitResult(state, RunOutcome.cancelled(null), List.of());
         return;
       }
       LogShipper shipper = new LogShipper(client, state, log);
@@ -339,19 +341,35 @@ public final class RunExecutor {
     if (outcome.logLine() != null) {
       shipper.stderr(outcome.logLine());
     }
-    if (!shipper.flushAndClose(state.ttl()) && state.lost()) {
+    // A server that started the run with the lease also takes the last lines with the result.
+    List<LogEntry> tail;
+    if (Boolean.TRUE.equals(state.lease().started())) {
+      tail = shipper.closeForResult(state.ttl());
+    } else {
+      tail = shipper.flushAndClose(state.ttl()) ? List.of() : null;
+    }
+    if (tail == null && state.lost()) {
       log.warn("stale lease on final log flush", "run_id", state.runId());
       return;
     }
-    submitResult(state, outcome);
+    submitResult(state, outcome, tail == null ? List.of() : tail);
   }
 
   /** Retries until acknowledged (200, also the idempotent repeat) or the lease is gone. */
-  private void submitResult(LeaseState state, RunOutcome outcome) throws InterruptedException {
-    // The message may quote a setup command's output: the server refuses NUL and lone surrogates.
+  private void submitResult(LeaseState state, RunOutcome outcome, List<LogEntry> tail)
+      throws InterruptedException {
+    // The message (and the lines) may quote a command's output: the result refuses NUL and lone
+    // surrogates, which a log batch would store as U+FFFD.
+    List<LogEntry> logs = null;
+    if (!tail.isEmpty()) {
+      logs = new ArrayList<>(tail.size());
+      for (LogEntry e : tail) {
+        logs.add(new LogEntry(e.seq(), e.stream(), WireText.clean(e.line()), e.loggedAt()));
+      }
+    }
     ResultRequest body =
         new ResultRequest(
-            outcome.status(), outcome.exitCode(), WireText.clean(outcome.errorMessage()));
+            outcome.status(), outcome.exitCode(), WireText.clean(outcome.errorMessage()), logs);
     Duration backoff = Duration.ofMillis(200);
     while (!state.lostOrExpired()) {
       Reply reply = client.result(state.runId(), state.leaseToken(), body);

@@ -38,6 +38,8 @@ public final class LogShipper implements AutoCloseable {
   private long firstPendingAtNanos;
   private boolean closing;
   private boolean finished;
+  private boolean sending;
+  private boolean tailRequested;
 
   public LogShipper(RunnerClient client, LeaseState lease, AgentLog log) {
     this.client = client;
@@ -90,6 +92,9 @@ public final class LogShipper implements AutoCloseable {
       synchronized (this) {
         try {
           while (!ready()) {
+            if (finished) {
+              return;
+            }
             if (closing && pending.isEmpty()) {
               finished = true;
               notifyAll();
@@ -110,17 +115,21 @@ public final class LogShipper implements AutoCloseable {
           return;
         }
         batch = peekBatch();
+        sending = true;
       }
       if (!sendWithRetry(batch)) {
         synchronized (this) {
           pending.clear();
           finished = true;
           closing = true;
+          sending = false;
           notifyAll();
         }
         return;
       }
       synchronized (this) {
+        sending = false;
+        notifyAll();
         for (int i = 0; i < batch.size(); i++) {
           pending.poll();
         }
@@ -132,7 +141,7 @@ public final class LogShipper implements AutoCloseable {
   }
 
   private boolean ready() {
-    if (pending.isEmpty()) {
+    if (pending.isEmpty() || finished || (tailRequested && !closing)) {
       return false;
     }
     return closing
@@ -219,6 +228,46 @@ public final class LogShipper implements AutoCloseable {
       }
       return finished && pending.isEmpty() && !lease.lost();
     }
+  }
+
+  /**
+   * Ends shipping for a result that carries the last lines: waits for a batch in flight, then hands
+   * over what is still buffered when it fits one batch (the caller sends it with the result, one
+   * call and one transaction instead of two); otherwise ships it all first, as {@link
+   * #flushAndClose}, and hands over nothing. Null when the lines could not be delivered.
+   */
+  public List<LogEntry> closeForResult(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    synchronized (this) {
+      tailRequested = true;
+      notifyAll();
+      while (sending && !finished) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return null;
+        }
+        try {
+          wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return null;
+        }
+      }
+      if (finished) {
+        return pending.isEmpty() && !lease.lost() ? List.of() : null;
+      }
+      if (dropped == 0 && peekBatch().size() == pending.size()) {
+        List<LogEntry> tail = new ArrayList<>(pending);
+        pending.clear();
+        closing = true;
+        finished = true;
+        notifyAll();
+        return tail;
+      }
+    }
+    return flushAndClose(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))
+        ? List.of()
+        : null;
   }
 
   @Override

@@ -5,6 +5,7 @@ import dev.minitower.model.runner.LogBatch;
 import dev.minitower.model.runner.ResultRequest;
 import dev.minitower.model.runner.RunnerProtocol;
 import dev.minitower.model.wire.StrictJson;
+import dev.minitower.platform.error.ApiException;
 import dev.minitower.platform.json.JsonBodies;
 import dev.minitower.runners.auth.RunnerAuthenticator;
 import dev.minitower.runners.auth.RunnerPrincipal;
@@ -81,10 +82,18 @@ public class AttemptResource {
       @HeaderParam(RunnerProtocol.LEASE_TOKEN_HEADER) String leaseToken,
       byte[] body) {
     LeaseRef ref = lease(authorization, run, leaseToken);
-    attempts.requireLive(ref);
-    // Log lines are the workload's output: NUL and broken surrogates become U+FFFD when stored.
-    LogBatch batch = JsonBody.parse(json, body, LogBatch.class, StrictJson.Text.AS_DATA);
-    attempts.appendLogs(ref, batch == null ? null : batch.logs());
+    // One transaction on the happy path; a bad body still answers 410 first when the lease is
+    // invalid (the original checks the lease before the body).
+    try {
+      // Log lines are the workload's output: NUL and broken surrogates become U+FFFD when stored.
+      LogBatch batch = JsonBody.parse(json, body, LogBatch.class, StrictJson.Text.AS_DATA);
+      attempts.appendLogs(ref, batch == null ? null : batch.logs());
+    } catch (ApiException e) {
+      if (e.status() == 400) {
+        attempts.requireLive(ref);
+      }
+      throw e;
+    }
     return OK;
   }
 

@@ -3,6 +3,7 @@ package dev.minitower.runners.rest;
 import dev.minitower.model.runner.RegisterRequest;
 import dev.minitower.model.runner.RegisterResponse;
 import dev.minitower.platform.json.JsonBodies;
+import dev.minitower.runners.auth.RunnerAuthenticator;
 import dev.minitower.runners.service.RunnerRegistry;
 import dev.minitower.runners.service.RunnerRegistry.Registration;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,17 +25,23 @@ public class RegistrationResource {
   private final RunnerRegistry registry;
   private final MeterRegistry meters;
   private final JsonBodies json;
+  private final RunnerAuthenticator auth;
 
-  RegistrationResource(RunnerRegistry registry, MeterRegistry meters, JsonBodies json) {
+  RegistrationResource(
+      RunnerRegistry registry, MeterRegistry meters, JsonBodies json, RunnerAuthenticator auth) {
     this.registry = registry;
     this.meters = meters;
     this.json = json;
+    this.auth = auth;
   }
 
   @POST
   public Response register(@HeaderParam("Authorization") String auth, byte[] body) {
     Registration r =
         registry.register(auth, () -> JsonBody.parse(json, body, RegisterRequest.class));
+    // Committed: the old token of a taken-over name stops here at once (other replicas learn it
+    // from the trigger's NOTIFY within milliseconds).
+    this.auth.invalidate(Long.toString(r.runnerId()));
     if (r.created()) {
       meters.counter("minitower.runners.registered", "environment", r.environment()).increment();
     }

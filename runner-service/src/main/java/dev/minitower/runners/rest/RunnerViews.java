@@ -45,7 +45,8 @@ final class RunnerViews {
         WireTime.format(g.leaseExpiresAt()),
         g.teamSlug(),
         g.artifactSha256(),
-        importPaths(g.importPathsJson()));
+        importPaths(g.importPathsJson()),
+        g.started() ? Boolean.TRUE : null);
   }
 
   /** The run input, omitted when absent or empty (as the original). */

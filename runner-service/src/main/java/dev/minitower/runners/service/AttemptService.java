@@ -64,11 +64,20 @@ public class AttemptService {
     QuarkusTransaction.requiringNew().call(() -> transitions.requireLive(ref));
   }
 
-  /** Validates the whole batch first (all or nothing), then stores it idempotently. */
+  /**
+   * Validates the whole batch first (all or nothing), then stores it idempotently. An empty batch
+   * only checks the lease.
+   */
   public int appendLogs(LeaseRef ref, List<LogEntry> entries) {
     if (entries == null || entries.isEmpty()) {
+      requireLive(ref);
       return 0;
     }
+    List<LogLine> lines = lines(entries);
+    return QuarkusTransaction.requiringNew().call(() -> transitions.appendLogs(ref, lines));
+  }
+
+  private List<LogLine> lines(List<LogEntry> entries) {
     if (entries.size() > LogEntry.MAX_BATCH) {
       throw ApiException.badRequest("max 100 logs per batch");
     }
@@ -92,23 +101,25 @@ public class AttemptService {
       Instant at = WireTime.parseOrNull(e.loggedAt());
       lines.add(new LogLine(e.seq(), e.stream(), line, at == null ? now : at));
     }
-    return QuarkusTransaction.requiringNew().call(() -> transitions.appendLogs(ref, lines));
+    return lines;
   }
 
+  /** Records the result, with its last log lines when it carries some (one transaction). */
   public void result(LeaseRef ref, ResultRequest request) {
     if (request == null
         || request.status() == null
         || !RESULT_STATUSES.contains(request.status())) {
       throw ApiException.badRequest("status must be completed, failed, or cancelled");
     }
+    List<LogLine> lines = request.logs() == null ? List.of() : lines(request.logs());
+    RunResult result = new RunResult(request.status(), request.exitCode(), request.errorMessage());
     Optional<RunEnded> ended =
         QuarkusTransaction.requiringNew()
             .call(
                 () ->
-                    transitions.complete(
-                        ref,
-                        new RunResult(
-                            request.status(), request.exitCode(), request.errorMessage())));
+                    lines.isEmpty()
+                        ? transitions.complete(ref, result)
+                        : transitions.completeWithLogs(ref, result, lines));
     ended.ifPresent(metrics::ended);
   }
 }

@@ -10,6 +10,8 @@ import dev.minitower.store.runs.RunTransitions;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -49,13 +51,27 @@ public class LeaseService {
 
   /** Tries once, now (blocking; call on a worker thread). */
   public Optional<Granted> leaseNow(RunnerPrincipal runner) {
-    String token = Secrets.newToken("");
-    Optional<LeaseGrant> grant =
+    return leaseNow(runner, 1, false).stream().findFirst();
+  }
+
+  /** Tries once, now, for up to {@code max} runs, started when {@code start} (blocking). */
+  public List<Granted> leaseNow(RunnerPrincipal runner, int max, boolean start) {
+    List<String> tokens = new ArrayList<>(max);
+    List<String> hashes = new ArrayList<>(max);
+    for (int i = 0; i < max; i++) {
+      String token = Secrets.newToken("");
+      tokens.add(token);
+      hashes.add(Secrets.sha256Hex(token));
+    }
+    List<LeaseGrant> grants =
         QuarkusTransaction.requiringNew()
-            .call(
-                () -> transitions.lease(runner.ref(), Secrets.sha256Hex(token), config.leaseTtl()));
-    grant.ifPresent(g -> metrics.leased(g.environment()));
-    return grant.map(g -> new Granted(g, token));
+            .call(() -> transitions.leaseBatch(runner.ref(), hashes, config.leaseTtl(), start));
+    List<Granted> out = new ArrayList<>(grants.size());
+    for (int i = 0; i < grants.size(); i++) {
+      metrics.leased(grants.get(i).environment());
+      out.add(new Granted(grants.get(i), tokens.get(i)));
+    }
+    return out;
   }
 
   /**
@@ -64,35 +80,46 @@ public class LeaseService {
    */
   public CompletionStage<Optional<Granted>> lease(
       RunnerPrincipal runner, Duration wait, BooleanSupplier clientGone) {
-    Duration capped = wait.compareTo(config.leaseMaxWait()) > 0 ? config.leaseMaxWait() : wait;
-    long deadline = System.nanoTime() + capped.toNanos();
-    Optional<Granted> now = leaseNow(runner);
-    if (now.isPresent() || capped.isZero() || capped.isNegative()) {
-      return CompletableFuture.completedFuture(now);
-    }
-    return waitAndRetry(runner, deadline, clientGone);
+    return lease(runner, wait, clientGone, 1, false)
+        .thenApply(granted -> granted.stream().findFirst());
   }
 
-  private CompletionStage<Optional<Granted>> waitAndRetry(
-      RunnerPrincipal runner, long deadline, BooleanSupplier clientGone) {
+  /** As {@link #lease(RunnerPrincipal, Duration, BooleanSupplier)}, for up to {@code max} runs. */
+  public CompletionStage<List<Granted>> lease(
+      RunnerPrincipal runner, Duration wait, BooleanSupplier clientGone, int max, boolean start) {
+    Duration capped = wait.compareTo(config.leaseMaxWait()) > 0 ? config.leaseMaxWait() : wait;
+    if (capped.isZero() || capped.isNegative()) {
+      return CompletableFuture.completedFuture(leaseNow(runner, max, start));
+    }
+    return attempt(runner, System.nanoTime() + capped.toNanos(), clientGone, max, start);
+  }
+
+  /**
+   * One claim of a long poll. The wake-up is registered <em>before</em> the claim: a run queued
+   * between a failed claim and the wait would otherwise wake nobody until the next re-check.
+   */
+  private CompletionStage<List<Granted>> attempt(
+      RunnerPrincipal runner, long deadline, BooleanSupplier clientGone, int max, boolean start) {
+    CompletableFuture<Void> wake = notifications.nextQueued(runner.environment());
+    List<Granted> granted;
+    try {
+      granted = leaseNow(runner, max, start);
+    } catch (RuntimeException e) {
+      wake.complete(null);
+      throw e;
+    }
     long remaining = deadline - System.nanoTime();
-    if (remaining <= 0 || clientGone.getAsBoolean()) {
-      return CompletableFuture.completedFuture(Optional.empty());
+    if (!granted.isEmpty() || remaining <= 0 || clientGone.getAsBoolean()) {
+      wake.complete(null);
+      return CompletableFuture.completedFuture(granted);
     }
     long slice = Math.min(remaining, config.leaseRecheckInterval().toNanos());
-    return notifications
-        .nextQueued(runner.environment())
-        .completeOnTimeout(null, slice, TimeUnit.NANOSECONDS)
+    return wake.completeOnTimeout(null, slice, TimeUnit.NANOSECONDS)
         .thenComposeAsync(
-            ignored -> {
-              if (clientGone.getAsBoolean()) {
-                return CompletableFuture.completedFuture(Optional.<Granted>empty());
-              }
-              Optional<Granted> g = leaseNow(runner);
-              return g.isPresent()
-                  ? CompletableFuture.completedFuture(g)
-                  : waitAndRetry(runner, deadline, clientGone);
-            },
+            ignored ->
+                clientGone.getAsBoolean()
+                    ? CompletableFuture.completedFuture(List.<Granted>of())
+                    : attempt(runner, deadline, clientGone, max, start),
             executor);
   }
 }

@@ -29,18 +29,29 @@ public class RunnerLiveness {
   private static final Logger LOG = Logger.getLogger(RunnerLiveness.class);
   private static final int BATCH = 100;
 
+  /** {@code now} as given, or the database's when null (production: one clock for leases). */
+  private static final String NOW = "COALESCE(?::timestamptz, now())";
+
   private static final String MARK_OFFLINE =
-      "UPDATE runners r SET status = 'offline', updated_at = ? WHERE r.id IN ("
+      "UPDATE runners r SET status = 'offline', updated_at = "
+          + NOW
+          + " WHERE r.id IN ("
           + " SELECT id FROM runners WHERE status = 'online'"
-          + " AND COALESCE(last_seen_at, updated_at, created_at) < ? AND "
+          + " AND COALESCE(last_seen_at, updated_at, created_at) < "
+          + NOW
+          + " - ? * interval '1 millisecond' AND "
           + Scoped.in("environment")
           + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)"
-          + " AND r.status = 'online' AND COALESCE(r.last_seen_at, r.updated_at, r.created_at) < ?"
+          + " AND r.status = 'online' AND COALESCE(r.last_seen_at, r.updated_at, r.created_at) < "
+          + NOW
+          + " - ? * interval '1 millisecond'"
           + " RETURNING r.id, r.name, r.environment, r.team_id, r.status";
 
   private static final String PRUNE =
       "DELETE FROM runners r WHERE r.id IN ("
-          + " SELECT id FROM runners x WHERE x.status = 'offline' AND x.updated_at < ? AND "
+          + " SELECT id FROM runners x WHERE x.status = 'offline' AND x.updated_at < "
+          + NOW
+          + " - ? * interval '1 millisecond' AND "
           + Scoped.in("x.environment")
           + " AND NOT EXISTS (SELECT 1 FROM run_attempts a WHERE a.runner_id = x.id)"
           + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)"
@@ -60,9 +71,10 @@ public class RunnerLiveness {
     this.scope = scope;
   }
 
-  /** Marks stale runners offline; answers how many. */
+  /** Marks stale runners offline; answers how many. {@code now} null = the database's clock. */
   public int markStaleOffline(Instant now) {
-    Instant cutoff = now.minus(config.leaseTtl().multipliedBy(2));
+    Object at = now == null ? Jdbc.TypedNull.TIMESTAMP : now;
+    long staleMs = config.leaseTtl().multipliedBy(2).toMillis();
     Object[] in = Scoped.params(scope);
     int total = 0;
     while (true) {
@@ -74,12 +86,14 @@ public class RunnerLiveness {
                           MARK_OFFLINE,
                           RunnerEventType.OFFLINE,
                           "offline",
-                          now,
-                          cutoff,
+                          at,
+                          at,
+                          staleMs,
                           in[0],
                           in[1],
                           BATCH,
-                          cutoff));
+                          at,
+                          staleMs));
       total += marked.size();
       if (marked.size() < BATCH) {
         break;
@@ -91,13 +105,16 @@ public class RunnerLiveness {
     return total;
   }
 
-  /** Deletes offline runners without attempts after the prune delay (≤ 0: never). */
+  /**
+   * Deletes offline runners without attempts after the prune delay (≤ 0: never). {@code now} null =
+   * the database's clock.
+   */
   public int pruneOffline(Instant now) {
     Duration after = config.runnerPruneAfter();
     if (after.isZero() || after.isNegative()) {
       return 0;
     }
-    Instant cutoff = now.minus(after);
+    Object at = now == null ? Jdbc.TypedNull.TIMESTAMP : now;
     Object[] in = Scoped.params(scope);
     int total = 0;
     while (true) {
@@ -106,7 +123,14 @@ public class RunnerLiveness {
               .call(
                   () ->
                       changeAndEmit(
-                          PRUNE, RunnerEventType.PRUNED, "offline", cutoff, in[0], in[1], BATCH));
+                          PRUNE,
+                          RunnerEventType.PRUNED,
+                          "offline",
+                          at,
+                          after.toMillis(),
+                          in[0],
+                          in[1],
+                          BATCH));
       total += pruned.size();
       if (pruned.size() < BATCH) {
         break;

@@ -21,7 +21,7 @@ import java.util.List;
 public class ExpiredAttempts {
   private static final String SCOPED =
       "SELECT a.id FROM run_attempts a JOIN runs r ON r.id = a.run_id"
-          + " WHERE a.status IN ('leased', 'running', 'cancelling') AND a.lease_expires_at <= ?"
+          + " WHERE a.status IN ('leased', 'running', 'cancelling') AND a.lease_expires_at <= COALESCE(?::timestamptz, now())"
           + " AND "
           + Scoped.in("r.environment_name")
           + " ORDER BY a.lease_expires_at LIMIT ?";
@@ -42,7 +42,14 @@ public class ExpiredAttempts {
     }
     Object[] in = Scoped.params(scope);
     try (Connection c = dataSource.getConnection()) {
-      return Jdbc.query(c, SCOPED, rs -> rs.getLong(1), asOf, in[0], in[1], limit);
+      return Jdbc.query(
+          c,
+          SCOPED,
+          rs -> rs.getLong(1),
+          asOf == null ? Jdbc.TypedNull.TIMESTAMP : asOf,
+          in[0],
+          in[1],
+          limit);
     } catch (SQLException e) {
       throw new StoreException("find expired attempts", e);
     }

@@ -8,6 +8,12 @@ public final class RunnerProtocol {
   public static final String LEASE = "/api/v1/runs/lease";
   public static final String BATCH_HEARTBEAT = "/api/v1/runners/heartbeat";
 
+  /** Addition: lease several runs in one call, optionally started ({@link BatchLeaseRequest}). */
+  public static final String BATCH_LEASE = "/api/v1/runners/lease";
+
+  /** Addition: the cancel push, a long poll for cancel requests ({@link CancelWatchRequest}). */
+  public static final String CANCELS = "/api/v1/runners/cancels";
+
   /** Lease token header; the runner token travels in {@code Authorization: Bearer}. */
   public static final String LEASE_TOKEN_HEADER = "X-Lease-Token";
 

@@ -1,0 +1,250 @@
+package dev.minitower.runners;
+
+import static dev.minitower.runners.RunnerApi.register;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.minitower.runners.RunnerApi.Runner;
+import dev.minitower.store.runs.RunTransitions;
+import dev.minitower.testsupport.DbFixtures;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hot-path additions of the runner protocol (docs/leasing.md): batch lease with fused start,
+ * the result that carries the last log lines, the cancel push, and the runner-token cache.
+ */
+@QuarkusTest
+class HotPathProtocolTest {
+  @Inject DbFixtures db;
+  @Inject RunTransitions transitions;
+
+  private String env;
+  private DbFixtures.App app;
+
+  @BeforeEach
+  void ownEnvironment() {
+    env = DbFixtures.uniqueEnvironment();
+    app = db.app(env);
+  }
+
+  private static Response batchLease(Runner runner, Object body, String wait) {
+    var req =
+        given()
+            .header("Authorization", "Bearer " + runner.token())
+            .contentType(ContentType.JSON)
+            .body(body);
+    return wait == null
+        ? req.post("/api/v1/runners/lease")
+        : req.queryParam("wait", wait).post("/api/v1/runners/lease");
+  }
+
+  @Test
+  void batchLeaseStartsUpToTheFreeSlotsInOneCallWithBothEvents() {
+    for (int i = 0; i < 5; i++) {
+      db.queuedRun(app, i, 0);
+    }
+    Runner runner = register(DbFixtures.uniqueSlug("runner"), env, 3);
+    Response r = batchLease(runner, Map.of("max", 5, "start", true), null);
+    r.then().statusCode(200);
+    List<Map<String, Object>> leases = r.jsonPath().getList("leases");
+    assertThat(leases).hasSize(3);
+    // Pick order: highest priority first.
+    assertThat(leases).extracting(l -> l.get("started")).containsOnly(true);
+    List<Long> ids = leases.stream().map(l -> ((Number) l.get("run_id")).longValue()).toList();
+    assertThat(ids)
+        .containsExactlyElementsOf(
+            db.longs(
+                "SELECT id FROM runs WHERE app_id = ? ORDER BY priority DESC LIMIT 3",
+                app.appId()));
+    assertThat(leases).extracting(l -> l.get("lease_token")).doesNotHaveDuplicates();
+    for (long id : ids) {
+      assertThat(db.runStatus(id)).isEqualTo("running");
+      assertThat(
+              db.string(
+                  "SELECT status || ':' || (started_at IS NOT NULL) FROM run_attempts"
+                      + " WHERE run_id = ?",
+                  id))
+          .isEqualTo("running:true");
+      assertThat(
+              db.string(
+                  "SELECT string_agg(replace(event_type, 'dev.minitower.', '') || '@' || (payload->>'sequence'), ','"
+                      + " ORDER BY id) FROM outbox WHERE message_key = ?",
+                  Long.toString(id)))
+          .isEqualTo("run.leased@1,run.started@2");
+    }
+    // No free slot left: the original's 409.
+    batchLease(runner, Map.of("max", 2), null)
+        .then()
+        .statusCode(409)
+        .body("error.code", equalTo("conflict"));
+  }
+
+  @Test
+  void batchLeaseWithoutStartLeavesRunsLeasedAndAnswers204WhenEmpty() {
+    long run = db.queuedRun(app, 0, 0);
+    Runner runner = register(DbFixtures.uniqueSlug("runner"), env, 4);
+    Response r = batchLease(runner, Map.of("max", 4), null);
+    r.then().statusCode(200);
+    assertThat(r.jsonPath().getList("leases")).hasSize(1);
+    assertThat(r.jsonPath().getMap("leases[0]")).doesNotContainKey("started");
+    assertThat(db.runStatus(run)).isEqualTo("leased");
+    batchLease(runner, Map.of("max", 3), "200ms").then().statusCode(204);
+  }
+
+  @Test
+  void batchLeaseRejectsBadBodiesAndChangesNothing() {
+    long run = db.queuedRun(app, 0, 0);
+    Runner runner = register(DbFixtures.uniqueSlug("runner"), env, 4);
+    for (String body :
+        List.of(
+            "{\"max\":0}",
+            "{\"max\":257}",
+            "{\"max\":\"2\"}",
+            "{\"start\":\"yes\"}",
+            "{\"max\":2,\"max\":3}",
+            "{\"max\":2,\"surprise\":1}",
+            "[1]",
+            "{\"max\":2")) {
+      batchLease(runner, body, null)
+          .then()
+          .statusCode(400)
+          .body("error.code", equalTo("invalid_request"));
+    }
+    assertThat(db.runStatus(run)).isEqualTo("queued");
+    given()
+        .header("Authorization", "Bearer mtr_unknown")
+        .post("/api/v1/runners/lease")
+        .then()
+        .statusCode(401);
+  }
+
+  @Test
+  void theResultCarriesTheLastLogLinesInItsTransactionAndARepeatAddsNothing() {
+    long run = db.queuedRun(app, 0, 0);
+    Runner runner = register(DbFixtures.uniqueSlug("runner"), env, 1);
+    String token =
+        batchLease(runner, Map.of("max", 1, "start", true), null)
+            .jsonPath()
+            .getString("leases[0].lease_token");
+    Map<String, Object> body =
+        Map.of(
+            "status",
+            "completed",
+            "exit_code",
+            0,
+            "logs",
+            List.of(RunnerApi.line(1, "stdout", "one"), RunnerApi.line(2, "stderr", "two")));
+    Response bad =
+        postResult(
+            runner,
+            token,
+            run,
+            Map.of("status", "completed", "logs", List.of(RunnerApi.line(1, "video", "x"))));
+    bad.then().statusCode(400);
+    assertThat(db.runStatus(run)).isEqualTo("running");
+    postResult(runner, token, run, body).then().statusCode(200);
+    postResult(runner, token, run, body).then().statusCode(200);
+    assertThat(db.runStatus(run)).isEqualTo("completed");
+    assertThat(
+            db.string(
+                "SELECT string_agg(stream || ':' || line, ',' ORDER BY seq) FROM run_logs"
+                    + " WHERE run_id = ?",
+                run))
+        .isEqualTo("stdout:one,stderr:two");
+  }
+
+  private static Response postResult(
+      Runner runner, String token, long run, Map<String, Object> body) {
+    return given()
+        .header("Authorization", "Bearer " + runner.token())
+        .header("X-Lease-Token", token)
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/api/v1/runs/" + run + "/result");
+  }
+
+  private static Response cancels(Runner runner, List<Long> ignore, String wait) {
+    return given()
+        .header("Authorization", "Bearer " + runner.token())
+        .contentType(ContentType.JSON)
+        .body(Map.of("ignore", ignore))
+        .queryParam("wait", wait)
+        .post("/api/v1/runners/cancels");
+  }
+
+  @Test
+  void theCancelPushWakesTheHoldingRunnerWhenTheCancelCommits() throws Exception {
+    long run = db.queuedRun(app, 0, 0);
+    Runner runner = register(DbFixtures.uniqueSlug("runner"), env, 2);
+    batchLease(runner, Map.of("max", 1, "start", true), null).then().statusCode(200);
+    // Nothing to stop yet: a short watch ends empty.
+    cancels(runner, List.of(), "300ms").then().statusCode(200).body("run_ids.size()", equalTo(0));
+    // A 25 s watch answers as soon as the cancel commits (well before its wait would end).
+    CompletableFuture<Response> watch =
+        CompletableFuture.supplyAsync(() -> cancels(runner, List.of(), "25s"));
+    Thread.sleep(300);
+    assertThat(watch).isNotDone();
+    QuarkusTransaction.requiringNew().call(() -> transitions.cancel(app.teamId(), run));
+    Response answer = watch.get(15, TimeUnit.SECONDS);
+    answer.then().statusCode(200);
+    assertThat(answer.jsonPath().getList("run_ids", Long.class)).containsExactly(run);
+    // A run the runner already stops is not repeated.
+    cancels(runner, List.of(run), "300ms")
+        .then()
+        .statusCode(200)
+        .body("run_ids.size()", equalTo(0));
+    // Another runner is never told about it.
+    Runner other = register(DbFixtures.uniqueSlug("runner"), env, 1);
+    cancels(other, List.of(), "300ms").then().statusCode(200).body("run_ids.size()", equalTo(0));
+  }
+
+  @Test
+  void theCancelWatchRejectsBadBodies() {
+    Runner runner = register(DbFixtures.uniqueSlug("runner"), env, 1);
+    for (String body : List.of("{\"ignore\":[\"x\"]}", "{\"ignore\":[null]}", "{\"other\":1}")) {
+      given()
+          .header("Authorization", "Bearer " + runner.token())
+          .contentType(ContentType.JSON)
+          .body(body)
+          .post("/api/v1/runners/cancels")
+          .then()
+          .statusCode(400);
+    }
+    given()
+        .header("Authorization", "Bearer " + runner.token())
+        .queryParam("wait", "soon")
+        .post("/api/v1/runners/cancels")
+        .then()
+        .statusCode(400);
+  }
+
+  @Test
+  void aCachedRunnerTokenStopsWorkingWhenTheRunnerGoesOffline() {
+    Runner runner = register(DbFixtures.uniqueSlug("runner"), env, 1);
+    batchLease(runner, Map.of("max", 1), null).then().statusCode(204);
+    batchLease(runner, Map.of("max", 1), null).then().statusCode(204);
+    // Another service (the scheduler's offline sweep, api-service) changes the row directly.
+    db.exec("UPDATE runners SET status = 'offline' WHERE id = ?", runner.id());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> batchLease(runner, Map.of("max", 1), null).then().statusCode(401));
+    given()
+        .header("Authorization", "Bearer " + runner.token())
+        .post("/api/v1/runs/lease")
+        .then()
+        .statusCode(401);
+  }
+}
