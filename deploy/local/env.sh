@@ -20,8 +20,17 @@ export MTW_KAFKA_BOOTSTRAP="127.0.0.1:${MTW_KAFKA_PORT}"
 log() { printf '[mtw %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 
+# pid_running PID: PID is a live process. `kill -0` alone also succeeds for a zombie (a crashed
+# child not reaped yet), which would make `./mtw up -d` skip a dead service.
+pid_running() {
+  local state
+  kill -0 "$1" 2>/dev/null || return 1
+  state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+  case $state in Z*) return 1 ;; esac
+}
+
 # pid_alive FILE: the pid in FILE names a running process.
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+pid_alive() { [ -f "$1" ] && pid_running "$(cat "$1")"; }
 
 # stop_pid FILE SECONDS: SIGTERM the process named in FILE, SIGKILL after SECONDS.
 stop_pid() {
@@ -29,7 +38,7 @@ stop_pid() {
   pid_alive "$file" || { rm -f "$file"; return 0; }
   pid=$(cat "$file")
   kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 $((wait * 10))); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  for _ in $(seq 1 $((wait * 10))); do pid_running "$pid" || break; sleep 0.1; done
+  pid_running "$pid" && kill -KILL "$pid" 2>/dev/null || true
   rm -f "$file"
 }

@@ -56,3 +56,22 @@ CREATE TRIGGER runners_auth_changed AFTER UPDATE ON runners
   EXECUTE FUNCTION minitower_runner_auth_changed();
 CREATE TRIGGER runners_auth_deleted AFTER DELETE ON runners
   FOR EACH ROW EXECUTE FUNCTION minitower_runner_auth_changed();
+
+-- 3. api-service caches team tokens the same way: revoking a token, changing its role or expiry,
+--    or deleting it (also through its team) announces the token id at commit.
+CREATE FUNCTION minitower_team_token_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('minitower_team_token_changed', OLD.id::text);
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER team_tokens_auth_changed AFTER UPDATE ON team_tokens
+  FOR EACH ROW WHEN (OLD.revoked_at IS DISTINCT FROM NEW.revoked_at
+    OR OLD.role IS DISTINCT FROM NEW.role
+    OR OLD.expires_at IS DISTINCT FROM NEW.expires_at
+    OR OLD.token_hash IS DISTINCT FROM NEW.token_hash
+    OR OLD.team_id IS DISTINCT FROM NEW.team_id)
+  EXECUTE FUNCTION minitower_team_token_changed();
+CREATE TRIGGER team_tokens_auth_deleted AFTER DELETE ON team_tokens
+  FOR EACH ROW EXECUTE FUNCTION minitower_team_token_changed();

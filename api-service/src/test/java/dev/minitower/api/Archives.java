@@ -1,11 +1,10 @@
 package dev.minitower.api;
 
+import dev.minitower.model.hash.Sha256;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
@@ -118,10 +117,6 @@ public final class Archives {
   }
 
   public static String sha256(byte[] b) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(b);
   }
 }

@@ -12,8 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * RELIABILITY.md "bad inputs — JSON": each gets 400 {@code invalid_request} with a useful message
- * and stores nothing.
+ * docs/security.md "Input validation" (JSON): each gets 400 {@code invalid_request} with a useful
+ * message and stores nothing.
  */
 @QuarkusTest
 class BadJsonTest {

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * RELIABILITY.md "bad inputs — artifacts": every hostile upload gets a clear 4xx with a code and a
- * message, and leaves no version row and no stored blob behind.
+ * docs/security.md "Input validation" (artifacts): every hostile upload gets a clear 4xx with a
+ * code and a message, and leaves no version row and no stored blob behind.
  */
 @QuarkusTest
 class BadUploadTest {

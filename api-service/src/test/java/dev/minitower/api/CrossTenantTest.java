@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Team B's admin token walks every endpoint against team A's objects: every id or slug of A is a
  * 404 (never a 403, which would leak existence), lists and summaries show none of A's data, and
- * nothing of A changes (H-1, RELIABILITY "no tenant sees another tenant's data").
+ * nothing of A changes (H-1, docs/security.md "Tenant isolation").
  */
 @QuarkusTest
 class CrossTenantTest {

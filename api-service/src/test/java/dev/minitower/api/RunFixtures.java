@@ -1,5 +1,6 @@
 package dev.minitower.api;
 
+import dev.minitower.model.hash.Sha256;
 import dev.minitower.store.runs.RunRecords.LeaseGrant;
 import dev.minitower.store.runs.RunRecords.LeaseRef;
 import dev.minitower.store.runs.RunRecords.RunResult;
@@ -8,7 +9,6 @@ import dev.minitower.store.runs.RunTransitions;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -39,7 +39,7 @@ public class RunFixtures {
   }
 
   static String sha256(String s) throws Exception {
-    return hex(MessageDigest.getInstance("SHA-256").digest(s.getBytes()));
+    return Sha256.hex(s);
   }
 
   /** A version row (entrypoint main.py) with an optional params schema; returns its number. */

@@ -156,7 +156,11 @@ class TokenApiTest {
       ps.setLong(1, created.getLong("token_id"));
       ps.executeUpdate();
     }
-    as(token).get("/api/v1/me").then().statusCode(401);
+    // The token is cached by the call above; the change made behind the service's back reaches
+    // it through the trigger's NOTIFY, milliseconds later (a natural expiry is checked per call).
+    org.awaitility.Awaitility.await()
+        .atMost(java.time.Duration.ofSeconds(5))
+        .untilAsserted(() -> as(token).get("/api/v1/me").then().statusCode(401));
     as(team.token())
         .body("{\"expires_in_seconds\":0}")
         .post("/api/v1/tokens")

@@ -297,8 +297,7 @@ public final class Ceiling {
         PreparedStatement insertLogs = c.prepareStatement(CeilingSql.INSERT_LOGS);
         PreparedStatement lockOwn = c.prepareStatement(CeilingSql.LOCK_OWN_ATTEMPT);
         PreparedStatement attemptFinish = c.prepareStatement(CeilingSql.ATTEMPT_FINISH);
-        PreparedStatement runFinish = c.prepareStatement(CeilingSql.RUN_FINISH);
-        PreparedStatement attemptTimes = c.prepareStatement(CeilingSql.ATTEMPT_TIMES)) {
+        PreparedStatement runFinish = c.prepareStatement(CeilingSql.RUN_FINISH)) {
       while (true) {
         // lease
         long t0 = System.nanoTime();
@@ -343,7 +342,7 @@ public final class Ceiling {
           guard(attemptState, runId, runnerId, hash);
           drainQuery(attemptState);
           insertLogLines(c, insertLogs, attemptId, runId);
-          finish(attemptFinish, runFinish, outbox, attemptTimes, runId, runNo, runnerId, attemptId);
+          finish(attemptFinish, runFinish, outbox, runId, runNo, runnerId, attemptId);
           c.commit();
           result.recordNanos(System.nanoTime() - t0);
           completed.incrementAndGet();
@@ -401,7 +400,7 @@ public final class Ceiling {
         drainQuery(lockRun);
         guard(lockOwn, runId, runnerId, hash);
         drainQuery(lockOwn);
-        finish(attemptFinish, runFinish, outbox, attemptTimes, runId, runNo, runnerId, attemptId);
+        finish(attemptFinish, runFinish, outbox, runId, runNo, runnerId, attemptId);
         c.commit();
         result.recordNanos(System.nanoTime() - t0);
         completed.incrementAndGet();
@@ -433,7 +432,6 @@ public final class Ceiling {
       PreparedStatement attemptFinish,
       PreparedStatement runFinish,
       PreparedStatement outbox,
-      PreparedStatement attemptTimes,
       long runId,
       long runNo,
       long runnerId,
@@ -443,7 +441,7 @@ public final class Ceiling {
     attemptFinish.setInt(2, 0);
     attemptFinish.setNull(3, Types.VARCHAR);
     attemptFinish.setLong(4, attemptId);
-    attemptFinish.executeUpdate();
+    drainQuery(attemptFinish);
     runFinish.setString(1, "completed");
     runFinish.setLong(2, runId);
     long seq;
@@ -452,8 +450,6 @@ public final class Ceiling {
       seq = rs.getLong("event_seq");
     }
     event(outbox, "completed", runId, runNo, seq, "completed", runnerId, 1);
-    attemptTimes.setLong(1, attemptId);
-    drainQuery(attemptTimes);
   }
 
   /** The service's runner-token lookup, one round trip on its own (shaped only). */

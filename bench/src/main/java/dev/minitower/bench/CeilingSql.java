@@ -28,7 +28,6 @@ final class CeilingSql {
   static final String TOUCH_RUNNER = RunSql.TOUCH_RUNNER;
   static final String INSERT_LOGS = RunSql.INSERT_LOGS;
   static final String ATTEMPT_FINISH = RunSql.ATTEMPT_FINISH;
-  static final String ATTEMPT_TIMES = RunSql.ATTEMPT_TIMES;
   static final String RUN_FINISH = RunSql.RUN_FINISH;
 
   // ---- what the services add around the transitions (for the "service-shaped" ceiling)

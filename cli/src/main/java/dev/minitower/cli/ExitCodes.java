@@ -1,8 +1,8 @@
 package dev.minitower.cli;
 
 /**
- * Process exit codes of the CLI (spec towerfile-and-runner.md §4.5). They are part of the contract
- * for scripts, so they never change meaning.
+ * Process exit codes of the CLI (docs/spec/towerfile-and-runner.md §4.5). They are part of the
+ * contract for scripts, so they never change meaning.
  */
 public final class ExitCodes {
   /** Success; for {@code runs watch} and {@code runs logs --follow}: the run completed. */

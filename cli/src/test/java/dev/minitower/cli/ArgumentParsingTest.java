@@ -11,7 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** Invocation rules and client-side validation of spec §4.1/§4.4, exit codes of §4.5. */
+/**
+ * Invocation rules and client-side validation of docs/spec/towerfile-and-runner.md §4.1/§4.4, exit
+ * codes of §4.5.
+ */
 class ArgumentParsingTest {
   @TempDir Path tmp;
   FakeApi api;
@@ -143,7 +146,7 @@ class ArgumentParsingTest {
         "runs create --app a -p novalue            | invalid -p \"novalue\": expected name=value",
         "runs create                               | app is required (--app or profile default app)",
         "runs logs 1 --interval 0s                 | --interval must be > 0",
-        "runs logs 1 --interval soon               | invalid --interval: invalid duration \"soon\"",
+        "runs logs 1 --interval soon               | invalid --interval: time: invalid duration \"soon\"",
         "runs logs 1 --after-seq -1                | --after-seq must be >= 0",
         "runs logs 1 --follow --json               | --json cannot be combined with --follow",
         "runs watch 1 --json                       | --json requires --status-only",

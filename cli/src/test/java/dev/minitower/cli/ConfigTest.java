@@ -17,7 +17,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Config file location, modes and format; profiles; connection precedence (spec §4.2/§4.3). */
+/**
+ * Config file location, modes and format; profiles; connection precedence
+ * (docs/spec/towerfile-and-runner.md §4.2/§4.3).
+ */
 class ConfigTest {
   @TempDir Path tmp;
   FakeApi api;

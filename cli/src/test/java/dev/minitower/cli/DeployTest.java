@@ -3,11 +3,10 @@ package dev.minitower.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.minitower.cli.output.JsonOutput;
+import dev.minitower.model.hash.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -256,10 +255,6 @@ class DeployTest {
   }
 
   static String sha256(byte[] b) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(b);
   }
 }

@@ -10,7 +10,10 @@ import dev.minitower.cli.params.ParamConverter;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** {@code -p name=value} typed by a version's params_schema (spec §1.4). */
+/**
+ * {@code -p name=value} typed by a version's params_schema (docs/spec/towerfile-and-runner.md
+ * §1.4).
+ */
 class ParamConverterTest {
   static final JsonNode SCHEMA =
       JsonOutput.parse(

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * docker-compose.yml, checked by parsing (no Docker engine here): the services of DESIGN.md §7,
+ * docker-compose.yml, checked by parsing (no Docker engine here): the services of docs/deploy.md,
  * ports of the operations guide, health checks, start order and pinned images.
  */
 class ComposeTest {

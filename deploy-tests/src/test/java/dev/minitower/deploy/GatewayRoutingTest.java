@@ -19,9 +19,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The routing table behind the single public URL (DESIGN.md §5, docs/deploy.md "Routing"): the
- * Gateway API HTTPRoute of k8s/ and the nginx gateway of docker-compose.yml send every endpoint of
- * the API contract to the right service, each through exactly one match.
+ * The routing table behind the single public URL (docs/deploy.md "Routing"): the Gateway API
+ * HTTPRoute of k8s/ and the nginx gateway of docker-compose.yml send every endpoint of the API
+ * contract to the right service, each through exactly one match.
  */
 class GatewayRoutingTest {
 
@@ -117,7 +117,7 @@ class GatewayRoutingTest {
     for (Endpoint e : endpoints.subList(0, 32)) {
       contract.add(e.method() + " " + e.contractPath());
     }
-    // 29 method+path pairs of api.md §1, with "any /metrics" written as GET and POST.
+    // 29 method+path pairs of docs/spec/api.md §1, with "any /metrics" written as GET and POST.
     assertThat(contract).hasSize(30);
     assertThat(endpoints)
         .filteredOn(e -> e.backend().equals("runner-service"))

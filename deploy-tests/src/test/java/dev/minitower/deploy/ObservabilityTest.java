@@ -14,13 +14,16 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Prometheus configuration, alert rules and the Grafana dashboard: the shapes of the operations
- * guide (spec/observability-and-ops.md §4.3-§4.5) and only metrics the services export.
+ * guide (docs/spec/observability-and-ops.md §4.3-§4.5) and only metrics the services export.
  */
 class ObservabilityTest {
   static final Set<String> SERVICES = Set.of("api-service", "runner-service", "scheduler-service");
   static final Set<String> SCRAPE_LABELS = Set.of("job", "instance", "__name__");
 
-  /** Every metric the services export, with its labels (DESIGN.md §6, the guide's §1). */
+  /**
+   * Every metric the services export, with its labels (docs/deploy.md,
+   * docs/spec/observability-and-ops.md §1).
+   */
   static final Map<String, Set<String>> METRICS =
       Map.ofEntries(
           Map.entry("minitower_http_requests_total", Set.of("method", "path", "status")),

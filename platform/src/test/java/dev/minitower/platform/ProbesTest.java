@@ -10,7 +10,7 @@ import io.restassured.specification.RequestSpecification;
 import java.net.URL;
 import org.junit.jupiter.api.Test;
 
-/** The probes and Prometheus live on the management port only (DESIGN.md §6). */
+/** The probes and Prometheus live on the management port only (docs/deploy.md). */
 @QuarkusTest
 class ProbesTest {
 

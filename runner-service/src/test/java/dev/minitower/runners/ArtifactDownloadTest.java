@@ -6,6 +6,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.minitower.model.hash.Sha256;
 import dev.minitower.runners.RunnerApi.Lease;
 import dev.minitower.runners.RunnerApi.Runner;
 import dev.minitower.store.artifacts.ArtifactStore;
@@ -15,8 +16,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -30,7 +29,7 @@ class ArtifactDownloadTest {
   void leaseHolderDownloadsTheArtifactWithShaEntrypointTimeoutAndImportPaths() throws Exception {
     byte[] bytes = new byte[3 * 1024 * 1024 + 17];
     new Random(7).nextBytes(bytes);
-    String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    String sha = Sha256.hex(bytes);
     Path file = Files.createTempFile("artifact", ".tar.gz");
     Files.write(file, bytes);
     QuarkusTransaction.requiringNew().run(() -> store.put(file, sha, bytes.length));

@@ -187,8 +187,8 @@ class RunnerBadInputTest {
   }
 
   /**
-   * What the original agent sends (api.md §2.23–2.30): no body on lease, start and heartbeat, and
-   * JSON bodies whatever their {@code Content-Type} (or none).
+   * What the original agent sends (docs/spec/api.md §2.23–2.30): no body on lease, start and
+   * heartbeat, and JSON bodies whatever their {@code Content-Type} (or none).
    */
   @Test
   void theOriginalAgentsCallsStillWork() {

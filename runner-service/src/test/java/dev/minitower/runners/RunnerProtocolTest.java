@@ -35,7 +35,10 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Black-box runner protocol tests (test-catalogue §5–6 ids in the names) on the real database. */
+/**
+ * Black-box runner protocol tests (docs/spec/test-catalogue.md §5–6 ids in the names) on the real
+ * database.
+ */
 @QuarkusTest
 class RunnerProtocolTest {
 
@@ -381,11 +384,31 @@ class RunnerProtocolTest {
     long run = db.queuedRun(app, 0, 0);
     Runner runner = register(name(), env);
     Lease l = lease(runner);
-    String first =
-        call(runner, l.leaseToken(), run, "heartbeat").jsonPath().getString("lease_expires_at");
-    String second =
-        call(runner, l.leaseToken(), run, "heartbeat").jsonPath().getString("lease_expires_at");
-    assertThat(Instant.parse(second)).isAfterOrEqualTo(Instant.parse(first));
+    // Pull the live lease 30 s back (TTL is 60 s), so a heartbeat that extends nothing cannot pass
+    // however fast the two calls follow each other.
+    db.exec(
+        "UPDATE run_attempts SET lease_expires_at = lease_expires_at - interval '30 seconds'"
+            + " WHERE run_id = ? AND status = 'leased'",
+        run);
+    Instant before =
+        Instant.parse(
+            db.string(
+                "SELECT to_char(lease_expires_at AT TIME ZONE 'UTC',"
+                    + " 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM run_attempts"
+                    + " WHERE run_id = ? AND status = 'leased'",
+                run));
+    Instant extended =
+        Instant.parse(
+            call(runner, l.leaseToken(), run, "heartbeat")
+                .jsonPath()
+                .getString("lease_expires_at"));
+    assertThat(extended).isAfter(before.plusSeconds(29));
+    assertThat(
+            db.count(
+                "SELECT count(*) FROM run_attempts WHERE run_id = ? AND"
+                    + " lease_expires_at > now() + interval '50 seconds'",
+                run))
+        .isEqualTo(1);
   }
 
   @Test

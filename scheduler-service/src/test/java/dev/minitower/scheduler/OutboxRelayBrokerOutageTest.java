@@ -33,8 +33,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.Test;
 
 /**
- * End to end with a real broker (RELIABILITY fault 6): runs go through their lifecycle while the
- * relay publishes; the broker is stopped in the middle and started again; a consumer that
+ * End to end with a real broker (docs/reliability.md scenario 6): runs go through their lifecycle
+ * while the relay publishes; the broker is stopped in the middle and started again; a consumer that
  * deduplicates by event id ends with every expected event exactly once, in per-run order.
  */
 @QuarkusTest

@@ -18,7 +18,10 @@ import java.util.logging.Level;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Runner liveness (runs.md §8): offline after 2 × TTL of silence, pruned after the prune delay. */
+/**
+ * Runner liveness (docs/spec/runs.md §8): offline after 2 × TTL of silence, pruned after the prune
+ * delay.
+ */
 @QuarkusTest
 class RunnerLivenessTest {
   @Inject RunnerLiveness liveness;

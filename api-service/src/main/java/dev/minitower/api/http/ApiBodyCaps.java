@@ -7,10 +7,10 @@ import io.vertx.core.http.HttpServerRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * api-service's body caps (api.md §0.7, 413 instead of the original's 400, gap 24): artifact
- * uploads ({@code POST …/versions}) get {@code MINITOWER_MAX_ARTIFACT_SIZE}, every other request
- * {@code MINITOWER_MAX_REQUEST_BODY_SIZE}, and a request without credentials (sign-up, login) only
- * {@code MINITOWER_MAX_ANONYMOUS_BODY_SIZE}.
+ * api-service's body caps (docs/spec/api.md §0.7, 413 instead of the original's 400, gap 24):
+ * artifact uploads ({@code POST …/versions}) get {@code MINITOWER_MAX_ARTIFACT_SIZE}, every other
+ * request {@code MINITOWER_MAX_REQUEST_BODY_SIZE}, and a request without credentials (sign-up,
+ * login) only {@code MINITOWER_MAX_ANONYMOUS_BODY_SIZE}.
  */
 @ApplicationScoped
 public class ApiBodyCaps implements BodyCaps {

@@ -50,7 +50,10 @@ public class TokenResource {
   public Response revoke(
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
     Caller caller = auth.authenticate(authorization);
-    tokens.revoke(caller, PathIds.parse(id, "invalid token ID"));
+    long tokenId = PathIds.parse(id, "invalid token ID");
+    tokens.revoke(caller, tokenId);
+    // Committed: this replica stops accepting it now; the others on the trigger's NOTIFY.
+    auth.invalidate(Long.toString(tokenId));
     return Response.noContent().build();
   }
 }

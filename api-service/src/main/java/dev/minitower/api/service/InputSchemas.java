@@ -5,7 +5,7 @@ import dev.minitower.model.schema.InputValidator;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Optional;
 
-/** Validates run inputs against a version's stored parameter schema (runs.md §5). */
+/** Validates run inputs against a version's stored parameter schema (docs/spec/runs.md §5). */
 @ApplicationScoped
 public class InputSchemas {
 

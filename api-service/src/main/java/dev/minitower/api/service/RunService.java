@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.minitower.api.auth.Caller;
-import dev.minitower.api.auth.Tokens;
 import dev.minitower.api.json.JsonValues;
 import dev.minitower.api.rest.Requests;
 import dev.minitower.api.rest.Views;
@@ -14,6 +13,7 @@ import dev.minitower.api.store.AppStore;
 import dev.minitower.api.store.EnvironmentStore;
 import dev.minitower.api.store.RunQueryStore;
 import dev.minitower.api.store.VersionStore;
+import dev.minitower.model.hash.Sha256;
 import dev.minitower.model.run.RunInputs;
 import dev.minitower.platform.error.ApiException;
 import dev.minitower.platform.json.JsonBodies;
@@ -205,7 +205,7 @@ public class RunService {
     } else {
       canonical.put("version_no", versionNo);
     }
-    return Tokens.sha256Hex(write(canonical));
+    return Sha256.hex(write(canonical));
   }
 
   private static String write(JsonNode node) {

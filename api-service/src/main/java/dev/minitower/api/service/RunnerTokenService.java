@@ -1,11 +1,11 @@
 package dev.minitower.api.service;
 
 import dev.minitower.api.auth.Caller;
-import dev.minitower.api.auth.Tokens;
 import dev.minitower.api.rest.Requests;
 import dev.minitower.api.rest.Views;
 import dev.minitower.api.store.RunnerTokenStore;
 import dev.minitower.platform.error.ApiException;
+import dev.minitower.platform.security.Secrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -33,9 +33,9 @@ public class RunnerTokenService {
       throw ApiException.badRequest("name must be at most 200 characters");
     }
     OffsetDateTime expiresAt = Expiry.resolve(req.expiresInSeconds(), req.expiresAt(), clock);
-    String token = Tokens.newToken(Tokens.RUNNER_REGISTRATION_PREFIX);
+    String token = Secrets.newToken(Secrets.RUNNER_REGISTRATION_PREFIX);
     RunnerTokenStore.RunnerTokenRow row =
-        store.insert(caller.teamId(), Tokens.sha256Hex(token), req.name(), expiresAt);
+        store.insert(caller.teamId(), Secrets.sha256Hex(token), req.name(), expiresAt);
     return new Views.RunnerTokenCreated(
         row.id(), token, row.name(), TokenService.format(expiresAt));
   }

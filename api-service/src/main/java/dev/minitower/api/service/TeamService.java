@@ -3,7 +3,6 @@ package dev.minitower.api.service;
 import dev.minitower.api.auth.Caller;
 import dev.minitower.api.auth.Passwords;
 import dev.minitower.api.auth.RateLimiter;
-import dev.minitower.api.auth.Tokens;
 import dev.minitower.api.config.ApiConfig;
 import dev.minitower.api.rest.Requests;
 import dev.minitower.api.rest.Views;
@@ -11,6 +10,7 @@ import dev.minitower.api.store.EnvironmentStore;
 import dev.minitower.api.store.TeamStore;
 import dev.minitower.api.store.TokenStore;
 import dev.minitower.platform.error.ApiException;
+import dev.minitower.platform.security.Secrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 
@@ -94,9 +94,9 @@ public class TeamService {
     if (!ok) {
       throw new ApiException(401, "unauthorized", "invalid slug or password");
     }
-    String token = Tokens.newToken(Tokens.TEAM_PREFIX);
+    String token = Secrets.newToken(Secrets.TEAM_PREFIX);
     TokenStore.TokenRow row =
-        tokens.insert(team.id(), Tokens.sha256Hex(token), "login", Caller.ADMIN, null);
+        tokens.insert(team.id(), Secrets.sha256Hex(token), "login", Caller.ADMIN, null);
     return new Views.LoginResult(team.id(), token, row.id(), Caller.ADMIN);
   }
 
@@ -109,9 +109,9 @@ public class TeamService {
 
   /** 401 unless the header carries the configured bootstrap token (constant-time compare). */
   public void requireBootstrapToken(String authorizationHeader) {
-    String presented = Tokens.bearer(authorizationHeader);
+    String presented = Secrets.bearer(authorizationHeader);
     String expected = config.bootstrapTokenValue().orElse(null);
-    if (expected == null || !Tokens.constantTimeEquals(presented, expected)) {
+    if (expected == null || !Secrets.matches(presented, expected)) {
       throw ApiException.unauthorized();
     }
   }
@@ -153,8 +153,8 @@ public class TeamService {
   }
 
   private String mint(long teamId, String name) {
-    String token = Tokens.newToken(Tokens.TEAM_PREFIX);
-    tokens.insert(teamId, Tokens.sha256Hex(token), name, Caller.ADMIN, null);
+    String token = Secrets.newToken(Secrets.TEAM_PREFIX);
+    tokens.insert(teamId, Secrets.sha256Hex(token), name, Caller.ADMIN, null);
     return token;
   }
 

@@ -1,12 +1,12 @@
 package dev.minitower.api.service;
 
 import dev.minitower.api.auth.Caller;
-import dev.minitower.api.auth.Tokens;
 import dev.minitower.api.rest.Requests;
 import dev.minitower.api.rest.Views;
 import dev.minitower.api.store.TokenStore;
 import dev.minitower.model.wire.WireTime;
 import dev.minitower.platform.error.ApiException;
+import dev.minitower.platform.security.Secrets;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -44,9 +44,9 @@ public class TokenService {
       throw ApiException.badRequest("name must be at most " + MAX_NAME + " characters");
     }
     OffsetDateTime expiresAt = Expiry.resolve(req.expiresInSeconds(), req.expiresAt(), clock);
-    String token = Tokens.newToken(Tokens.TEAM_PREFIX);
+    String token = Secrets.newToken(Secrets.TEAM_PREFIX);
     TokenStore.TokenRow row =
-        tokens.insert(caller.teamId(), Tokens.sha256Hex(token), req.name(), resulting, expiresAt);
+        tokens.insert(caller.teamId(), Secrets.sha256Hex(token), req.name(), resulting, expiresAt);
     return new Views.TokenCreated(row.id(), token, row.name(), row.role(), format(expiresAt));
   }
 

@@ -9,6 +9,7 @@ import dev.minitower.model.artifact.ArchiveContents;
 import dev.minitower.model.artifact.ArchiveException;
 import dev.minitower.model.artifact.ArchiveInspector;
 import dev.minitower.model.artifact.ArchiveLimits;
+import dev.minitower.model.hash.Sha256;
 import dev.minitower.model.schema.ParamsSchema;
 import dev.minitower.model.towerfile.ProjectPaths;
 import dev.minitower.model.towerfile.Towerfile;
@@ -23,8 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.jboss.logging.Logger;
 
 /**
@@ -124,15 +123,10 @@ public class VersionService {
 
   /** The SHA-256 of the file, read in a streaming pass. */
   static String sha256(Path file) throws IOException {
-    MessageDigest digest;
-    try {
-      digest = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest digest = Sha256.newDigest();
     try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
       in.transferTo(OutputStream.nullOutputStream());
     }
-    return HexFormat.of().formatHex(digest.digest());
+    return Sha256.hex(digest);
   }
 }

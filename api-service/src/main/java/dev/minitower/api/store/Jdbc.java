@@ -1,27 +1,21 @@
 package dev.minitower.api.store;
 
+import dev.minitower.store.jdbc.Jdbc.RowMapper;
+import dev.minitower.store.jdbc.StoreException;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Plain JDBC on the injected data source. Inside a {@code @Transactional} service method the
- * connection is the transaction's; outside one each call auto-commits.
+ * run-store's {@link dev.minitower.store.jdbc.Jdbc} (one set of binding rules) on the injected data
+ * source. Inside a {@code @Transactional} service method the connection is the transaction's;
+ * outside one each call auto-commits. Failures are run-store's {@link StoreException} (500).
  */
 @ApplicationScoped
 public class Jdbc {
-
-  @FunctionalInterface
-  public interface RowMapper<T> {
-    T map(ResultSet rs) throws SQLException;
-  }
-
   private final AgroalDataSource dataSource;
 
   public Jdbc(AgroalDataSource dataSource) {
@@ -29,46 +23,26 @@ public class Jdbc {
   }
 
   public <T> List<T> list(String sql, RowMapper<T> mapper, Object... params) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = prepare(c, sql, params);
-        ResultSet rs = ps.executeQuery()) {
-      List<T> out = new ArrayList<>();
-      while (rs.next()) {
-        out.add(mapper.map(rs));
-      }
-      return out;
+    try (Connection c = dataSource.getConnection()) {
+      return dev.minitower.store.jdbc.Jdbc.query(c, sql, mapper, params);
     } catch (SQLException e) {
-      throw new StoreException(e);
+      throw new StoreException("query", e);
     }
   }
 
   public <T> Optional<T> one(String sql, RowMapper<T> mapper, Object... params) {
-    List<T> rows = list(sql, mapper, params);
-    return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    try (Connection c = dataSource.getConnection()) {
+      return dev.minitower.store.jdbc.Jdbc.queryOne(c, sql, mapper, params);
+    } catch (SQLException e) {
+      throw new StoreException("query", e);
+    }
   }
 
   public int update(String sql, Object... params) {
-    try (Connection c = dataSource.getConnection();
-        PreparedStatement ps = prepare(c, sql, params)) {
-      return ps.executeUpdate();
+    try (Connection c = dataSource.getConnection()) {
+      return dev.minitower.store.jdbc.Jdbc.update(c, sql, params);
     } catch (SQLException e) {
-      throw new StoreException(e);
-    }
-  }
-
-  private static PreparedStatement prepare(Connection c, String sql, Object... params)
-      throws SQLException {
-    PreparedStatement ps = c.prepareStatement(sql);
-    for (int i = 0; i < params.length; i++) {
-      ps.setObject(i + 1, params[i]);
-    }
-    return ps;
-  }
-
-  /** A database failure; the REST layer answers 500 {@code internal}. */
-  public static class StoreException extends RuntimeException {
-    StoreException(SQLException cause) {
-      super(cause.getMessage(), cause);
+      throw new StoreException("update", e);
     }
   }
 }

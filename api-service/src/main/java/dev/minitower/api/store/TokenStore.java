@@ -22,7 +22,12 @@ public class TokenStore {
       OffsetDateTime revokedAt) {}
 
   public record ActiveToken(
-      long tokenId, long teamId, String teamSlug, String role, OffsetDateTime lastUsedAt) {}
+      long tokenId,
+      long teamId,
+      String teamSlug,
+      String role,
+      OffsetDateTime lastUsedAt,
+      OffsetDateTime expiresAt) {}
 
   private static final String COLUMNS =
       "id, name, role, created_at, last_used_at, expires_at, revoked_at";
@@ -51,7 +56,7 @@ public class TokenStore {
   /** The live token with this digest: not revoked and not expired at {@code now}. */
   public Optional<ActiveToken> findActive(String hash, OffsetDateTime now) {
     return jdbc.one(
-        "SELECT t.id, t.team_id, tm.slug, t.role, t.last_used_at FROM team_tokens t"
+        "SELECT t.id, t.team_id, tm.slug, t.role, t.last_used_at, t.expires_at FROM team_tokens t"
             + " JOIN teams tm ON tm.id = t.team_id"
             + " WHERE t.token_hash = ? AND t.revoked_at IS NULL"
             + " AND (t.expires_at IS NULL OR t.expires_at > ?)",
@@ -61,7 +66,8 @@ public class TokenStore {
                 rs.getLong(2),
                 rs.getString(3),
                 rs.getString(4),
-                rs.getObject(5, OffsetDateTime.class)),
+                rs.getObject(5, OffsetDateTime.class),
+                rs.getObject(6, OffsetDateTime.class)),
         hash,
         now);
   }

@@ -2,7 +2,10 @@ package dev.minitower.cli.command;
 
 import picocli.CommandLine.Option;
 
-/** {@code --server --token --profile}: the "common" flags of every API command (spec §4.4). */
+/**
+ * {@code --server --token --profile}: the "common" flags of every API command
+ * (docs/spec/towerfile-and-runner.md §4.4).
+ */
 public final class ConnectionOptions {
   @Option(
       names = "--server",

@@ -10,6 +10,7 @@ import dev.minitower.cli.http.ApiException;
 import dev.minitower.cli.output.JsonOutput;
 import dev.minitower.cli.output.TerminalText;
 import dev.minitower.model.artifact.ArtifactPackager;
+import dev.minitower.model.hash.Sha256;
 import dev.minitower.model.towerfile.Towerfile;
 import dev.minitower.model.towerfile.TowerfileException;
 import dev.minitower.model.towerfile.TowerfileParser;
@@ -19,10 +20,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -74,7 +72,7 @@ final class DeployCommand extends ApiCommand {
     String app = towerfile.appName();
 
     byte[] artifact = pack(towerfile);
-    String sha = sha256(artifact);
+    String sha = Sha256.hex(artifact);
     if (dryRun) {
       return printDryRun(app, artifact, sha);
     }
@@ -194,14 +192,6 @@ final class DeployCommand extends ApiCommand {
       if (!json.json) {
         out().println("App \"" + app + "\" created (id=" + text(created, "app_id") + ")");
       }
-    }
-  }
-
-  static String sha256(byte[] data) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

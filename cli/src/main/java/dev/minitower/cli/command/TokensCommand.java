@@ -6,6 +6,7 @@ import dev.minitower.cli.CliException;
 import dev.minitower.cli.ExitCodes;
 import dev.minitower.cli.output.JsonOutput;
 import dev.minitower.cli.output.Table;
+import dev.minitower.model.time.GoDuration;
 import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -4,8 +4,8 @@ import dev.minitower.cli.CliException;
 import dev.minitower.cli.Terminal;
 
 /**
- * Connection resolution of spec §4.2: flags > environment > selected profile. The environment wins
- * over the profile even when {@code --profile} is given.
+ * Connection resolution of docs/spec/towerfile-and-runner.md §4.2: flags > environment > selected
+ * profile. The environment wins over the profile even when {@code --profile} is given.
  */
 public final class ConnectionResolver {
   public static final String ENV_SERVER = "MINITOWER_SERVER_URL";

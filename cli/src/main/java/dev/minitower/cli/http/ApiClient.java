@@ -30,7 +30,8 @@ import java.util.stream.Collectors;
 
 /**
  * The api-service client: JSON in and out, the error envelope turned into a {@link CliException}
- * with the exit code of spec §4.5. One instance per command invocation.
+ * with the exit code of docs/spec/towerfile-and-runner.md §4.5. One instance per command
+ * invocation.
  */
 public final class ApiClient {
   /** Every ordinary request; the original CLI used the same limit. */

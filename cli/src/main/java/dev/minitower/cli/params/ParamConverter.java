@@ -13,8 +13,9 @@ import java.util.Locale;
 
 /**
  * Turns repeated {@code -p name=value} into run input, typing each value by the version's {@code
- * params_schema} (spec §1.4: {@code properties.<name>.type} is string, number, integer or boolean),
- * so {@code -p batch_size=100} sends the JSON number the server's schema check expects.
+ * params_schema} (docs/spec/towerfile-and-runner.md §1.4: {@code properties.<name>.type} is string,
+ * number, integer or boolean), so {@code -p batch_size=100} sends the JSON number the server's
+ * schema check expects.
  */
 public final class ParamConverter {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;

@@ -1,11 +1,10 @@
 package dev.minitower.platform.security;
 
-import java.nio.charset.StandardCharsets;
+import dev.minitower.model.hash.Sha256;
+import dev.minitower.model.runner.RunnerProtocol;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /**
  * Token handling shared by the services: 32 random bytes in base64url (43 characters, no padding)
@@ -13,6 +12,15 @@ import java.util.HexFormat;
  * string is ever stored; configured secrets are compared digest-to-digest in constant time.
  */
 public final class Secrets {
+  /** A team API token. */
+  public static final String TEAM_PREFIX = "mtk_";
+
+  /** A runner's own token, handed out at registration. */
+  public static final String RUNNER_PREFIX = RunnerProtocol.RUNNER_TOKEN_PREFIX;
+
+  /** A runner registration token made through the API (besides the configured one). */
+  public static final String RUNNER_REGISTRATION_PREFIX = "mrt_";
+
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private Secrets() {}
@@ -26,7 +34,7 @@ public final class Secrets {
 
   /** Lower-case hex SHA-256 of the UTF-8 bytes of {@code value}. */
   public static String sha256Hex(String value) {
-    return HexFormat.of().formatHex(digest(value));
+    return Sha256.hex(value);
   }
 
   /** Constant-time comparison of two secrets (both hashed first, so lengths do not leak). */
@@ -34,30 +42,23 @@ public final class Secrets {
     if (presented == null || expected == null || expected.isEmpty()) {
       return false;
     }
-    return MessageDigest.isEqual(digest(presented), digest(expected));
+    return MessageDigest.isEqual(Sha256.digest(presented), Sha256.digest(expected));
   }
 
   /**
-   * The credential of an {@code Authorization} header: trimmed, {@code Bearer } (any case), then a
-   * non-empty remainder; null for anything else.
+   * The credential of an {@code Authorization} header, parsed like the original: stripped, the
+   * first seven characters equal {@code bearer } case-insensitively, the rest stripped and
+   * non-empty; null for anything else.
    */
   public static String bearer(String header) {
     if (header == null) {
       return null;
     }
-    String h = header.trim();
+    String h = header.strip();
     if (h.length() < 7 || !h.substring(0, 7).equalsIgnoreCase("bearer ")) {
       return null;
     }
-    String token = h.substring(7).trim();
+    String token = h.substring(7).strip();
     return token.isEmpty() ? null : token;
-  }
-
-  private static byte[] digest(String value) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 unavailable", e);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.minitower.store.artifacts;
 
+import dev.minitower.model.hash.Sha256;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -10,13 +11,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -116,7 +115,7 @@ public class ArtifactStore {
 
   private static void writeChunks(Connection c, Path file, String sha256, long size)
       throws SQLException, IOException {
-    MessageDigest digest = sha256Digest();
+    MessageDigest digest = Sha256.newDigest();
     long total = 0;
     try (InputStream in = Files.newInputStream(file);
         PreparedStatement ps =
@@ -146,7 +145,7 @@ public class ArtifactStore {
     if (total != size) {
       throw new IllegalArgumentException("file size does not match the declared size " + size);
     }
-    if (!HexFormat.of().formatHex(digest.digest()).equals(sha256)) {
+    if (!Sha256.hex(digest).equals(sha256)) {
       throw new IllegalArgumentException("file content does not match sha256 " + sha256);
     }
   }
@@ -177,14 +176,6 @@ public class ArtifactStore {
       }
     } catch (SQLException e) {
       throw new IOException("reading chunk " + chunkNo + " of artifact " + sha256, e);
-    }
-  }
-
-  private static MessageDigest sha256Digest() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

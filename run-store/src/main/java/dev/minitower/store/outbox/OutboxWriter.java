@@ -31,12 +31,17 @@ public class OutboxWriter {
    */
   public static final String RUN_CHANGED_CHANNEL = "minitower_run_changed";
 
-  private static final String NOTIFY_RUN_CHANGED =
-      "SELECT pg_notify('" + RUN_CHANGED_CHANNEL + "', ?)";
-
   private static final String INSERT =
       "INSERT INTO outbox (event_id, topic, message_key, event_type, payload)"
           + " VALUES (?, ?, ?, ?, ?::jsonb)";
+
+  /** A run event and its announcement in one round trip (the hot path writes two per lease). */
+  private static final String INSERT_AND_NOTIFY_RUN_CHANGED =
+      "WITH e AS ("
+          + INSERT
+          + " RETURNING message_key) SELECT pg_notify('"
+          + RUN_CHANGED_CHANNEL
+          + "', e.message_key) FROM e";
 
   private final AgroalDataSource dataSource;
   private final Clock clock;
@@ -55,23 +60,23 @@ public class OutboxWriter {
   /** A run event; {@code sequence} is the run's {@code event_seq} after this change. */
   @Transactional(Transactional.TxType.MANDATORY)
   public UUID runEvent(RunEventType type, long sequence, RunEventData data) {
-    UUID id =
-        append(EventTopics.RUN_EVENTS, Long.toString(data.runId()), type.type(), sequence, data);
-    try (Connection c = dataSource.getConnection()) {
-      Jdbc.queryOne(c, NOTIFY_RUN_CHANGED, rs -> true, Long.toString(data.runId()));
-    } catch (SQLException e) {
-      throw new StoreException("notify run change", e);
-    }
-    return id;
+    return append(
+        INSERT_AND_NOTIFY_RUN_CHANGED,
+        EventTopics.RUN_EVENTS,
+        Long.toString(data.runId()),
+        type.type(),
+        sequence,
+        data);
   }
 
   @Transactional(Transactional.TxType.MANDATORY)
   public UUID runnerEvent(RunnerEventType type, RunnerEventData data) {
     return append(
-        EventTopics.RUNNER_EVENTS, Long.toString(data.runnerId()), type.type(), null, data);
+        INSERT, EventTopics.RUNNER_EVENTS, Long.toString(data.runnerId()), type.type(), null, data);
   }
 
-  private UUID append(String topic, String key, String type, Long sequence, Object data) {
+  private UUID append(
+      String sql, String topic, String key, String type, Long sequence, Object data) {
     UUID id = UUID.randomUUID();
     CloudEvent event =
         new CloudEvent(
@@ -85,7 +90,11 @@ public class OutboxWriter {
             sequence,
             EventCodec.toTree(data));
     try (Connection c = dataSource.getConnection()) {
-      Jdbc.update(c, INSERT, id, topic, key, type, EventCodec.encode(event));
+      if (sql.equals(INSERT)) {
+        Jdbc.update(c, sql, id, topic, key, type, EventCodec.encode(event));
+      } else {
+        Jdbc.query(c, sql, rs -> true, id, topic, key, type, EventCodec.encode(event));
+      }
     } catch (SQLException e) {
       throw new StoreException("append outbox event", e);
     }

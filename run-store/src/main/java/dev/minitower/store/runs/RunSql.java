@@ -33,8 +33,6 @@ public final class RunSql {
   /** Channel on which log appends announce their run id at commit (live log tailing). */
   public static final String LOGS_CHANNEL = "minitower_run_logs";
 
-  public static final String NOTIFY_LOGS = "SELECT pg_notify('" + LOGS_CHANNEL + "', ?)";
-
   public static final String FIND_BY_IDEMPOTENCY_KEY =
       "SELECT id, run_no, request_hash FROM runs"
           + " WHERE team_id = ? AND app_id = ? AND idempotency_key = ?";
@@ -208,11 +206,21 @@ public final class RunSql {
           + " AS u(seq, stream, line, logged_at)"
           + " ON CONFLICT (attempt_id, seq) DO NOTHING";
 
+  /**
+   * {@link #INSERT_LOGS} and, when it stored a line, the announcement of the run id (the last
+   * parameter) on {@link #LOGS_CHANNEL}, in one round trip; answers the number of lines stored.
+   */
+  public static final String INSERT_LOGS_AND_NOTIFY =
+      "WITH ins AS ("
+          + INSERT_LOGS
+          + " RETURNING 1), n AS (SELECT count(*) AS stored FROM ins)"
+          + " SELECT n.stored, CASE WHEN n.stored > 0 THEN pg_notify('"
+          + LOGS_CHANNEL
+          + "', ?) END FROM n";
+
   public static final String ATTEMPT_FINISH =
       "UPDATE run_attempts SET status = ?, exit_code = ?, error_message = ?, finished_at = now(),"
-          + " updated_at = now() WHERE id = ?";
-
-  public static final String ATTEMPT_TIMES = "SELECT finished_at FROM run_attempts WHERE id = ?";
+          + " updated_at = now() WHERE id = ? RETURNING finished_at";
 
   public static final String REQUEUE_AFTER_FAILURE =
       "UPDATE runs r SET status = 'queued', retry_count = r.retry_count + 1, queued_at = now(),"

@@ -396,7 +396,7 @@ public class RunTransitions {
       texts[i] = l.line();
       times[i] = java.sql.Timestamp.from(l.loggedAt());
     }
-    try (PreparedStatement ps = c.prepareStatement(RunSql.INSERT_LOGS)) {
+    try (PreparedStatement ps = c.prepareStatement(RunSql.INSERT_LOGS_AND_NOTIFY)) {
       ps.setLong(1, attempt.attemptId());
       ps.setLong(2, ref.runId());
       ps.setInt(3, attempt.attemptNo());
@@ -404,11 +404,10 @@ public class RunTransitions {
       ps.setArray(5, c.createArrayOf("text", streams));
       ps.setArray(6, c.createArrayOf("text", texts));
       ps.setArray(7, c.createArrayOf("timestamptz", times));
-      int stored = ps.executeUpdate();
-      if (stored > 0) {
-        Jdbc.queryOne(c, RunSql.NOTIFY_LOGS, rs -> true, Long.toString(ref.runId()));
+      ps.setString(8, Long.toString(ref.runId()));
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getInt(1) : 0;
       }
-      return stored;
     }
   }
 
@@ -463,13 +462,16 @@ public class RunTransitions {
       if ("cancelling".equals(attempt.status()) && !"cancelled".equals(result.status())) {
         throw ApiException.conflict("result conflicts with attempt state");
       }
-      Jdbc.update(
-          c,
-          RunSql.ATTEMPT_FINISH,
-          result.status(),
-          Jdbc.integer(result.exitCode()),
-          Jdbc.text(truncate(result.errorMessage())),
-          attempt.id());
+      Instant finishedAt =
+          Jdbc.queryOne(
+                  c,
+                  RunSql.ATTEMPT_FINISH,
+                  rs -> Jdbc.instant(rs, "finished_at"),
+                  result.status(),
+                  Jdbc.integer(result.exitCode()),
+                  Jdbc.text(truncate(result.errorMessage())),
+                  attempt.id())
+              .orElse(null);
       boolean retry =
           "failed".equals(result.status())
               && run.retryOnFailure()
@@ -500,10 +502,6 @@ public class RunTransitions {
               result.exitCode(),
               truncate(result.errorMessage()),
               retry ? "failure retry " + after.retryCount() + " of " + after.maxRetries() : null));
-      Instant finishedAt =
-          Jdbc.queryOne(
-                  c, RunSql.ATTEMPT_TIMES, rs -> Jdbc.instant(rs, "finished_at"), attempt.id())
-              .orElse(null);
       return Optional.of(
           new RunEnded(
               ref.runId(),

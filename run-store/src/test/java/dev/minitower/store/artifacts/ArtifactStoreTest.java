@@ -3,6 +3,7 @@ package dev.minitower.store.artifacts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.minitower.model.hash.Sha256;
 import dev.minitower.store.artifacts.ArtifactStore.StoredArtifact;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -10,8 +11,6 @@ import jakarta.inject.Inject;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -32,7 +31,7 @@ class ArtifactStoreTest {
   }
 
   private static String sha(byte[] b) throws Exception {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    return Sha256.hex(b);
   }
 
   private static Path file(byte[] b) throws Exception {

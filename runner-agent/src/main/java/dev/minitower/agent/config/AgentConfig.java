@@ -1,5 +1,6 @@
 package dev.minitower.agent.config;
 
+import dev.minitower.model.time.GoDuration;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -2,6 +2,7 @@ package dev.minitower.agent.exec;
 
 import dev.minitower.agent.lease.LeaseState;
 import dev.minitower.agent.observability.AgentLog;
+import dev.minitower.model.hash.Sha256;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,10 +10,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,7 +85,7 @@ public final class PythonEnvironments {
     if (hasRequirements && refersToLocalFiles(requirements)) {
       // Same requirements text, other files behind "./pkg": never share such an environment
       // between artifacts (another team's app could otherwise import what this one built).
-      key = sha256Hex(key + "\n" + artifactSha256);
+      key = Sha256.hex(key + "\n" + artifactSha256);
     }
     synchronized (locks.computeIfAbsent(key, k -> new Object())) {
       Path published = root.resolve(key);
@@ -245,16 +244,6 @@ public final class PythonEnvironments {
     }
   }
 
-  private static String sha256Hex(String text) {
-    try {
-      return HexFormat.of()
-          .formatHex(
-              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   /**
    * The venv (when known) and the interpreter's installation, unless the sandbox shows it anyway
    * (everything under {@code /usr}).
@@ -277,20 +266,18 @@ public final class PythonEnvironments {
 
   private String cacheKey(Path requirements, Interpreter python) throws SetupFailure {
     try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      MessageDigest sha = Sha256.newDigest();
       sha.update(python.identity().getBytes(StandardCharsets.UTF_8));
       sha.update((byte) 0);
       if (requirements != null) {
         sha.update((byte) 'R');
         sha.update(Files.readAllBytes(requirements));
       }
-      return HexFormat.of().formatHex(sha.digest());
+      return Sha256.hex(sha);
     } catch (IOException e) {
       throw new SetupFailure(
           "failed to install requirements: cannot read requirements.txt: " + e.getMessage(),
           "dependency installation failed: " + e.getMessage());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
     }
   }
 

@@ -1,8 +1,8 @@
 package dev.minitower.agent.exec;
 
 /**
- * What to report for an attempt (spec §3.9). {@code logLine}, when set, is appended to the run's
- * log (stderr) before the result is sent.
+ * What to report for an attempt (docs/spec/towerfile-and-runner.md §3.9). {@code logLine}, when
+ * set, is appended to the run's log (stderr) before the result is sent.
  */
 public record RunOutcome(String status, Integer exitCode, String errorMessage, String logLine) {
 

@@ -2,7 +2,7 @@ package dev.minitower.agent.exec;
 
 /**
  * A run could not be prepared. {@code resultMessage} becomes the result's {@code error_message};
- * {@code logLine} is appended to the run's log (spec §3.9 wording).
+ * {@code logLine} is appended to the run's log (docs/spec/towerfile-and-runner.md §3.9 wording).
  */
 public final class SetupFailure extends Exception {
   private final String logLine;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.minitower.model.hash.Sha256;
 import dev.minitower.model.runner.AttemptView;
 import dev.minitower.model.runner.HeartbeatBatchRequest;
 import dev.minitower.model.runner.HeartbeatBatchResponse;
@@ -19,11 +20,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,8 +38,8 @@ import java.util.regex.Pattern;
 
 /**
  * In-process test double of runner-service speaking the runner protocol's exact wire shapes
- * (shared-model records, paths, headers and status codes of api.md §2.23–2.30 plus the additions:
- * long-poll, batch heartbeat, idempotent result). Behaviour can be scripted per run.
+ * (shared-model records, paths, headers and status codes of docs/spec/api.md §2.23–2.30 plus the
+ * additions: long-poll, batch heartbeat, idempotent result). Behaviour can be scripted per run.
  */
 public final class FakeRunnerService implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
@@ -333,8 +332,7 @@ public final class FakeRunnerService implements AutoCloseable {
   }
 
   private void artifact(HttpExchange ex, FakeRun run) throws Exception {
-    String sha =
-        HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(run.artifact));
+    String sha = Sha256.hex(run.artifact);
     ex.getResponseHeaders()
         .add(RunnerProtocol.ARTIFACT_SHA_HEADER, run.shaOverride != null ? run.shaOverride : sha);
     ex.getResponseHeaders().add(RunnerProtocol.ENTRYPOINT_HEADER, run.entrypoint);

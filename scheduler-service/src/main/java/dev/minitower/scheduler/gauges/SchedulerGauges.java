@@ -17,12 +17,12 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jboss.logging.Logger;
 
 /**
- * The queue and fleet gauges of the operations guide (§1.4), from this one place: {@code
- * minitower_runs_pending{team,app,environment}}, {@code minitower_runners_online{environment}},
- * plus {@code minitower_outbox_backlog}. Only non-zero groups appear. One query per refresh
- * interval (the configured cache TTL, 2 s by default) feeds Micrometer multi-gauges, so any number
- * of scrapers cost one query; a failed query keeps the last values (and is logged) rather than
- * failing the scrape.
+ * The queue and fleet gauges of the operations guide (docs/spec/observability-and-ops.md §1.4),
+ * from this one place: {@code minitower_runs_pending{team,app,environment}}, {@code
+ * minitower_runners_online{environment}}, plus {@code minitower_outbox_backlog}. Only non-zero
+ * groups appear. One query per refresh interval (the configured cache TTL, 2 s by default) feeds
+ * Micrometer multi-gauges, so any number of scrapers cost one query; a failed query keeps the last
+ * values (and is logged) rather than failing the scrape.
  */
 @ApplicationScoped
 public class SchedulerGauges {

@@ -32,7 +32,7 @@ public final class ArchiveInspector {
    */
   public static ArchiveContents inspect(InputStream tarGz, ArchiveLimits limits)
       throws IOException {
-    return TarGzReader.unwrapSource(
+    return TarStream.unwrapSource(
         () -> {
           try (TarGzReader reader = TarGzReader.open(tarGz, limits)) {
             String towerfile = null;

@@ -22,8 +22,8 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipParameters;
 
 /**
- * Packages a project directory into an artifact (spec {@code towerfile-and-runner.md} §2.2), with
- * two deliberate differences from the original:
+ * Packages a project directory into an artifact ({@code docs/spec/towerfile-and-runner.md} §2.2),
+ * with two deliberate differences from the original:
  *
  * <ul>
  *   <li>the Towerfile is always the <b>first</b> entry (the original appended it last, so servers

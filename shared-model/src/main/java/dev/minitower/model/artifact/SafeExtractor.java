@@ -51,7 +51,7 @@ public final class SafeExtractor {
       throws IOException {
     Files.createDirectories(destDir);
     Path root = destDir.toRealPath();
-    return TarGzReader.unwrapSource(
+    return TarStream.unwrapSource(
         () -> {
           try (TarGzReader reader = TarGzReader.open(tarGz, limits)) {
             String towerfile = null;

@@ -1,7 +1,8 @@
 package dev.minitower.model.event;
 
 /**
- * Every run lifecycle event type (DESIGN §4); the wire type is {@code dev.minitower.run.<name>}.
+ * Every run lifecycle event type (docs/events.md); the wire type is {@code
+ * dev.minitower.run.<name>}.
  */
 public enum RunEventType {
   CREATED("created"),

@@ -11,7 +11,7 @@ import java.util.TreeSet;
 
 /**
  * Checks a run's input against a version's {@code params_schema}: the JSON-Schema subset of {@code
- * runs.md} §5, with its exact messages.
+ * docs/spec/runs.md} §5, with its exact messages.
  *
  * <p>Keywords: {@code type}, {@code properties}, {@code required}, {@code additionalProperties},
  * {@code items}, {@code enum}, {@code minimum}/{@code maximum}, {@code minLength}/{@code maxLength}

@@ -6,8 +6,8 @@ import dev.minitower.model.towerfile.Towerfile;
 import java.util.List;
 
 /**
- * Builds a version's {@code params_schema} from the Towerfile's {@code [[parameters]]} (spec {@code
- * towerfile-and-runner.md} §1.4, {@code runs.md} §5).
+ * Builds a version's {@code params_schema} from the Towerfile's {@code [[parameters]]} ({@code
+ * docs/spec/towerfile-and-runner.md} §1.4, {@code docs/spec/runs.md} §5).
  */
 public final class ParamsSchema {
 

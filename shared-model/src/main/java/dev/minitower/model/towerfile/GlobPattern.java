@@ -52,7 +52,8 @@ final class GlobPattern {
 
   /**
    * Whether some segment of the pattern, ignoring a first segment that is exactly {@code .}, begins
-   * with a dot; only such patterns may select hidden files (spec §2.1).
+   * with a dot; only such patterns may select hidden files (docs/spec/towerfile-and-runner.md
+   * §2.1).
    */
   boolean includesHidden() {
     return includesHidden;

@@ -58,9 +58,10 @@ public final class ProjectPaths {
   }
 
   /**
-   * Whether a Towerfile path escapes the project root (spec §1.2): after cleaning it starts with
-   * {@code ..} (a prefix test, so {@code ..foo} counts too) or has a {@code ..} segment. Absolute
-   * paths do not escape: they are later joined under the project directory.
+   * Whether a Towerfile path escapes the project root (docs/spec/towerfile-and-runner.md §1.2):
+   * after cleaning it starts with {@code ..} (a prefix test, so {@code ..foo} counts too) or has a
+   * {@code ..} segment. Absolute paths do not escape: they are later joined under the project
+   * directory.
    */
   public static boolean escapesRoot(String path) {
     String cleaned = clean(path);

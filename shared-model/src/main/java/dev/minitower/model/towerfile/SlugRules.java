@@ -5,7 +5,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-/** Slug rules for team slugs, app slugs and the Towerfile's {@code app.name} (api.md §0.6). */
+/**
+ * Slug rules for team slugs, app slugs and the Towerfile's {@code app.name} (docs/spec/api.md
+ * §0.6).
+ */
 public final class SlugRules {
 
   private static final Pattern SLUG = Pattern.compile("^[a-z][a-z0-9-]{2,31}$");

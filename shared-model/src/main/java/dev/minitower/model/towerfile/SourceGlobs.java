@@ -15,8 +15,8 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * Resolves a Towerfile's {@code source} patterns to the project files they select (spec {@code
- * towerfile-and-runner.md} §2.1).
+ * Resolves a Towerfile's {@code source} patterns to the project files they select ({@code
+ * docs/spec/towerfile-and-runner.md} §2.1).
  *
  * <p>Results are root-relative paths with {@code /} separators and no {@code ./}, de-duplicated
  * across patterns and sorted byte-wise (UTF-8) ascending. Only regular files and symlinks are

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
- * A parsed and validated Towerfile (spec {@code towerfile-and-runner.md} §1).
+ * A parsed and validated Towerfile ({@code docs/spec/towerfile-and-runner.md} §1).
  *
  * @param appName {@code [app].name}, a valid app slug
  * @param script {@code [app].script}, verbatim (e.g. {@code ./main.py})

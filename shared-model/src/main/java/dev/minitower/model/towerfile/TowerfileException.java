@@ -34,7 +34,10 @@ public final class TowerfileException extends RuntimeException {
     return new TowerfileException(Kind.PARSE, "parsing towerfile: " + parserText);
   }
 
-  /** A broken validation rule; the detail is the rule text of spec §1.3. */
+  /**
+   * A broken validation rule; the detail is the rule text of docs/spec/towerfile-and-runner.md
+   * §1.3.
+   */
   public static TowerfileException rule(String ruleText) {
     return new TowerfileException(Kind.VALIDATION, ruleText);
   }

@@ -25,7 +25,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Parses and validates a Towerfile (spec {@code towerfile-and-runner.md} §1).
+ * Parses and validates a Towerfile ({@code docs/spec/towerfile-and-runner.md} §1).
  *
  * <p>Decoding problems (bad TOML, a known key with the wrong TOML type) are reported as {@code
  * parsing towerfile: …}; rule violations use the exact texts of §1.3, first failure wins, in the

@@ -23,12 +23,12 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 
 /**
- * How every service reads a request body (the original's gap 31, RELIABILITY "bad inputs — JSON"):
- * unknown fields (mass assignment), duplicate keys, trailing bytes or a second value, wrong JSON
- * types, fractions for integers, numbers longer than 100 digits, nesting deeper than {@value
- * #MAX_DEPTH} and invalid UTF-8 are errors. Field names match exactly: the original's Go decoder
- * matched them case-insensitively, which let {@code {"priority":1,"PRIORITY":2}} pass as a silent
- * duplicate; its clients always send the exact names.
+ * How every service reads a request body (the original's gap 31, docs/security.md "Input
+ * validation"): unknown fields (mass assignment), duplicate keys, trailing bytes or a second value,
+ * wrong JSON types, fractions for integers, numbers longer than 100 digits, nesting deeper than
+ * {@value #MAX_DEPTH} and invalid UTF-8 are errors. Field names match exactly: the original's Go
+ * decoder matched them case-insensitively, which let {@code {"priority":1,"PRIORITY":2}} pass as a
+ * silent duplicate; its clients always send the exact names.
  *
  * <p>{@link #read} also refuses, anywhere in the document (keys included), strings that cannot be
  * stored: a NUL character or a lone surrogate ({@link WireText}), naming the field.

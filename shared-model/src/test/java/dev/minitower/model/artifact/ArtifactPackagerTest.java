@@ -3,6 +3,7 @@ package dev.minitower.model.artifact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.minitower.model.hash.Sha256;
 import dev.minitower.model.towerfile.Towerfile;
 import dev.minitower.model.towerfile.TowerfileException;
 import dev.minitower.model.towerfile.TowerfileParser;
@@ -14,10 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +77,7 @@ class ArtifactPackagerTest {
   }
 
   private static String sha256(byte[] data) throws NoSuchAlgorithmException {
-    return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data));
+    return Sha256.hex(data);
   }
 
   // P-1, P-2

@@ -25,10 +25,10 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Faults of the runner side (RELIABILITY.md 1, 2, 9): the packaged agent SIGKILLed at chosen
- * phases, frozen with SIGSTOP past its lease, and log batches replayed and reordered by a retrying
- * runner. One stack: api-service, runner-service and scheduler-service with a 5 s lease TTL and a 1
- * s reaper, on a fresh database of the shared PostgreSQL and the shared Kafka.
+ * Faults of the runner side (docs/reliability.md scenarios 1, 2, 9): the packaged agent SIGKILLed
+ * at chosen phases, frozen with SIGSTOP past its lease, and log batches replayed and reordered by a
+ * retrying runner. One stack: api-service, runner-service and scheduler-service with a 5 s lease
+ * TTL and a 1 s reaper, on a fresh database of the shared PostgreSQL and the shared Kafka.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)

@@ -7,9 +7,9 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * RELIABILITY.md 6: the Kafka broker down (SIGKILL) for a while under load, with a PRIVATE broker
- * (deploy/local/kafka.sh under its own MTW_HOME and port). The API keeps answering at the same
- * order of latency, the outbox grows, then drains, and a consumer sees every event id.
+ * docs/reliability.md scenario 6: the Kafka broker down (SIGKILL) for a while under load, with a
+ * PRIVATE broker (deploy/local/kafka.sh under its own MTW_HOME and port). The API keeps answering
+ * at the same order of latency, the outbox grows, then drains, and a consumer sees every event id.
  */
 class KafkaFaultIT {
 

@@ -10,10 +10,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
- * RELIABILITY.md 10: a long transaction elsewhere in the database holds the row lock run creation
- * needs (the app row) and then idles. Creation stalls, leasing and completing go on, and the
- * database's {@code idle_in_transaction_session_timeout} (set on the test database) ends the
- * intruder and bounds the damage; afterwards every invariant holds.
+ * docs/reliability.md scenario 10: a long transaction elsewhere in the database holds the row lock
+ * run creation needs (the app row) and then idles. Creation stalls, leasing and completing go on,
+ * and the database's {@code idle_in_transaction_session_timeout} (set on the test database) ends
+ * the intruder and bounds the damage; afterwards every invariant holds.
  */
 class LongTransactionFaultIT {
   static final int IDLE_TIMEOUT_S = 8;

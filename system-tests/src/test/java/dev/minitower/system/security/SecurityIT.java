@@ -27,19 +27,15 @@ import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * Every bad input and abuse case of RELIABILITY.md against the packaged api-service and
+ * Every bad input and abuse case of docs/security.md against the packaged api-service and
  * runner-service: each must get a clear 4xx with the error envelope and store nothing (row counts
  * of every table before and after, no spooled upload left on disk).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SecurityIT {
   static final long ARTIFACT_CAP = 32L * 1024 * 1024;
   static final int LOGIN_LIMIT = 40;
@@ -159,7 +155,6 @@ class SecurityIT {
   // ------------------------------------------------------------------ artifacts
 
   @Test
-  @Order(1)
   void artifactEntriesEscapingTheRootAreRefused() throws Exception {
     artifactRefused("../ entry", valid(t -> t.file("../evil.sh", "x")));
     artifactRefused("nested ../ entry", valid(t -> t.file("lib/../../evil.sh", "x")));
@@ -181,7 +176,6 @@ class SecurityIT {
   }
 
   @Test
-  @Order(2)
   void malformedArchivesAreRefused() throws Exception {
     artifactRefused(
         "very long name (4,000 bytes)", valid(t -> t.file("a/".repeat(2000) + "x", "x")));
@@ -278,7 +272,6 @@ class SecurityIT {
   }
 
   @Test
-  @Order(3)
   void gzipBombAndAMillionEntriesAreRefusedWithoutExhaustingTheServer() throws Exception {
     streamedRefused(
         "gzip bomb (600 MiB of zeros, over the 512 MiB limit)",
@@ -299,7 +292,6 @@ class SecurityIT {
   }
 
   @Test
-  @Order(4)
   void anUploadOverTheSizeLimitIs413() throws Exception {
     Snapshot before = snap();
     String boundary = "----mtbig";
@@ -378,7 +370,6 @@ class SecurityIT {
   }
 
   @Test
-  @Order(10)
   void hostileJsonBodiesAreRefused() {
     String apps = "/api/v1/apps";
     String runs = "/api/v1/apps/sec-app/runs";
@@ -451,7 +442,6 @@ class SecurityIT {
   }
 
   @Test
-  @Order(11)
   void massAssignmentIsRefused() {
     jsonRefused(
         "team_id on app creation",
@@ -472,7 +462,6 @@ class SecurityIT {
   }
 
   @Test
-  @Order(12)
   void inputsBreakingTheParameterSchemaAreRefused() {
     String runs = "/api/v1/apps/schema-app/runs";
     jsonRefused("string for an integer parameter", runs, "{\"input\":{\"count\":\"many\"}}");
@@ -497,31 +486,41 @@ class SecurityIT {
 
   // ------------------------------------------------------------------ runner calls
 
-  private Runner.Lease leaseFresh(Api team, String app) {
-    long run = team.createRun(app, "{}");
-    // Runs queued by earlier cases come first (priority, then age): finish them on the way. A
-    // lease an earlier (failed) case left open blocks the runner (409) until it expires (3 s).
-    long deadline = System.nanoTime() + 60_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      Http.Res r = Http.post(runnerSvc.baseUrl() + "/api/v1/runs/lease", runner.token, "");
-      if (r.status() != 200) {
-        assertThat(r.status()).as(r.toString()).isIn(204, 409);
-        sleep(300);
-        continue;
-      }
-      JsonNode j = r.json();
-      Runner.Lease l =
-          new Runner.Lease(
-              j.get("run_id").asLong(),
-              j.get("attempt_id").asLong(),
-              j.get("attempt_no").asInt(),
-              j.get("lease_token").asText());
-      if (l.runId() == run) {
-        return l;
-      }
-      runner.call(l, "result", "{\"status\":\"completed\"}");
-    }
-    throw new AssertionError("run " + run + " never leased");
+  /**
+   * A runner in an environment of its own: no run or lease another case left behind stands in the
+   * way of its leases, whatever order the cases run in.
+   */
+  private Runner ownRunner(String env) {
+    Http.Res e = a.post("/api/v1/environments", "{\"name\":\"" + env + "\"}");
+    assertThat(e.status()).as(e.toString()).isIn(200, 201);
+    return Runner.register(runnerSvc.baseUrl(), env + "-runner", env);
+  }
+
+  /** A new run of team A's sec-app in the runner's environment, leased by that runner. */
+  private Runner.Lease leaseFresh(Runner own, String env) {
+    long run = a.createRun("sec-app", "{\"environment\":\"" + env + "\"}");
+    Runner.Lease[] leased = new Runner.Lease[1];
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(300))
+        .until(
+            () -> {
+              Http.Res r = Http.post(runnerSvc.baseUrl() + "/api/v1/runs/lease", own.token, "");
+              if (r.status() != 200) {
+                assertThat(r.status()).as(r.toString()).isIn(204, 409);
+                return false;
+              }
+              JsonNode j = r.json();
+              leased[0] =
+                  new Runner.Lease(
+                      j.get("run_id").asLong(),
+                      j.get("attempt_id").asLong(),
+                      j.get("attempt_no").asInt(),
+                      j.get("lease_token").asText());
+              return true;
+            });
+    assertThat(leased[0].runId()).as("the runner's only run").isEqualTo(run);
+    return leased[0];
   }
 
   private void runnerRefused(String what, Http.Res r, int... statuses) {
@@ -529,46 +528,46 @@ class SecurityIT {
   }
 
   @Test
-  @Order(20)
   void runnerCallsWithBadLeasesSeqsAndSizesAreRefused() throws Exception {
-    Runner.Lease l = leaseFresh(a, "sec-app");
-    assertThat(runner.call(l, "start", null).status()).isEqualTo(200);
+    Runner own = ownRunner("sec-bad-calls");
+    Runner.Lease l = leaseFresh(own, "sec-bad-calls");
+    assertThat(own.call(l, "start", null).status()).isEqualTo(200);
     Snapshot before = snap();
     String batch = Runner.batch(1, 3, "ok ");
 
     runnerRefused(
-        "stale/wrong lease token", runner.call(l.runId(), "x".repeat(43), "logs", batch), 410);
+        "stale/wrong lease token", own.call(l.runId(), "x".repeat(43), "logs", batch), 410);
     runnerRefused(
         "missing lease token",
-        Http.post(runnerSvc.baseUrl() + "/api/v1/runs/" + l.runId() + "/logs", runner.token, batch),
+        Http.post(runnerSvc.baseUrl() + "/api/v1/runs/" + l.runId() + "/logs", own.token, batch),
         400);
     runnerRefused(
         "lease token of another run",
-        runner.call(l.runId() + 100000, l.leaseToken(), "heartbeat", null),
+        own.call(l.runId() + 100000, l.leaseToken(), "heartbeat", null),
         410,
         404);
-    runnerRefused("negative seq", runner.call(l, "logs", batchWithSeq(-1)), 400);
-    runnerRefused("zero seq", runner.call(l, "logs", batchWithSeq(0)), 400);
+    runnerRefused("negative seq", own.call(l, "logs", batchWithSeq(-1)), 400);
+    runnerRefused("zero seq", own.call(l, "logs", batchWithSeq(0)), 400);
     runnerRefused(
         "seq beyond 64 bits",
-        runner.call(
+        own.call(
             l,
             "logs",
             "{\"logs\":[{\"seq\":99999999999999999999,\"stream\":\"stdout\",\"line\":\"x\"}]}"),
         400);
     runnerRefused(
         "unknown stream",
-        runner.call(l, "logs", "{\"logs\":[{\"seq\":1,\"stream\":\"stdin\",\"line\":\"x\"}]}"),
+        own.call(l, "logs", "{\"logs\":[{\"seq\":1,\"stream\":\"stdin\",\"line\":\"x\"}]}"),
         400);
-    runnerRefused("101 lines in one batch", runner.call(l, "logs", Runner.batch(1, 101, "x")), 400);
+    runnerRefused("101 lines in one batch", own.call(l, "logs", Runner.batch(1, 101, "x")), 400);
     String tenMb =
         "{\"logs\":[{\"seq\":1,\"stream\":\"stdout\",\"line\":\""
             + "L".repeat(10_000_000)
             + "\"}]}";
-    runnerRefused("a 10 MB line", runner.call(l, "logs", tenMb), 400, 413);
+    runnerRefused("a 10 MB line", own.call(l, "logs", tenMb), 400, 413);
     runnerRefused(
         "a 8193-byte line",
-        runner.call(
+        own.call(
             l,
             "logs",
             "{\"logs\":[{\"seq\":1,\"stream\":\"stdout\",\"line\":\"" + "é".repeat(4097) + "\"}]}"),
@@ -577,12 +576,11 @@ class SecurityIT {
 
     // Duplicates and gaps are part of retrying and reordering: accepted, never duplicated nor
     // overwritten.
-    assertThat(runner.call(l, "logs", Runner.batch(1, 3, "first ")).status()).isEqualTo(200);
-    assertThat(runner.call(l, "logs", Runner.batch(2, 4, "second ")).status()).isEqualTo(200);
-    assertThat(runner.call(l, "logs", Runner.batch(10, 10, "gap ")).status()).isEqualTo(200);
+    assertThat(own.call(l, "logs", Runner.batch(1, 3, "first ")).status()).isEqualTo(200);
+    assertThat(own.call(l, "logs", Runner.batch(2, 4, "second ")).status()).isEqualTo(200);
+    assertThat(own.call(l, "logs", Runner.batch(10, 10, "gap ")).status()).isEqualTo(200);
     assertThat(
-            runner
-                .call(
+            own.call(
                     l,
                     "logs",
                     "{\"logs\":[{\"seq\":20,\"stream\":\"stdout\",\"line\":\"a\"},"
@@ -598,35 +596,32 @@ class SecurityIT {
         .containsExactly("1=first 1", "2=first 2", "3=first 3", "4=second 4", "10=gap 10", "20=a");
 
     // A batch and a different result for a finished run.
-    assertThat(runner.call(l, "result", "{\"status\":\"completed\",\"exit_code\":0}").status())
+    assertThat(own.call(l, "result", "{\"status\":\"completed\",\"exit_code\":0}").status())
         .isEqualTo(200);
     Snapshot done = snap();
     runnerRefused(
-        "batch for a finished run",
-        runner.call(l, "logs", Runner.batch(30, 31, "late ")),
-        410,
-        409);
-    runnerRefused("heartbeat for a finished run", runner.call(l, "heartbeat", null), 410, 409);
+        "batch for a finished run", own.call(l, "logs", Runner.batch(30, 31, "late ")), 410, 409);
+    runnerRefused("heartbeat for a finished run", own.call(l, "heartbeat", null), 410, 409);
     runnerRefused(
         "a different result for a finished run",
-        runner.call(l, "result", "{\"status\":\"failed\",\"exit_code\":1}"),
+        own.call(l, "result", "{\"status\":\"failed\",\"exit_code\":1}"),
         409,
         410);
     runnerRefused(
-        "invalid result status", runner.call(l, "result", "{\"status\":\"dead\"}"), 400, 409, 410);
+        "invalid result status", own.call(l, "result", "{\"status\":\"dead\"}"), 400, 409, 410);
     done.assertUnchanged(stack.jdbcUrl, "calls on a finished run");
-    assertThat(runner.call(l, "result", "{\"status\":\"completed\",\"exit_code\":0}").status())
+    assertThat(own.call(l, "result", "{\"status\":\"completed\",\"exit_code\":0}").status())
         .as("the same result again is acknowledged")
         .isEqualTo(200);
     done.assertUnchanged(stack.jdbcUrl, "the repeated result");
   }
 
   @Test
-  @Order(23)
   void aMillionLineBatchIsRefusedWithoutBeingStored() throws Exception {
     // Streamed (never built in memory), once with a declared length and once chunked.
-    Runner.Lease l = leaseFresh(a, "sec-app");
-    assertThat(runner.call(l, "start", null).status()).isEqualTo(200);
+    Runner own = ownRunner("sec-million");
+    Runner.Lease l = leaseFresh(own, "sec-million");
+    assertThat(own.call(l, "start", null).status()).isEqualTo(200);
     List<String> problems = new ArrayList<>();
     for (boolean declared : new boolean[] {true, false}) {
       Snapshot b2 = snap();
@@ -637,7 +632,7 @@ class SecurityIT {
               "POST",
               "/api/v1/runs/" + l.runId() + "/logs",
               "Authorization: Bearer "
-                  + runner.token
+                  + own.token
                   + "\r\nX-Lease-Token: "
                   + l.leaseToken()
                   + "\r\nContent-Type: application/json\r\n",
@@ -656,7 +651,7 @@ class SecurityIT {
       }
       b2.assertUnchanged(stack.jdbcUrl, what);
     }
-    runner.call(l, "result", "{\"status\":\"completed\"}");
+    own.call(l, "result", "{\"status\":\"completed\"}");
     assertThat(problems).as("million-line batches").isEmpty();
   }
 
@@ -693,10 +688,10 @@ class SecurityIT {
   }
 
   @Test
-  @Order(21)
   void aResultAfterTheLeaseExpiredIsRefusedEvenBeforeAnyReaper() {
-    Runner.Lease l = leaseFresh(a, "sec-app");
-    assertThat(runner.call(l, "start", null).status()).isEqualTo(200);
+    Runner own = ownRunner("sec-expiry");
+    Runner.Lease l = leaseFresh(own, "sec-expiry");
+    assertThat(own.call(l, "start", null).status()).isEqualTo(200);
     await()
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(200))
@@ -711,15 +706,14 @@ class SecurityIT {
     Snapshot before = snap();
     runnerRefused(
         "result after expiry",
-        runner.call(l, "result", "{\"status\":\"completed\",\"exit_code\":0}"),
+        own.call(l, "result", "{\"status\":\"completed\",\"exit_code\":0}"),
         410);
-    runnerRefused("heartbeat after expiry (no revival)", runner.call(l, "heartbeat", null), 410);
-    runnerRefused("logs after expiry", runner.call(l, "logs", Runner.batch(1, 1, "late")), 410);
+    runnerRefused("heartbeat after expiry (no revival)", own.call(l, "heartbeat", null), 410);
+    runnerRefused("logs after expiry", own.call(l, "logs", Runner.batch(1, 1, "late")), 410);
     before.assertUnchanged(stack.jdbcUrl, "calls on an expired lease");
   }
 
   @Test
-  @Order(22)
   void anotherTenantsRunIsNotFoundAndIndistinguishableFromNoRun() {
     long bRun = b.createRun("b-app", "{}");
     long aRun = a.createRun("sec-app", "{}");
@@ -764,19 +758,19 @@ class SecurityIT {
                 .map(Long::valueOf)
                 .toList());
     // A runner's lease token opens only its own run.
-    Runner.Lease l = leaseFresh(a, "sec-app");
-    Http.Res foreign = runner.call(bRun, l.leaseToken(), "heartbeat", null);
-    Http.Res nothing = runner.call(missing, l.leaseToken(), "heartbeat", null);
+    Runner own = ownRunner("sec-tenants");
+    Runner.Lease l = leaseFresh(own, "sec-tenants");
+    Http.Res foreign = own.call(bRun, l.leaseToken(), "heartbeat", null);
+    Http.Res nothing = own.call(missing, l.leaseToken(), "heartbeat", null);
     refused(foreign, "lease token on another tenant's run", 410, 404);
     assertThat(foreign.status()).isEqualTo(nothing.status());
     assertThat(foreign.body()).isEqualTo(nothing.body());
-    runner.call(l, "result", "{\"status\":\"completed\"}");
+    own.call(l, "result", "{\"status\":\"completed\"}");
   }
 
   // ------------------------------------------------------------------ auth
 
   @Test
-  @Order(30)
   void credentialsOfTheWrongKindOrShapeAre401() {
     Snapshot before = snap();
     refused(
@@ -851,7 +845,6 @@ class SecurityIT {
   }
 
   @Test
-  @Order(31)
   void revokedAndExpiredTokensAre401() {
     Http.Res made = a.post("/api/v1/tokens", "{\"name\":\"to-revoke\",\"role\":\"member\"}");
     assertThat(made.status()).as(made.toString()).isEqualTo(201);
@@ -885,8 +878,9 @@ class SecurityIT {
   }
 
   @Test
-  @Order(32)
   void loginBruteForceIsRateLimited() {
+    // A team of its own: the lock-out must not reach the other cases' logins.
+    Api.signup(apiSvc.baseUrl(), "sec-brute", "password-brute");
     int limited = 0;
     Http.Res last = null;
     for (int i = 0; i < LOGIN_LIMIT + 5; i++) {
@@ -894,7 +888,7 @@ class SecurityIT {
           Http.post(
               a.base + "/api/v1/teams/login",
               null,
-              "{\"slug\":\"sec-a\",\"password\":\"guess-" + i + "\"}");
+              "{\"slug\":\"sec-brute\",\"password\":\"guess-" + i + "\"}");
       if (last.status() == 429) {
         limited++;
       } else {
@@ -908,12 +902,11 @@ class SecurityIT {
         Http.post(
             a.base + "/api/v1/teams/login",
             null,
-            "{\"slug\":\"sec-a\",\"password\":\"password-a\"}");
+            "{\"slug\":\"sec-brute\",\"password\":\"password-brute\"}");
     refused(right, "the right password while locked out", 429);
   }
 
   @Test
-  @Order(33)
   void loginTimingDoesNotTellKnownFromUnknownTeams() {
     int tries = 30;
     long[] known = new long[tries];
@@ -956,7 +949,6 @@ class SecurityIT {
   // ------------------------------------------------------------------ output safety
 
   @Test
-  @Order(40)
   void controlCharactersAnsiAndHtmlAreStoredAsDataAndReturnedByteExact() {
     String[] nasty = {
       "\u001b[31mred\u001b[0m \u001b]0;title\u0007 \u001b[2J",
@@ -975,7 +967,8 @@ class SecurityIT {
         .startsWith("application/json");
     assertThat(got.json().get("description").asText()).isEqualTo(String.join("|", nasty));
 
-    Runner.Lease l = leaseFresh(a, "sec-app");
+    Runner own = ownRunner("sec-output");
+    Runner.Lease l = leaseFresh(own, "sec-output");
     StringBuilder batch = new StringBuilder("{\"logs\":[");
     for (int i = 0; i < nasty.length; i++) {
       batch
@@ -987,22 +980,14 @@ class SecurityIT {
           .append('}');
     }
     batch.append("]}");
-    assertThat(runner.call(l, "logs", batch.toString()).status()).isEqualTo(200);
+    assertThat(own.call(l, "logs", batch.toString()).status()).isEqualTo(200);
     Http.Res logs = a.get("/api/v1/runs/" + l.runId() + "/logs");
     assertThat(logs.raw().headers().firstValue("Content-Type").orElse(""))
         .startsWith("application/json");
     List<String> lines = new ArrayList<>();
     logs.json().get("logs").forEach(n -> lines.add(n.get("line").asText()));
     assertThat(lines).containsExactly(nasty);
-    runner.call(l, "result", "{\"status\":\"completed\"}");
-  }
-
-  private static void sleep(long ms) {
-    try {
-      Thread.sleep(ms);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    own.call(l, "result", "{\"status\":\"completed\"}");
   }
 
   static InputStream bytes(byte[] b) {
