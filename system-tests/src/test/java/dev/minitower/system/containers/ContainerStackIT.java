@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -122,17 +123,30 @@ class ContainerStackIT {
     runId = created.json().get("run_id").asLong();
     assertThat(created.json().at("/input/count").isNumber()).as("count typed").isTrue();
 
-    JsonNode run =
-        await()
-            .atMost(Duration.ofMinutes(3))
-            .pollInterval(Duration.ofSeconds(1))
-            .until(
-                () -> team.get("/api/v1/runs/" + runId).json(),
-                r ->
-                    Set.of("completed", "failed", "dead", "cancelled")
-                        .contains(r.path("status").asText()));
+    JsonNode run;
+    try {
+      run =
+          await()
+              .atMost(Duration.ofMinutes(3))
+              .pollInterval(Duration.ofSeconds(1))
+              .until(
+                  () -> team.get("/api/v1/runs/" + runId).json(),
+                  r ->
+                      Set.of("completed", "failed", "dead", "cancelled")
+                          .contains(r.path("status").asText()));
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(
+          "run "
+              + runId
+              + " did not end within 3 minutes: "
+              + team.get("/api/v1/runs/" + runId).body()
+              + "\nagent log:\n"
+              + Images.tail(stack.agent.getLogs(), 60),
+          e);
+    }
+    JsonNode ended = run;
     assertThat(run.path("status").asText())
-        .as(() -> "run " + run + "\nagent log:\n" + Images.tail(stack.agent.getLogs(), 40))
+        .as(() -> "run " + ended + "\nagent log:\n" + Images.tail(stack.agent.getLogs(), 40))
         .isEqualTo("completed");
 
     Http.Res logs = team.get("/api/v1/runs/" + runId + "/logs");
