@@ -1,6 +1,9 @@
 # api-service image: the Quarkus fast-jar from `./mvnw -B package -DskipTests -pl api-service -am`.
 # Build from the repository root:  docker build -f deploy/docker/api-service.Dockerfile -t minitower/api-service:0.1.0 .
-FROM eclipse-temurin:17.0.15_6-jre-jammy
+# The base image is a build arg: upstream Temurin by default; deploy/containers/images.sh passes a
+# local Debian-built JRE (localhost/minitower-base/jre:17) where no image registry is reachable.
+ARG JRE_IMAGE=eclipse-temurin:17.0.15_6-jre-jammy
+FROM ${JRE_IMAGE}
 
 # curl for the HEALTHCHECK (kept if the base image already has it).
 RUN command -v curl >/dev/null || (apt-get update && apt-get install -y --no-install-recommends curl \

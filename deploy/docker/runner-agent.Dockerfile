@@ -25,9 +25,14 @@
 # - Kubernetes: k8s/base/runner-agent/deployment.yaml (hostUsers: false, procMount: Unmasked,
 #   seccomp.json as the Localhost profile minitower/runner-agent.json).
 # Never --privileged, never root: the sandbox needs neither. docs/deploy.md "Runner sandbox".
-FROM eclipse-temurin:17.0.15_6-jre-jammy AS jre
+# Base images are build args: upstream by default; deploy/containers/images.sh passes local
+# Debian-built ones (a JRE laid out like Temurin's, Debian's python3 with venv) where no image
+# registry is reachable.
+ARG JRE_IMAGE=eclipse-temurin:17.0.15_6-jre-jammy
+ARG PYTHON_IMAGE=python:3.12.10-slim-bookworm
+FROM ${JRE_IMAGE} AS jre
 
-FROM python:3.12.10-slim-bookworm
+FROM ${PYTHON_IMAGE}
 COPY --from=jre /opt/java/openjdk /opt/java/openjdk
 ENV JAVA_HOME=/opt/java/openjdk \
     PATH=/opt/java/openjdk/bin:$PATH
