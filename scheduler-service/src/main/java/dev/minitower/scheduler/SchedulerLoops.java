@@ -41,6 +41,9 @@ public class SchedulerLoops {
   private final LeaseClock leaseClock;
   private ScheduledExecutorService executor;
 
+  /** When a step last found the database unreachable ({@link System#nanoTime()}; 0 = never). */
+  private volatile long lastDatabaseOutage;
+
   SchedulerLoops(
       ExpiryReaper reaper,
       RunnerLiveness liveness,
@@ -107,10 +110,19 @@ public class SchedulerLoops {
     } catch (RuntimeException e) {
       failed("expiry reaper", e);
     }
-    try {
-      liveness.markStaleOffline(now);
-    } catch (RuntimeException e) {
-      failed("runner offline sweep", e);
+    // Runners cannot report while the database is down: after an outage, give them one stale
+    // period (2 × lease TTL) to be seen again before anyone is marked offline, or an outage longer
+    // than that would turn every live runner offline (and their tokens useless) at once.
+    long outage = lastDatabaseOutage;
+    long grace = config.leaseTtl().multipliedBy(2).toNanos();
+    if (outage != 0 && System.nanoTime() - outage < grace) {
+      LOG.debugf("runner offline sweep deferred: the database was unreachable moments ago");
+    } else {
+      try {
+        liveness.markStaleOffline(now);
+      } catch (RuntimeException e) {
+        failed("runner offline sweep", e);
+      }
     }
     try {
       liveness.pruneOffline(now);
@@ -137,6 +149,7 @@ public class SchedulerLoops {
 
   private void failed(String step, RuntimeException e) {
     if (DatabaseAvailability.isUnavailable(e)) {
+      lastDatabaseOutage = System.nanoTime();
       database.report(e);
     } else {
       LOG.errorf(e, "%s error error=%s", step, e.getMessage());

@@ -128,6 +128,34 @@ class RunnerLivenessTest {
     assertThat(status(runner)).isEqualTo("offline");
   }
 
+  /**
+   * Runners cannot report while the database is down: right after the scheduler found it
+   * unreachable, a stale runner is not marked offline (an outage longer than two lease TTLs used to
+   * turn every live runner offline at once; PostgresFaultIT's load then stalled on 401s).
+   */
+  @Test
+  void aDatabaseOutageDefersTheOfflineSweepByOneStalePeriod() {
+    long runner = db.runner(null, env, 1);
+    SchedulerLoops isolated =
+        new SchedulerLoops(
+            FailingReaper.databaseDown(),
+            liveness,
+            firer,
+            retention,
+            config,
+            clock,
+            database,
+            leaseClock);
+    clock.realTimePlus(Duration.ofSeconds(121));
+
+    isolated.expiryTick(); // the reaper step finds the database unreachable
+
+    assertThat(status(runner)).isEqualTo("online");
+    // A scheduler that saw no outage sweeps it as before.
+    loops.expiryTick();
+    assertThat(status(runner)).isEqualTo("offline");
+  }
+
   @Test
   void anUnreachableDatabaseInEveryTickIsOneWarningNotAnErrorPerTick() {
     SchedulerLoops isolated =
