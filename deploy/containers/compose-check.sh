@@ -87,8 +87,10 @@ python3 "$HERE/first-run.py" "$GW" dev "$MTW_ROOT/examples/hello-python" || die 
 for s in api-service:9080:minitower_runs_created_total runner-service:9081:minitower_runs_completed_total \
   scheduler-service:9082:minitower_runners_online; do
   IFS=: read -r svc port metric <<<"$s"
-  curl -fsS "http://127.0.0.1:$(host_port "$svc" "$port")/metrics" | grep -q "^$metric{" \
-    || die "compose check: $svc /metrics has no $metric"
+  # Read whole first: `curl | grep -q` fails under pipefail when grep stops reading early (SIGPIPE).
+  scrape=$(curl -fsS "http://127.0.0.1:$(host_port "$svc" "$port")/metrics") \
+    || die "compose check: $svc /metrics did not answer"
+  grep -q "^$metric{" <<<"$scrape" || die "compose check: $svc /metrics has no $metric"
 done
 log "compose check: /metrics of the three services"
 log "compose check passed in $(($(date +%s) - t0)) s (tearing down)"
