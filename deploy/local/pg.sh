@@ -41,6 +41,9 @@ start() {
   fi
   local extra=""
   if [ "$MTW_PG_FAST" = "1" ]; then extra="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"; fi
+  # Extra server settings, e.g. MTW_PG_OPTS="-c shared_preload_libraries=pg_stat_statements" to see
+  # where the database's time goes (docs/performance.md).
+  extra="$extra ${MTW_PG_OPTS:-}"
   as_pg "$PGBIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
     -o "-p $MTW_PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c max_connections=300 -c idle_in_transaction_session_timeout=60s $extra" \
     start >/dev/null || { tail -n 20 "$PG_DIR/server.log" >&2; die "postgres failed to start"; }

@@ -150,6 +150,11 @@ public final class Report {
     return String.format(Locale.ROOT, "%.1f", v);
   }
 
+  /** A figure with enough digits to read: ratios such as 0.039 kept, large numbers to 0.1. */
+  static String figure(double v) {
+    return Math.abs(v) >= 10 || v == 0 ? f1(v) : String.format(Locale.ROOT, "%.3g", v);
+  }
+
   static String f2(double v) {
     return String.format(Locale.ROOT, "%.2f", v);
   }
@@ -219,7 +224,7 @@ public final class Report {
       b.append("### ").append(r.name).append("\n\n").append(r.description).append(".\n\n");
       if (!r.figures.isEmpty()) {
         r.figures.forEach(
-            (k, v) -> b.append("- ").append(k).append(": ").append(f1(v)).append('\n'));
+            (k, v) -> b.append("- ").append(k).append(": ").append(figure(v)).append('\n'));
         b.append('\n');
       }
       if (r.ceiling != null) {

@@ -16,6 +16,7 @@ import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -43,6 +44,22 @@ public class OutboxWriter {
           + RUN_CHANGED_CHANNEL
           + "', e.message_key) FROM e";
 
+  /**
+   * Several run events of one transaction in one statement, in the order given (outbox ids follow
+   * the array order, which is the order the relay publishes), each run announced once.
+   */
+  private static final String INSERT_MANY_AND_NOTIFY_RUN_CHANGED =
+      "WITH e AS (INSERT INTO outbox (event_id, topic, message_key, event_type, payload)"
+          + " SELECT u.id::uuid, ?, u.k, u.t, u.p::jsonb"
+          + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[]) AS u(id, k, t, p)"
+          + " RETURNING message_key)"
+          + " SELECT pg_notify('"
+          + RUN_CHANGED_CHANNEL
+          + "', d.k) FROM (SELECT DISTINCT message_key AS k FROM e) d";
+
+  /** A run event to append: {@code sequence} is the run's {@code event_seq} after its change. */
+  public record RunEvent(RunEventType type, long sequence, RunEventData data) {}
+
   private final AgroalDataSource dataSource;
   private final Clock clock;
   private final String source;
@@ -69,6 +86,47 @@ public class OutboxWriter {
         data);
   }
 
+  /** Appends {@code events} in one round trip (as many {@link #runEvent} calls, in order). */
+  @Transactional(Transactional.TxType.MANDATORY)
+  public void runEvents(List<RunEvent> events) {
+    if (events.isEmpty()) {
+      return;
+    }
+    if (events.size() == 1) {
+      RunEvent e = events.get(0);
+      runEvent(e.type(), e.sequence(), e.data());
+      return;
+    }
+    int n = events.size();
+    String[] ids = new String[n];
+    String[] keys = new String[n];
+    String[] types = new String[n];
+    String[] payloads = new String[n];
+    for (int i = 0; i < n; i++) {
+      RunEvent e = events.get(i);
+      UUID id = UUID.randomUUID();
+      ids[i] = id.toString();
+      keys[i] = Long.toString(e.data().runId());
+      types[i] = e.type().type();
+      payloads[i] =
+          EventCodec.encode(
+              cloudEvent(id, e.type().type(), keys[i], e.sequence(), EventCodec.toTree(e.data())));
+    }
+    try (Connection c = dataSource.getConnection()) {
+      Jdbc.query(
+          c,
+          INSERT_MANY_AND_NOTIFY_RUN_CHANGED,
+          rs -> true,
+          EventTopics.RUN_EVENTS,
+          c.createArrayOf("text", ids),
+          c.createArrayOf("text", keys),
+          c.createArrayOf("text", types),
+          c.createArrayOf("text", payloads));
+    } catch (SQLException e) {
+      throw new StoreException("append outbox events", e);
+    }
+  }
+
   @Transactional(Transactional.TxType.MANDATORY)
   public UUID runnerEvent(RunnerEventType type, RunnerEventData data) {
     return append(
@@ -78,17 +136,7 @@ public class OutboxWriter {
   private UUID append(
       String sql, String topic, String key, String type, Long sequence, Object data) {
     UUID id = UUID.randomUUID();
-    CloudEvent event =
-        new CloudEvent(
-            CloudEvent.SPEC_VERSION,
-            id.toString(),
-            source,
-            type,
-            key,
-            WireTime.format(clock.instant()),
-            CloudEvent.JSON,
-            sequence,
-            EventCodec.toTree(data));
+    CloudEvent event = cloudEvent(id, type, key, sequence, EventCodec.toTree(data));
     try (Connection c = dataSource.getConnection()) {
       if (sql.equals(INSERT)) {
         Jdbc.update(c, sql, id, topic, key, type, EventCodec.encode(event));
@@ -99,5 +147,23 @@ public class OutboxWriter {
       throw new StoreException("append outbox event", e);
     }
     return id;
+  }
+
+  private CloudEvent cloudEvent(
+      UUID id,
+      String type,
+      String key,
+      Long sequence,
+      com.fasterxml.jackson.databind.JsonNode data) {
+    return new CloudEvent(
+        CloudEvent.SPEC_VERSION,
+        id.toString(),
+        source,
+        type,
+        key,
+        WireTime.format(clock.instant()),
+        CloudEvent.JSON,
+        sequence,
+        data);
   }
 }

@@ -1,6 +1,7 @@
 package dev.minitower.store.runs;
 
 import java.time.Instant;
+import java.util.List;
 
 /** Inputs and outcomes of the run state transitions ({@link RunTransitions}). */
 public final class RunRecords {
@@ -50,7 +51,8 @@ public final class RunRecords {
       String environment,
       long eventSeq,
       int retryCount,
-      boolean started) {}
+      boolean started,
+      List<String> secretNames) {}
 
   /** The state of an attempt as start and heartbeat report it. */
   public record AttemptState(

@@ -41,8 +41,10 @@ public final class RunSql {
    * Creates a queued run numbered by its app's sequence ({@code app_run_no_<app id>}, V5): no lock
    * outlives the statement, so producers of one app do not wait for each other's commits. Inserts
    * nothing when the app is not the team's, or when the idempotency key was taken meanwhile (the
-   * caller then reads the winner). Parameters: team, version, environment id and name, schedule,
-   * input, priority, max retries, retry on failure, idempotency key, request hash, app, team.
+   * caller then reads the winner). The inserted run also announces itself on {@link
+   * #QUEUED_CHANNEL} (delivered at commit), in the same round trip. Parameters: team, version,
+   * environment id and name, schedule, input, priority, max retries, retry on failure, idempotency
+   * key, request hash, app, team.
    */
   public static final String INSERT_RUN =
       "WITH ins AS (INSERT INTO runs (team_id, app_id, app_version_id, environment_id,"
@@ -52,7 +54,10 @@ public final class RunSql {
           + " ?::jsonb, ?, ?, ?, ?, ?, 1 FROM apps ap WHERE ap.id = ? AND ap.team_id = ?"
           + " ON CONFLICT (team_id, app_id, idempotency_key) WHERE idempotency_key IS NOT NULL"
           + " DO NOTHING RETURNING *)"
-          + " SELECT ins.*, t.slug AS team_slug, ap.slug AS app_slug FROM ins"
+          + " SELECT ins.*, t.slug AS team_slug, ap.slug AS app_slug,"
+          + " pg_notify('"
+          + QUEUED_CHANNEL
+          + "', ins.environment_name)::text AS queued_notified FROM ins"
           + " JOIN teams t ON t.id = ins.team_id JOIN apps ap ON ap.id = ins.app_id";
 
   public static final String LOCK_RUN = SELECT_RUN + " WHERE r.id = ? FOR UPDATE OF r";
@@ -145,7 +150,7 @@ public final class RunSql {
         + " ap.slug AS app_slug, v.version_no, v.entrypoint, v.timeout_seconds,"
         + " upd.input::text AS input, v.artifact_sha256, v.import_paths::text AS import_paths,"
         + " att.id AS attempt_id, att.attempt_no, att.lease_expires_at, upd.environment_name,"
-        + " upd.event_seq, upd.retry_count, upd.status AS run_status"
+        + " upd.event_seq, upd.retry_count, upd.status AS run_status, v.secret_names"
         + " FROM upd JOIN att ON att.run_id = upd.id JOIN teams t ON t.id = upd.team_id"
         + " JOIN apps ap ON ap.id = upd.app_id JOIN app_versions v ON v.id = upd.app_version_id"
         + " ORDER BY upd.priority DESC, upd.queued_at, upd.id";

@@ -27,6 +27,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -97,8 +98,8 @@ public class RunTransitions {
             .orElseThrow(() -> ApiException.notFound("app not found"));
       }
       RunRow row = inserted.get();
+      // INSERT_RUN announced the run on the queued channel already.
       outbox.runEvent(RunEventType.CREATED, row.eventSeq(), row.event(null, null, null));
-      notifyQueued(c, row.environment());
       return new CreatedRun(row.id(), row.runNo(), false);
     } catch (SQLException e) {
       throw new StoreException("create run", e);
@@ -220,14 +221,20 @@ public class RunTransitions {
               runner.runnerId(),
               c.createArrayOf("text", leaseTokenHashes.subList(0, limit).toArray()),
               ttl.toMillis());
+      // All events of the claim in one statement (two per run when started).
+      List<OutboxWriter.RunEvent> events = new ArrayList<>(grants.size() * 2);
       for (LeaseGrant g : grants) {
         long leasedSeq = g.started() ? g.eventSeq() - 1 : g.eventSeq();
-        outbox.runEvent(RunEventType.LEASED, leasedSeq, grantEvent(g, runner, "leased", "queued"));
+        events.add(
+            new OutboxWriter.RunEvent(
+                RunEventType.LEASED, leasedSeq, grantEvent(g, runner, "leased", "queued")));
         if (g.started()) {
-          outbox.runEvent(
-              RunEventType.STARTED, g.eventSeq(), grantEvent(g, runner, "running", "leased"));
+          events.add(
+              new OutboxWriter.RunEvent(
+                  RunEventType.STARTED, g.eventSeq(), grantEvent(g, runner, "running", "leased")));
         }
       }
+      outbox.runEvents(events);
       return grants;
     } catch (SQLException e) {
       throw new StoreException("lease run", e);
@@ -274,7 +281,21 @@ public class RunTransitions {
         rs.getString("environment_name"),
         rs.getLong("event_seq"),
         rs.getInt("retry_count"),
-        "running".equals(rs.getString("run_status")));
+        "running".equals(rs.getString("run_status")),
+        secretNames(rs.getArray("secret_names")));
+  }
+
+  /** The secrets a version names in its Towerfile (none for most apps). */
+  private static List<String> secretNames(java.sql.Array array) throws SQLException {
+    if (array == null) {
+      return List.of();
+    }
+    Object[] names = (Object[]) array.getArray();
+    List<String> out = new ArrayList<>(names.length);
+    for (Object n : names) {
+      out.add((String) n);
+    }
+    return List.copyOf(out);
   }
 
   // ---------------------------------------------------------------- runner calls
@@ -360,28 +381,17 @@ public class RunTransitions {
    */
   @Transactional(TxType.MANDATORY)
   public Optional<RunEnded> completeWithLogs(LeaseRef ref, RunResult result, List<LogLine> lines) {
-    if (!lines.isEmpty()) {
-      try (Connection c = dataSource.getConnection()) {
-        Optional<AttemptState> live =
-            Jdbc.queryOne(
-                c,
-                RunSql.ATTEMPT_STATE,
-                RunTransitions::mapAttemptState,
-                ref.runId(),
-                ref.runnerId(),
-                ref.leaseTokenHash());
-        if (live.isPresent()) {
-          insertLogs(c, ref, live.get(), lines);
-        }
-      } catch (SQLException e) {
-        throw new StoreException("append logs", e);
-      }
-    }
-    return complete(ref, result);
+    return finish(ref, result, lines);
   }
 
   private static int insertLogs(
       Connection c, LeaseRef ref, AttemptState attempt, List<LogLine> lines) throws SQLException {
+    return insertLogs(c, ref, attempt.attemptId(), attempt.attemptNo(), lines);
+  }
+
+  private static int insertLogs(
+      Connection c, LeaseRef ref, long attemptId, int attemptNo, List<LogLine> lines)
+      throws SQLException {
     if (lines.isEmpty()) {
       return 0;
     }
@@ -397,9 +407,9 @@ public class RunTransitions {
       times[i] = java.sql.Timestamp.from(l.loggedAt());
     }
     try (PreparedStatement ps = c.prepareStatement(RunSql.INSERT_LOGS_AND_NOTIFY)) {
-      ps.setLong(1, attempt.attemptId());
+      ps.setLong(1, attemptId);
       ps.setLong(2, ref.runId());
-      ps.setInt(3, attempt.attemptNo());
+      ps.setInt(3, attemptNo);
       ps.setArray(4, c.createArrayOf("bigint", box(seqs)));
       ps.setArray(5, c.createArrayOf("text", streams));
       ps.setArray(6, c.createArrayOf("text", texts));
@@ -432,6 +442,15 @@ public class RunTransitions {
    */
   @Transactional(TxType.MANDATORY)
   public Optional<RunEnded> complete(LeaseRef ref, RunResult result) {
+    return finish(ref, result, List.of());
+  }
+
+  /**
+   * The result transition; {@code lines} (the run's last log lines, possibly none) are stored once
+   * the attempt is known to be live, before it finishes, so a repeated or refused result stores
+   * nothing.
+   */
+  private Optional<RunEnded> finish(LeaseRef ref, RunResult result, List<LogLine> lines) {
     try (Connection c = dataSource.getConnection()) {
       RunRow run = lockRun(c, ref.runId());
       AttemptRow attempt =
@@ -462,6 +481,7 @@ public class RunTransitions {
       if ("cancelling".equals(attempt.status()) && !"cancelled".equals(result.status())) {
         throw ApiException.conflict("result conflicts with attempt state");
       }
+      insertLogs(c, ref, attempt.id(), attempt.attemptNo(), lines);
       Instant finishedAt =
           Jdbc.queryOne(
                   c,

@@ -6,18 +6,17 @@ import dev.minitower.platform.secrets.SecretCipher.Sealed;
 import dev.minitower.platform.secrets.SecretKeyCheck;
 import dev.minitower.runners.config.RunnerServiceConfig;
 import dev.minitower.store.jdbc.StoreException;
+import dev.minitower.store.runs.RunRecords.LeaseGrant;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,10 +46,6 @@ public class LeaseSecrets {
   /** The run cannot get its secrets; {@code message} names them, never a value. */
   public record Unresolvable(String message) implements Resolution {}
 
-  private static final String VERSION_SECRETS =
-      "SELECT v.secret_names, r.team_id, r.environment_name FROM runs r"
-          + " JOIN app_versions v ON v.id = r.app_version_id WHERE r.id = ?";
-
   // The run's team only; per name the environment's own value first, then the team-wide one.
   private static final String VALUES =
       "SELECT DISTINCT ON (name) name, environment, key_id, nonce, ciphertext FROM team_secrets"
@@ -77,27 +72,21 @@ public class LeaseSecrets {
     SecretKeyCheck.verify(dataSource, cipher, "runner-service");
   }
 
-  /** Resolves the secrets of {@code runId}'s version for its new attempt {@code attemptId}. */
+  /**
+   * Resolves the secrets the grant's version names (the claim read them, so a run of a version
+   * without secrets costs no query here) for its new attempt.
+   */
   @Transactional(TxType.MANDATORY)
-  public Resolution resolve(long runId, long attemptId) {
+  public Resolution resolve(LeaseGrant grant) {
+    List<String> names = grant.secretNames();
+    if (names.isEmpty()) {
+      return new Resolved(Map.of());
+    }
+    long runId = grant.runId();
+    long attemptId = grant.attemptId();
+    long teamId = grant.teamId();
+    String environment = grant.environment();
     try (Connection c = dataSource.getConnection()) {
-      List<String> names;
-      long teamId;
-      String environment;
-      try (PreparedStatement ps = c.prepareStatement(VERSION_SECRETS)) {
-        ps.setLong(1, runId);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return new Resolved(Map.of());
-          }
-          names = strings(rs.getArray(1));
-          teamId = rs.getLong(2);
-          environment = rs.getString(3);
-        }
-      }
-      if (names.isEmpty()) {
-        return new Resolved(Map.of());
-      }
       Map<String, Sealed> sealed = new HashMap<>();
       Map<String, String> scopes = new HashMap<>();
       try (PreparedStatement ps = c.prepareStatement(VALUES)) {
@@ -147,15 +136,5 @@ public class LeaseSecrets {
     } catch (SQLException e) {
       throw new StoreException("resolve secrets of run " + runId, e);
     }
-  }
-
-  private static List<String> strings(Array array) throws SQLException {
-    List<String> out = new ArrayList<>();
-    if (array != null) {
-      for (Object o : (Object[]) array.getArray()) {
-        out.add((String) o);
-      }
-    }
-    return out;
   }
 }

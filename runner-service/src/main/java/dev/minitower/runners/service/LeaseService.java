@@ -115,7 +115,7 @@ public class LeaseService {
                       transitions.leaseBatch(runner.ref(), hashes, config.leaseTtl(), start);
                   for (int i = 0; i < leased.size(); i++) {
                     LeaseGrant g = leased.get(i);
-                    LeaseSecrets.Resolution resolution = secrets.resolve(g.runId(), g.attemptId());
+                    LeaseSecrets.Resolution resolution = secrets.resolve(g);
                     if (resolution instanceof LeaseSecrets.Unresolvable u) {
                       // Through the one result transition, in the lease's transaction.
                       failed.add(
