@@ -24,6 +24,11 @@ public class EnvironmentStore {
 
   /** Get-or-create the team's {@code default} environment (safe under concurrency). */
   public Environment ensureDefault(long teamId) {
+    // Read first: it exists for every team after its first run (run creation calls this).
+    Optional<Environment> existing = find(teamId, DEFAULT);
+    if (existing.isPresent()) {
+      return existing.get();
+    }
     jdbc.update(
         "INSERT INTO environments (team_id, name, is_default) VALUES (?, 'default', true)"
             + " ON CONFLICT DO NOTHING",

@@ -173,6 +173,20 @@ public final class RunSql {
           + ATTEMPT_GUARD
           + " FOR UPDATE";
 
+  /**
+   * {@link #LOCK_RUN} and {@link #LOCK_OWN_ATTEMPT} in one round trip (run row first, as everywhere
+   * else): the run's columns as {@code LOCK_RUN}, the attempt's prefixed {@code att_}. No row when
+   * either is missing. Parameters: runner id, lease token hash, run id.
+   */
+  public static final String LOCK_RUN_AND_OWN_ATTEMPT =
+      "SELECT r.*, t.slug AS team_slug, ap.slug AS app_slug, a.id AS att_id,"
+          + " a.attempt_no AS att_attempt_no, a.runner_id AS att_runner_id,"
+          + " a.status AS att_status, a.exit_code AS att_exit_code, a.queued_at AS att_queued_at,"
+          + " a.started_at AS att_started_at, (a.lease_expires_at > now()) AS att_unexpired"
+          + " FROM runs r JOIN teams t ON t.id = r.team_id JOIN apps ap ON ap.id = r.app_id"
+          + " JOIN run_attempts a ON a.run_id = r.id AND a.runner_id = ? AND a.lease_token_hash = ?"
+          + " WHERE r.id = ? FOR UPDATE OF r, a";
+
   public static final String ATTEMPT_STATE =
       "SELECT a.id, a.run_id, a.attempt_no, a.status, a.lease_expires_at, r.cancel_requested,"
           + " r.status AS run_status FROM run_attempts a JOIN runs r ON r.id = a.run_id WHERE"
@@ -244,6 +258,44 @@ public final class RunSql {
           + LIVE
           + RUN_JOIN
           + RUN_RETURNING;
+
+  /**
+   * The result of a live attempt in one statement: the attempt finishes ({@link #ATTEMPT_FINISH})
+   * and its run ends ({@link #RUN_FINISH}); no row when the run is no longer live (the caller
+   * refuses, which rolls the attempt back too). Returns the run as {@link #RUN_FINISH} plus the
+   * attempt's {@code attempt_finished_at}. Parameters: attempt status, exit code, error, attempt
+   * id, run status, run id.
+   */
+  public static final String FINISH_ATTEMPT_AND_RUN =
+      "WITH af AS ("
+          + ATTEMPT_FINISH
+          + ") UPDATE runs r SET status = ?, finished_at = now(), updated_at = now(),"
+          + " event_seq = r.event_seq + 1"
+          + RUN_FROM
+          + ", af WHERE r.id = ? AND r.status IN "
+          + LIVE
+          + RUN_JOIN
+          + RUN_RETURNING
+          + ", af.finished_at AS attempt_finished_at";
+
+  /**
+   * As {@link #FINISH_ATTEMPT_AND_RUN} for a failure that retries: the run is requeued ({@link
+   * #REQUEUE_AFTER_FAILURE}) and announced on {@link #QUEUED_CHANNEL}. Parameters: attempt status,
+   * exit code, error, attempt id, backoff in ms, run id.
+   */
+  public static final String FINISH_ATTEMPT_AND_REQUEUE =
+      "WITH af AS ("
+          + ATTEMPT_FINISH
+          + ") UPDATE runs r SET status = 'queued', retry_count = r.retry_count + 1,"
+          + " queued_at = now(), available_at = now() + ? * interval '1 millisecond',"
+          + " updated_at = now(), event_seq = r.event_seq + 1"
+          + RUN_FROM
+          + ", af WHERE r.id = ? AND r.status IN ('leased', 'running')"
+          + RUN_JOIN
+          + RUN_RETURNING
+          + ", af.finished_at AS attempt_finished_at, pg_notify('"
+          + QUEUED_CHANNEL
+          + "', r.environment_name)::text AS queued_notified";
 
   public static final String EXPIRED_ATTEMPTS =
       "SELECT id FROM run_attempts WHERE status IN "

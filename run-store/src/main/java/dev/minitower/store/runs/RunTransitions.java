@@ -452,16 +452,17 @@ public class RunTransitions {
    */
   private Optional<RunEnded> finish(LeaseRef ref, RunResult result, List<LogLine> lines) {
     try (Connection c = dataSource.getConnection()) {
-      RunRow run = lockRun(c, ref.runId());
-      AttemptRow attempt =
+      Locked locked =
           Jdbc.queryOne(
                   c,
-                  RunSql.LOCK_OWN_ATTEMPT,
-                  AttemptRow::map,
-                  ref.runId(),
+                  RunSql.LOCK_RUN_AND_OWN_ATTEMPT,
+                  Locked::map,
                   ref.runnerId(),
-                  ref.leaseTokenHash())
+                  ref.leaseTokenHash(),
+                  ref.runId())
               .orElseThrow(() -> ApiException.gone(GONE_MESSAGE));
+      RunRow run = locked.run();
+      AttemptRow attempt = locked.attempt();
       switch (attempt.status()) {
         case "completed", "failed", "cancelled" -> {
           if (attempt.status().equals(result.status())
@@ -482,36 +483,45 @@ public class RunTransitions {
         throw ApiException.conflict("result conflicts with attempt state");
       }
       insertLogs(c, ref, attempt.id(), attempt.attemptNo(), lines);
-      Instant finishedAt =
-          Jdbc.queryOne(
-                  c,
-                  RunSql.ATTEMPT_FINISH,
-                  rs -> Jdbc.instant(rs, "finished_at"),
-                  result.status(),
-                  Jdbc.integer(result.exitCode()),
-                  Jdbc.text(truncate(result.errorMessage())),
-                  attempt.id())
-              .orElse(null);
       boolean retry =
           "failed".equals(result.status())
               && run.retryOnFailure()
               && run.retryCount() < run.maxRetries()
               && !run.cancelRequested();
-      RunRow after;
+      // The attempt's end and the run's in one statement (a requeue also announces the run).
+      Finished finished;
       RunEventType type;
       if (retry) {
-        long backoffMs = backoff(run.retryCount()).toMillis();
-        after =
-            Jdbc.queryOne(c, RunSql.REQUEUE_AFTER_FAILURE, RunRow::map, backoffMs, ref.runId())
+        finished =
+            Jdbc.queryOne(
+                    c,
+                    RunSql.FINISH_ATTEMPT_AND_REQUEUE,
+                    Finished::map,
+                    result.status(),
+                    Jdbc.integer(result.exitCode()),
+                    Jdbc.text(truncate(result.errorMessage())),
+                    attempt.id(),
+                    backoff(run.retryCount()).toMillis(),
+                    ref.runId())
                 .orElseThrow();
         type = RunEventType.REQUEUED;
-        notifyQueued(c, after.environment());
       } else {
-        after =
-            Jdbc.queryOne(c, RunSql.RUN_FINISH, RunRow::map, result.status(), ref.runId())
+        finished =
+            Jdbc.queryOne(
+                    c,
+                    RunSql.FINISH_ATTEMPT_AND_RUN,
+                    Finished::map,
+                    result.status(),
+                    Jdbc.integer(result.exitCode()),
+                    Jdbc.text(truncate(result.errorMessage())),
+                    attempt.id(),
+                    result.status(),
+                    ref.runId())
                 .orElseThrow(() -> ApiException.conflict("result conflicts with run state"));
         type = RunEventType.valueOf(result.status().toUpperCase(java.util.Locale.ROOT));
       }
+      RunRow after = finished.run();
+      Instant finishedAt = finished.attemptFinishedAt();
       outbox.runEvent(
           type,
           after.eventSeq(),
@@ -534,6 +544,32 @@ public class RunTransitions {
               retry));
     } catch (SQLException e) {
       throw new StoreException("complete run", e);
+    }
+  }
+
+  /**
+   * A run and the caller's attempt of it, both locked ({@link RunSql#LOCK_RUN_AND_OWN_ATTEMPT}).
+   */
+  private record Locked(RunRow run, AttemptRow attempt) {
+    static Locked map(ResultSet rs) throws SQLException {
+      return new Locked(
+          RunRow.map(rs),
+          new AttemptRow(
+              rs.getLong("att_id"),
+              rs.getInt("att_attempt_no"),
+              rs.getLong("att_runner_id"),
+              rs.getString("att_status"),
+              Jdbc.intOrNull(rs, "att_exit_code"),
+              Jdbc.instant(rs, "att_queued_at"),
+              Jdbc.instant(rs, "att_started_at"),
+              rs.getBoolean("att_unexpired")));
+    }
+  }
+
+  /** The run after a result, and when its attempt finished. */
+  private record Finished(RunRow run, Instant attemptFinishedAt) {
+    static Finished map(ResultSet rs) throws SQLException {
+      return new Finished(RunRow.map(rs), Jdbc.instant(rs, "attempt_finished_at"));
     }
   }
 
