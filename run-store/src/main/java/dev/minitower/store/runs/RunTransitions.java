@@ -3,7 +3,6 @@ package dev.minitower.store.runs;
 import dev.minitower.model.event.RunEventData;
 import dev.minitower.model.event.RunEventType;
 import dev.minitower.model.run.RunStatus;
-import dev.minitower.platform.error.ApiException;
 import dev.minitower.store.jdbc.Jdbc;
 import dev.minitower.store.jdbc.StoreException;
 import dev.minitower.store.outbox.OutboxWriter;
@@ -38,13 +37,12 @@ import java.util.Optional;
  * transaction. Lock order is always run row, then attempt row, so transitions cannot deadlock one
  * another; lease validity is status AND database time ({@code lease_expires_at > now()}).
  *
- * <p>Failures the caller must report are thrown as {@link ApiException}: 404 (run not in team), 409
- * (conflicting state), 410 (lease invalid, expired or finished). The transaction then rolls back.
+ * <p>Failures the caller must report are thrown as {@link RunRefusal}: not found (run not in team),
+ * conflict (conflicting state), gone (lease invalid, expired or finished), unauthorized (unknown
+ * runner). The transaction then rolls back; platform maps the reason to HTTP.
  */
 @ApplicationScoped
 public class RunTransitions {
-  static final String GONE_MESSAGE = "invalid or expired lease";
-
   private final AgroalDataSource dataSource;
   private final OutboxWriter outbox;
   private final RunStoreConfig config;
@@ -94,7 +92,7 @@ public class RunTransitions {
         return (run.idempotencyKey() == null
                 ? Optional.<CreatedRun>empty()
                 : findByIdempotencyKey(c, run))
-            .orElseThrow(() -> ApiException.notFound("app not found"));
+            .orElseThrow(() -> RunRefusal.notFound("app not found"));
       }
       RunRow row = inserted.get();
       outbox.runEvent(RunEventType.CREATED, row.eventSeq(), row.event(null, null, null));
@@ -112,8 +110,7 @@ public class RunTransitions {
         RunSql.FIND_BY_IDEMPOTENCY_KEY,
         rs -> {
           if (!Objects.equals(rs.getString("request_hash"), run.requestHash())) {
-            throw new ApiException(
-                409, "conflict", "Idempotency-Key was already used with a different request");
+            throw RunRefusal.conflict("Idempotency-Key was already used with a different request");
           }
           return new CreatedRun(rs.getLong("id"), rs.getLong("run_no"), true);
         },
@@ -135,7 +132,7 @@ public class RunTransitions {
     try (Connection c = dataSource.getConnection()) {
       RunRow run =
           Jdbc.queryOne(c, RunSql.LOCK_RUN_IN_TEAM, RunRow::map, runId, teamId)
-              .orElseThrow(() -> ApiException.notFound("run not found"));
+              .orElseThrow(() -> RunRefusal.notFound("run not found"));
       RunStatus status = RunStatus.fromWire(run.status());
       switch (status) {
         case QUEUED -> {
@@ -181,7 +178,7 @@ public class RunTransitions {
    * available now, in its environment and scope) with {@code FOR UPDATE SKIP LOCKED}, and creates
    * its attempt with a lease of {@code ttl}. Empty when there is no work.
    *
-   * @throws ApiException 409 when the runner already holds {@code max_concurrent} live leases
+   * @throws RunRefusal conflict when the runner already holds {@code max_concurrent} live leases
    */
   @Transactional(TxType.MANDATORY)
   public Optional<LeaseGrant> lease(RunnerRef runner, String leaseTokenHash, Duration ttl) {
@@ -194,7 +191,7 @@ public class RunTransitions {
    * {@code start}, the runs and attempts go on to running in the same statement (the fused
    * lease-and-start of the batch lease), and both events are written.
    *
-   * @throws ApiException 409 when the runner already holds {@code max_concurrent} live leases
+   * @throws RunRefusal conflict when the runner already holds {@code max_concurrent} live leases
    */
   @Transactional(TxType.MANDATORY)
   public List<LeaseGrant> leaseBatch(
@@ -202,10 +199,10 @@ public class RunTransitions {
     try (Connection c = dataSource.getConnection()) {
       int active =
           Jdbc.queryOne(c, RunSql.LOCK_RUNNER_COUNT_ACTIVE, rs -> rs.getInt(1), runner.runnerId())
-              .orElseThrow(ApiException::unauthorized);
+              .orElseThrow(RunRefusal::unauthorized);
       int free = runner.maxConcurrent() - active;
       if (free <= 0) {
-        throw ApiException.conflict("runner already has an active lease");
+        throw RunRefusal.conflict("runner already has an active lease");
       }
       int limit = Math.min(free, leaseTokenHashes.size());
       List<LeaseGrant> grants =
@@ -318,7 +315,7 @@ public class RunTransitions {
                   ref.runId(),
                   ref.runnerId(),
                   ref.leaseTokenHash())
-              .orElseThrow(() -> ApiException.gone(GONE_MESSAGE));
+              .orElseThrow(() -> RunRefusal.gone());
       Jdbc.update(c, RunSql.TOUCH_RUNNER, ref.runnerId());
       return state;
     } catch (SQLException e) {
@@ -442,25 +439,25 @@ public class RunTransitions {
                   ref.runId(),
                   ref.runnerId(),
                   ref.leaseTokenHash())
-              .orElseThrow(() -> ApiException.gone(GONE_MESSAGE));
+              .orElseThrow(() -> RunRefusal.gone());
       switch (attempt.status()) {
         case "completed", "failed", "cancelled" -> {
           if (attempt.status().equals(result.status())
               && Objects.equals(attempt.exitCode(), result.exitCode())) {
             return Optional.empty();
           }
-          throw ApiException.conflict("result conflicts with attempt state");
+          throw RunRefusal.conflict("result conflicts with attempt state");
         }
-        case "expired" -> throw ApiException.gone(GONE_MESSAGE);
+        case "expired" -> throw RunRefusal.gone();
         default -> {
           // live
         }
       }
       if (!attempt.unexpired()) {
-        throw ApiException.gone(GONE_MESSAGE);
+        throw RunRefusal.gone();
       }
       if ("cancelling".equals(attempt.status()) && !"cancelled".equals(result.status())) {
-        throw ApiException.conflict("result conflicts with attempt state");
+        throw RunRefusal.conflict("result conflicts with attempt state");
       }
       Instant finishedAt =
           Jdbc.queryOne(
@@ -489,7 +486,7 @@ public class RunTransitions {
       } else {
         after =
             Jdbc.queryOne(c, RunSql.RUN_FINISH, RunRow::map, result.status(), ref.runId())
-                .orElseThrow(() -> ApiException.conflict("result conflicts with run state"));
+                .orElseThrow(() -> RunRefusal.conflict("result conflicts with run state"));
         type = RunEventType.valueOf(result.status().toUpperCase(java.util.Locale.ROOT));
       }
       outbox.runEvent(
@@ -644,7 +641,7 @@ public class RunTransitions {
 
   private static RunRow lockRun(Connection c, long runId) throws SQLException {
     return Jdbc.queryOne(c, RunSql.LOCK_RUN, RunRow::map, runId)
-        .orElseThrow(() -> ApiException.gone(GONE_MESSAGE));
+        .orElseThrow(() -> RunRefusal.gone());
   }
 
   private static AttemptRow liveAttempt(Connection c, LeaseRef ref) throws SQLException {
@@ -655,7 +652,7 @@ public class RunTransitions {
             ref.runId(),
             ref.runnerId(),
             ref.leaseTokenHash())
-        .orElseThrow(() -> ApiException.gone(GONE_MESSAGE));
+        .orElseThrow(() -> RunRefusal.gone());
   }
 
   private static AttemptState attemptState(Connection c, LeaseRef ref) throws SQLException {
@@ -666,7 +663,7 @@ public class RunTransitions {
             ref.runId(),
             ref.runnerId(),
             ref.leaseTokenHash())
-        .orElseThrow(() -> ApiException.gone(GONE_MESSAGE));
+        .orElseThrow(() -> RunRefusal.gone());
   }
 
   private static AttemptState mapAttemptState(ResultSet rs) throws SQLException {

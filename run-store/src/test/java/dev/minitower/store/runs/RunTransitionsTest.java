@@ -3,7 +3,7 @@ package dev.minitower.store.runs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.minitower.platform.error.ApiException;
+import dev.minitower.model.error.Refusal.Reason;
 import dev.minitower.store.runs.RunRecords.AttemptState;
 import dev.minitower.store.runs.RunRecords.CreatedRun;
 import dev.minitower.store.runs.RunRecords.LeaseGrant;
@@ -131,9 +131,8 @@ class RunTransitionsTest {
                                 "key-1",
                                 "hash-b",
                                 null))))
-        .isInstanceOf(ApiException.class)
-        .extracting(e -> ((ApiException) e).status())
-        .isEqualTo(409);
+        .isInstanceOfSatisfying(
+            RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
   }
 
   @Test
@@ -158,7 +157,8 @@ class RunTransitionsTest {
     RunnerRef runner = platformRunner(1);
     assertThat(lease(runner, "a")).isPresent();
     assertThatThrownBy(() -> lease(runner, "b"))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+        .isInstanceOfSatisfying(
+            RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
   }
 
   @Test
@@ -193,9 +193,11 @@ class RunTransitionsTest {
     assertThat(tx(() -> transitions.complete(ref, new RunResult("completed", 0, null)))).isEmpty();
     assertThatThrownBy(
             () -> tx(() -> transitions.complete(ref, new RunResult("failed", 1, "boom"))))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+        .isInstanceOfSatisfying(
+            RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
     assertThatThrownBy(() -> tx(() -> transitions.heartbeat(ref, TTL)))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(410));
+        .isInstanceOfSatisfying(
+            RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.GONE));
   }
 
   @Test
@@ -216,7 +218,8 @@ class RunTransitionsTest {
                             ref, List.of(new LogLine(1, "stdout", "x", Instant.now())))),
             () -> tx(() -> transitions.complete(ref, new RunResult("completed", 0, null))))) {
       assertThatThrownBy(call::run)
-          .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(410));
+          .isInstanceOfSatisfying(
+              RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.GONE));
     }
     assertThat(fixtures.runStatus(g.runId())).isEqualTo("leased");
   }
@@ -230,9 +233,11 @@ class RunTransitionsTest {
     LeaseRef otherRunner =
         new LeaseRef(g.runId(), runner.runnerId() + 100_000, DbFixtures.sha256("tok"));
     assertThatThrownBy(() -> tx(() -> transitions.heartbeat(wrongToken, TTL)))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(410));
+        .isInstanceOfSatisfying(
+            RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.GONE));
     assertThatThrownBy(() -> tx(() -> transitions.start(otherRunner)))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(410));
+        .isInstanceOfSatisfying(
+            RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.GONE));
   }
 
   @Test
@@ -286,7 +291,8 @@ class RunTransitionsTest {
     assertThat(beat.status()).isEqualTo("cancelling");
     assertThatThrownBy(
             () -> tx(() -> transitions.complete(ref, new RunResult("completed", 0, null))))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+        .isInstanceOfSatisfying(
+            RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
     assertThat(tx(() -> transitions.complete(ref, new RunResult("cancelled", null, null))))
         .isPresent();
     assertThat(fixtures.runStatus(g.runId())).isEqualTo("cancelled");
@@ -297,7 +303,8 @@ class RunTransitionsTest {
     CreatedRun run = create(0, 0, false);
     DbFixtures.App other = fixtures.app(env);
     assertThatThrownBy(() -> tx(() -> transitions.cancel(other.teamId(), run.runId())))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(404));
+        .isInstanceOfSatisfying(
+            RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
   }
 
   @Test
