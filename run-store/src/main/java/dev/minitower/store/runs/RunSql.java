@@ -9,14 +9,14 @@ import dev.minitower.store.jdbc.EnvironmentScope;
  * now()} (database clock).
  *
  * <p>Public so that the bench's SQL ceiling runs these very statements, not a copy; services go
- * through {@link RunTransitions}.
+ * through {@link RunLifecycle}, {@link AttemptTransitions} and {@link RunReaper}.
  */
 public final class RunSql {
   private RunSql() {}
 
   private static final String LIVE = "('leased', 'running', 'cancelling')";
 
-  /** Columns of {@link RunTransitions.RunRow} for a {@code runs r} joined to team and app. */
+  /** Columns of {@link RunRows.RunRow} for a {@code runs r} joined to team and app. */
   private static final String RUN_RETURNING =
       " RETURNING r.*, t.slug AS team_slug, ap.slug AS app_slug";
 

@@ -1,0 +1,444 @@
+package dev.minitower.store.runs;
+
+import dev.minitower.model.event.RunEventType;
+import dev.minitower.model.run.AttemptStatus;
+import dev.minitower.model.run.RunStatus;
+import dev.minitower.store.jdbc.Jdbc;
+import dev.minitower.store.jdbc.StoreException;
+import dev.minitower.store.outbox.OutboxWriter;
+import dev.minitower.store.runs.RunRecords.AttemptState;
+import dev.minitower.store.runs.RunRecords.LeaseGrant;
+import dev.minitower.store.runs.RunRecords.LeaseRef;
+import dev.minitower.store.runs.RunRecords.RunEnded;
+import dev.minitower.store.runs.RunRecords.RunResult;
+import dev.minitower.store.runs.RunRecords.RunnerRef;
+import dev.minitower.store.runs.RunRows.AttemptRow;
+import dev.minitower.store.runs.RunRows.RunRow;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The transitions of a leased attempt as its runner drives them: lease (claim), start, heartbeat,
+ * log appends and the result (DESIGN §2–3). Each method runs inside the caller's transaction
+ * ({@code MANDATORY}), guards on the statuses of {@link dev.minitower.model.run.RunTransition}, and
+ * writes the lifecycle event to the outbox in the same transaction. Lock order is always run row,
+ * then attempt row, so transitions cannot deadlock one another; lease validity is status AND
+ * database time ({@code lease_expires_at > now()}).
+ *
+ * <p>A refusal is a {@link RunRefusal}: gone (lease invalid, expired or finished), conflict
+ * (conflicting state), unauthorized (unknown runner). The transaction then rolls back.
+ */
+@ApplicationScoped
+public class AttemptTransitions {
+  private final AgroalDataSource dataSource;
+  private final OutboxWriter outbox;
+  private final RunStoreConfig config;
+
+  AttemptTransitions(AgroalDataSource dataSource, OutboxWriter outbox, RunStoreConfig config) {
+    this.dataSource = dataSource;
+    this.outbox = outbox;
+    this.config = config;
+  }
+
+  /**
+   * Claims the best queued run the runner may execute ({@code priority DESC, queued_at, id},
+   * available now, in its environment and scope) with {@code FOR UPDATE SKIP LOCKED}, and creates
+   * its attempt with a lease of {@code ttl}. Empty when there is no work.
+   *
+   * @throws RunRefusal conflict when the runner already holds {@code max_concurrent} live leases
+   */
+  @Transactional(TxType.MANDATORY)
+  public Optional<LeaseGrant> lease(RunnerRef runner, String leaseTokenHash, Duration ttl) {
+    return leaseBatch(runner, List.of(leaseTokenHash), ttl, false).stream().findFirst();
+  }
+
+  /**
+   * Claims up to {@code leaseTokenHashes.size()} runs at once (never more than the runner's free
+   * slots), in pick order, one statement; each gets the lease token hash at its position. With
+   * {@code start}, the runs and attempts go on to running in the same statement (the fused
+   * lease-and-start of the batch lease), and both events are written.
+   *
+   * @throws RunRefusal conflict when the runner already holds {@code max_concurrent} live leases
+   */
+  @Transactional(TxType.MANDATORY)
+  public List<LeaseGrant> leaseBatch(
+      RunnerRef runner, List<String> leaseTokenHashes, Duration ttl, boolean start) {
+    try (Connection c = dataSource.getConnection()) {
+      int active =
+          Jdbc.queryOne(c, RunSql.LOCK_RUNNER_COUNT_ACTIVE, rs -> rs.getInt(1), runner.runnerId())
+              .orElseThrow(RunRefusal::unauthorized);
+      int free = runner.maxConcurrent() - active;
+      if (free <= 0) {
+        throw RunRefusal.conflict("runner already has an active lease");
+      }
+      int limit = Math.min(free, leaseTokenHashes.size());
+      List<LeaseGrant> grants =
+          Jdbc.query(
+              c,
+              start ? RunSql.LEASE_AND_START : RunSql.LEASE,
+              AttemptTransitions::mapGrant,
+              runner.environment(),
+              Jdbc.bigint(runner.teamId()),
+              Jdbc.bigint(runner.teamId()),
+              limit,
+              runner.runnerId(),
+              c.createArrayOf("text", leaseTokenHashes.subList(0, limit).toArray()),
+              ttl.toMillis());
+      for (LeaseGrant g : grants) {
+        long leasedSeq = g.started() ? g.eventSeq() - 1 : g.eventSeq();
+        outbox.runEvent(
+            RunEventType.LEASED,
+            leasedSeq,
+            RunEvents.granted(g, runner.runnerId(), RunStatus.LEASED, RunStatus.QUEUED));
+        if (g.started()) {
+          outbox.runEvent(
+              RunEventType.STARTED,
+              g.eventSeq(),
+              RunEvents.granted(g, runner.runnerId(), RunStatus.RUNNING, RunStatus.LEASED));
+        }
+      }
+      return grants;
+    } catch (SQLException e) {
+      throw new StoreException("lease run", e);
+    }
+  }
+
+  private static LeaseGrant mapGrant(ResultSet rs) throws SQLException {
+    return new LeaseGrant(
+        rs.getLong("run_id"),
+        rs.getLong("run_no"),
+        rs.getLong("team_id"),
+        rs.getString("team_slug"),
+        rs.getLong("app_id"),
+        rs.getString("app_slug"),
+        rs.getInt("version_no"),
+        rs.getString("entrypoint"),
+        Jdbc.intOrNull(rs, "timeout_seconds"),
+        rs.getString("input"),
+        rs.getString("artifact_sha256"),
+        rs.getString("import_paths"),
+        rs.getLong("attempt_id"),
+        rs.getInt("attempt_no"),
+        Jdbc.instant(rs, "lease_expires_at"),
+        rs.getString("environment_name"),
+        rs.getLong("event_seq"),
+        rs.getInt("retry_count"),
+        RunStatus.RUNNING.wire().equals(rs.getString("run_status")));
+  }
+
+  /**
+   * Start: attempt leased → running (idempotent when already running); the run follows unless it is
+   * cancelling, in which case the answer tells the runner to stop. Does not extend the lease.
+   */
+  @Transactional(TxType.MANDATORY)
+  public AttemptState start(LeaseRef ref) {
+    try (Connection c = dataSource.getConnection()) {
+      RunRow run = RunRows.lockRun(c, ref.runId());
+      AttemptRow attempt = liveAttempt(c, ref);
+      if (attempt.status() == AttemptStatus.LEASED) {
+        // RunTransition.START
+        Jdbc.update(c, RunSql.ATTEMPT_START, attempt.id());
+        Optional<RunRow> started = Jdbc.queryOne(c, RunSql.RUN_START, RunRow::map, ref.runId());
+        if (started.isPresent()) {
+          RunRow r = started.get();
+          outbox.runEvent(
+              RunEventType.STARTED,
+              r.eventSeq(),
+              RunEvents.started(r, run.status(), attempt.attemptNo(), ref.runnerId()));
+        }
+      }
+      return attemptState(c, ref);
+    } catch (SQLException e) {
+      throw new StoreException("start run", e);
+    }
+  }
+
+  /** Heartbeat: resets {@code lease_expires_at = now() + ttl} of a live, unexpired attempt. */
+  @Transactional(TxType.MANDATORY)
+  public AttemptState heartbeat(LeaseRef ref, Duration ttl) {
+    try (Connection c = dataSource.getConnection()) {
+      AttemptState state =
+          Jdbc.queryOne(
+                  c,
+                  RunSql.HEARTBEAT,
+                  AttemptTransitions::mapAttemptState,
+                  ttl.toMillis(),
+                  ref.runId(),
+                  ref.runnerId(),
+                  ref.leaseTokenHash())
+              .orElseThrow(RunRefusal::gone);
+      Jdbc.update(c, RunSql.TOUCH_RUNNER, ref.runnerId());
+      return state;
+    } catch (SQLException e) {
+      throw new StoreException("extend lease", e);
+    }
+  }
+
+  /** The attempt id and number when the lease is valid (for log ingestion); else 410. */
+  @Transactional(TxType.MANDATORY)
+  public AttemptState requireLive(LeaseRef ref) {
+    try (Connection c = dataSource.getConnection()) {
+      return attemptState(c, ref);
+    } catch (SQLException e) {
+      throw new StoreException("get active attempt", e);
+    }
+  }
+
+  /**
+   * Appends log lines to a live attempt; a {@code (attempt, seq)} already stored is skipped, so
+   * replayed or reordered batches never duplicate lines.
+   *
+   * @return the number of lines stored by this call
+   */
+  @Transactional(TxType.MANDATORY)
+  public int appendLogs(LeaseRef ref, List<LogLine> lines) {
+    try (Connection c = dataSource.getConnection()) {
+      AttemptState attempt = attemptState(c, ref);
+      return insertLogs(c, ref, attempt, lines);
+    } catch (SQLException e) {
+      throw new StoreException("append logs", e);
+    }
+  }
+
+  /**
+   * A result carrying the run's last log lines: the lines are stored (while the attempt is live)
+   * and the result recorded in the same transaction, exactly as {@link #appendLogs} then {@link
+   * #complete}. A repeated result finds the attempt finished and skips the lines, which were stored
+   * the first time.
+   */
+  @Transactional(TxType.MANDATORY)
+  public Optional<RunEnded> completeWithLogs(LeaseRef ref, RunResult result, List<LogLine> lines) {
+    if (!lines.isEmpty()) {
+      try (Connection c = dataSource.getConnection()) {
+        Optional<AttemptState> live =
+            Jdbc.queryOne(
+                c,
+                RunSql.ATTEMPT_STATE,
+                AttemptTransitions::mapAttemptState,
+                ref.runId(),
+                ref.runnerId(),
+                ref.leaseTokenHash());
+        if (live.isPresent()) {
+          insertLogs(c, ref, live.get(), lines);
+        }
+      } catch (SQLException e) {
+        throw new StoreException("append logs", e);
+      }
+    }
+    return complete(ref, result);
+  }
+
+  private static int insertLogs(
+      Connection c, LeaseRef ref, AttemptState attempt, List<LogLine> lines) throws SQLException {
+    if (lines.isEmpty()) {
+      return 0;
+    }
+    long[] seqs = new long[lines.size()];
+    String[] streams = new String[lines.size()];
+    String[] texts = new String[lines.size()];
+    java.sql.Timestamp[] times = new java.sql.Timestamp[lines.size()];
+    for (int i = 0; i < lines.size(); i++) {
+      LogLine l = lines.get(i);
+      seqs[i] = l.seq();
+      streams[i] = l.stream();
+      texts[i] = l.line();
+      times[i] = java.sql.Timestamp.from(l.loggedAt());
+    }
+    try (PreparedStatement ps = c.prepareStatement(RunSql.INSERT_LOGS_AND_NOTIFY)) {
+      ps.setLong(1, attempt.attemptId());
+      ps.setLong(2, ref.runId());
+      ps.setInt(3, attempt.attemptNo());
+      ps.setArray(4, c.createArrayOf("bigint", box(seqs)));
+      ps.setArray(5, c.createArrayOf("text", streams));
+      ps.setArray(6, c.createArrayOf("text", texts));
+      ps.setArray(7, c.createArrayOf("timestamptz", times));
+      ps.setString(8, Long.toString(ref.runId()));
+      try (ResultSet rs = ps.executeQuery()) {
+        return rs.next() ? rs.getInt(1) : 0;
+      }
+    }
+  }
+
+  /** A log line as stored. */
+  public record LogLine(long seq, String stream, String line, Instant loggedAt) {}
+
+  private static Long[] box(long[] values) {
+    Long[] out = new Long[values.length];
+    for (int i = 0; i < values.length; i++) {
+      out[i] = values[i];
+    }
+    return out;
+  }
+
+  /**
+   * Records a runner's result. Idempotent: the same result for an attempt that already finished
+   * answers empty (200); a different one is 409; an expired or unknown lease is 410. A {@code
+   * cancelling} attempt accepts only {@code cancelled}. A failure of a run that retries on failure
+   * requeues it with exponential backoff.
+   *
+   * @return the ended (or requeued) run when this call changed it, for metrics
+   */
+  @Transactional(TxType.MANDATORY)
+  public Optional<RunEnded> complete(LeaseRef ref, RunResult result) {
+    AttemptStatus reported = AttemptStatus.fromWire(result.status());
+    try (Connection c = dataSource.getConnection()) {
+      RunRow run = RunRows.lockRun(c, ref.runId());
+      AttemptRow attempt =
+          Jdbc.queryOne(
+                  c,
+                  RunSql.LOCK_OWN_ATTEMPT,
+                  AttemptRow::map,
+                  ref.runId(),
+                  ref.runnerId(),
+                  ref.leaseTokenHash())
+              .orElseThrow(RunRefusal::gone);
+      switch (attempt.status()) {
+        case COMPLETED, FAILED, CANCELLED -> {
+          if (attempt.status() == reported
+              && Objects.equals(attempt.exitCode(), result.exitCode())) {
+            return Optional.empty();
+          }
+          throw RunRefusal.conflict("result conflicts with attempt state");
+        }
+        case EXPIRED -> throw RunRefusal.gone();
+        default -> {
+          // live
+        }
+      }
+      if (!attempt.unexpired()) {
+        throw RunRefusal.gone();
+      }
+      if (attempt.status() == AttemptStatus.CANCELLING && reported != AttemptStatus.CANCELLED) {
+        throw RunRefusal.conflict("result conflicts with attempt state");
+      }
+      Instant finishedAt =
+          Jdbc.queryOne(
+                  c,
+                  RunSql.ATTEMPT_FINISH,
+                  rs -> Jdbc.instant(rs, "finished_at"),
+                  reported.wire(),
+                  Jdbc.integer(result.exitCode()),
+                  Jdbc.text(truncate(result.errorMessage())),
+                  attempt.id())
+              .orElse(null);
+      boolean retry =
+          reported == AttemptStatus.FAILED
+              && run.retryOnFailure()
+              && run.retryCount() < run.maxRetries()
+              && !run.cancelRequested();
+      RunRow after;
+      RunEventType type;
+      if (retry) {
+        // RunTransition.RETRY_AFTER_FAILURE
+        long backoffMs = backoff(run.retryCount()).toMillis();
+        after =
+            Jdbc.queryOne(c, RunSql.REQUEUE_AFTER_FAILURE, RunRow::map, backoffMs, ref.runId())
+                .orElseThrow();
+        type = RunEventType.REQUEUED;
+        RunRows.notifyQueued(c, after.environment());
+      } else {
+        // RunTransition.COMPLETE, FAIL or CONFIRM_CANCEL: the run ends as its attempt did.
+        RunStatus ended = RunStatus.fromWire(reported.wire());
+        after =
+            Jdbc.queryOne(c, RunSql.RUN_FINISH, RunRow::map, ended.wire(), ref.runId())
+                .orElseThrow(() -> RunRefusal.conflict("result conflicts with run state"));
+        type = RunEventType.valueOf(ended.name());
+      }
+      outbox.runEvent(
+          type,
+          after.eventSeq(),
+          RunEvents.resultReported(
+              after,
+              run.status(),
+              attempt.attemptNo(),
+              ref.runnerId(),
+              result.exitCode(),
+              truncate(result.errorMessage()),
+              retry ? "failure retry " + after.retryCount() + " of " + after.maxRetries() : null));
+      return Optional.of(
+          new RunEnded(
+              ref.runId(),
+              run.teamSlug(),
+              run.appSlug(),
+              reported.wire(),
+              attempt.queuedAt(),
+              attempt.startedAt(),
+              finishedAt,
+              retry));
+    } catch (SQLException e) {
+      throw new StoreException("complete run", e);
+    }
+  }
+
+  /** Exponential backoff before a failed run becomes leasable again. */
+  Duration backoff(int retryCount) {
+    long base = config.retryBackoffBase().toMillis();
+    long max = config.retryBackoffMax().toMillis();
+    long delay = base << Math.min(retryCount, 20);
+    return Duration.ofMillis(Math.min(delay, max));
+  }
+
+  private static String truncate(String message) {
+    if (message == null) {
+      return null;
+    }
+    return message.length() > 4000 ? message.substring(0, 4000) + "…" : message;
+  }
+
+  /**
+   * Ids of the runs whose live attempt held by {@code runnerId} is being cancelled (the runner's
+   * cancel push; at most 256). Reading needs no transaction.
+   */
+  public List<Long> cancellingRuns(long runnerId) {
+    try (Connection c = dataSource.getConnection()) {
+      return Jdbc.query(c, RunSql.CANCELLING_OF_RUNNER, rs -> rs.getLong(1), runnerId);
+    } catch (SQLException e) {
+      throw new StoreException("find cancelling runs", e);
+    }
+  }
+
+  private static AttemptRow liveAttempt(Connection c, LeaseRef ref) throws SQLException {
+    return Jdbc.queryOne(
+            c,
+            RunSql.LOCK_LIVE_ATTEMPT,
+            AttemptRow::map,
+            ref.runId(),
+            ref.runnerId(),
+            ref.leaseTokenHash())
+        .orElseThrow(RunRefusal::gone);
+  }
+
+  private static AttemptState attemptState(Connection c, LeaseRef ref) throws SQLException {
+    return Jdbc.queryOne(
+            c,
+            RunSql.ATTEMPT_STATE,
+            AttemptTransitions::mapAttemptState,
+            ref.runId(),
+            ref.runnerId(),
+            ref.leaseTokenHash())
+        .orElseThrow(RunRefusal::gone);
+  }
+
+  private static AttemptState mapAttemptState(ResultSet rs) throws SQLException {
+    String status = rs.getString("status");
+    return new AttemptState(
+        rs.getLong("run_id"),
+        rs.getLong("id"),
+        rs.getInt("attempt_no"),
+        status,
+        Jdbc.instant(rs, "lease_expires_at"),
+        rs.getBoolean("cancel_requested") || AttemptStatus.CANCELLING.wire().equals(status),
+        rs.getString("run_status"));
+  }
+}
