@@ -185,7 +185,7 @@ public class AttemptTransitions {
     }
   }
 
-  /** The attempt id and number when the lease is valid (for log ingestion); else 410. */
+  /** The attempt id and number when the lease is valid (for log ingestion); else gone. */
   @Transactional(TxType.MANDATORY)
   public AttemptState requireLive(LeaseRef ref) {
     try (Connection c = dataSource.getConnection()) {
@@ -283,7 +283,7 @@ public class AttemptTransitions {
 
   /**
    * Records a runner's result. Idempotent: the same result for an attempt that already finished
-   * answers empty (200); a different one is 409; an expired or unknown lease is 410. A {@code
+   * answers empty; a different one is a conflict; an expired or unknown lease is gone. A {@code
    * cancelling} attempt accepts only {@code cancelled}. A failure of a run that retries on failure
    * requeues it with exponential backoff.
    *
