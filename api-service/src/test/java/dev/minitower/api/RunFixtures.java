@@ -1,11 +1,12 @@
 package dev.minitower.api;
 
 import dev.minitower.model.hash.Sha256;
+import dev.minitower.store.runs.AttemptTransitions;
+import dev.minitower.store.runs.RunReaper;
 import dev.minitower.store.runs.RunRecords.LeaseGrant;
 import dev.minitower.store.runs.RunRecords.LeaseRef;
 import dev.minitower.store.runs.RunRecords.RunResult;
 import dev.minitower.store.runs.RunRecords.RunnerRef;
-import dev.minitower.store.runs.RunTransitions;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,11 +28,13 @@ import java.util.UUID;
 @ApplicationScoped
 public class RunFixtures {
   private final AgroalDataSource dataSource;
-  private final RunTransitions transitions;
+  private final AttemptTransitions transitions;
+  private final RunReaper reaper;
 
-  RunFixtures(AgroalDataSource dataSource, RunTransitions transitions) {
+  RunFixtures(AgroalDataSource dataSource, AttemptTransitions transitions, RunReaper reaper) {
     this.dataSource = dataSource;
     this.transitions = transitions;
+    this.reaper = reaper;
   }
 
   static String hex(byte[] b) {
@@ -132,11 +135,11 @@ public class RunFixtures {
   }
 
   public void logs(Lease lease, String... streamAndLines) {
-    List<RunTransitions.LogLine> lines =
+    List<AttemptTransitions.LogLine> lines =
         java.util.stream.IntStream.range(0, streamAndLines.length / 2)
             .mapToObj(
                 i ->
-                    new RunTransitions.LogLine(
+                    new AttemptTransitions.LogLine(
                         i + 1, streamAndLines[2 * i], streamAndLines[2 * i + 1], Instant.now()))
             .toList();
     QuarkusTransaction.requiringNew().call(() -> transitions.appendLogs(lease.ref(), lines));
@@ -152,7 +155,6 @@ public class RunFixtures {
     QuarkusTransaction.requiringNew()
         .call(
             () ->
-                transitions.reap(
-                    lease.grant().attemptId(), Instant.now().plus(Duration.ofMinutes(5))));
+                reaper.reap(lease.grant().attemptId(), Instant.now().plus(Duration.ofMinutes(5))));
   }
 }

@@ -131,7 +131,7 @@ public final class Agent implements AutoCloseable {
       keeper.onUnauthorized(this::reRegisterFromHeartbeat);
       executor =
           new RunExecutor(
-              config, client, keeper, launcher, commands, pythons, new SafeArchiveExtractor(), log);
+              config, client, keeper, launcher, pythons, new SafeArchiveExtractor(), log);
       slots = new Semaphore(config.concurrency());
       AtomicInteger n = new AtomicInteger();
       runs =

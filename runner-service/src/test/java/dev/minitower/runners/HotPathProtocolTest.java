@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.minitower.runners.RunnerApi.Runner;
-import dev.minitower.store.runs.RunTransitions;
+import dev.minitower.store.runs.RunLifecycle;
 import dev.minitower.testsupport.DbFixtures;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class HotPathProtocolTest {
   @Inject DbFixtures db;
-  @Inject RunTransitions transitions;
+  @Inject RunLifecycle transitions;
 
   private String env;
   private DbFixtures.App app;

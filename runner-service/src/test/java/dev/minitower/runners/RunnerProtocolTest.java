@@ -14,7 +14,8 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import dev.minitower.runners.RunnerApi.Lease;
 import dev.minitower.runners.RunnerApi.Runner;
-import dev.minitower.store.runs.RunTransitions;
+import dev.minitower.store.runs.RunLifecycle;
+import dev.minitower.store.runs.RunReaper;
 import dev.minitower.testsupport.DbFixtures;
 import dev.minitower.testsupport.Management;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -46,7 +47,8 @@ class RunnerProtocolTest {
   URL management;
 
   @Inject DbFixtures db;
-  @Inject RunTransitions transitions;
+  @Inject RunLifecycle lifecycle;
+  @Inject RunReaper reaper;
 
   private String env;
   private DbFixtures.App app;
@@ -226,7 +228,7 @@ class RunnerProtocolTest {
     Lease l = lease(runner);
     Instant later = Instant.now().plus(Duration.ofMinutes(5));
     for (long attempt : db.attemptIdsOfApp(app.appId())) {
-      QuarkusTransaction.requiringNew().call(() -> transitions.reap(attempt, later));
+      QuarkusTransaction.requiringNew().call(() -> reaper.reap(attempt, later));
     }
     result(runner, l.leaseToken(), run, "failed", 1).then().statusCode(410);
     assertThat(db.runStatus(run)).isEqualTo("dead");
@@ -478,7 +480,7 @@ class RunnerProtocolTest {
         QuarkusTransaction.requiringNew()
             .call(
                 () ->
-                    transitions
+                    lifecycle
                         .create(
                             new dev.minitower.store.runs.RunRecords.NewRun(
                                 app.teamId(),
@@ -561,6 +563,6 @@ class RunnerProtocolTest {
   }
 
   private void cancel(long runId) {
-    QuarkusTransaction.requiringNew().call(() -> transitions.cancel(app.teamId(), runId));
+    QuarkusTransaction.requiringNew().call(() -> lifecycle.cancel(app.teamId(), runId));
   }
 }

@@ -1,12 +1,13 @@
 package dev.minitower.scheduler;
 
 import dev.minitower.platform.security.Secrets;
+import dev.minitower.store.runs.AttemptTransitions;
+import dev.minitower.store.runs.RunLifecycle;
 import dev.minitower.store.runs.RunRecords.LeaseGrant;
 import dev.minitower.store.runs.RunRecords.LeaseRef;
 import dev.minitower.store.runs.RunRecords.NewRun;
 import dev.minitower.store.runs.RunRecords.RunResult;
 import dev.minitower.store.runs.RunRecords.RunnerRef;
-import dev.minitower.store.runs.RunTransitions;
 import dev.minitower.testsupport.DbFixtures;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,17 +29,19 @@ public class RunSteps {
     }
   }
 
-  private final RunTransitions transitions;
+  private final AttemptTransitions transitions;
+  private final RunLifecycle lifecycle;
 
-  RunSteps(RunTransitions transitions) {
+  RunSteps(AttemptTransitions transitions, RunLifecycle lifecycle) {
     this.transitions = transitions;
+    this.lifecycle = lifecycle;
   }
 
   public long create(DbFixtures.App app, int maxRetries, boolean retryOnFailure) {
     return QuarkusTransaction.requiringNew()
         .call(
             () ->
-                transitions
+                lifecycle
                     .create(
                         new NewRun(
                             app.teamId(),
@@ -74,9 +77,9 @@ public class RunSteps {
   }
 
   public void logs(Lease lease, int lines) {
-    List<RunTransitions.LogLine> batch = new ArrayList<>();
+    List<AttemptTransitions.LogLine> batch = new ArrayList<>();
     for (int i = 1; i <= lines; i++) {
-      batch.add(new RunTransitions.LogLine(i, "stdout", "line " + i, Instant.now()));
+      batch.add(new AttemptTransitions.LogLine(i, "stdout", "line " + i, Instant.now()));
     }
     QuarkusTransaction.requiringNew().run(() -> transitions.appendLogs(lease.ref(), batch));
   }
@@ -87,6 +90,6 @@ public class RunSteps {
   }
 
   public void cancel(long teamId, long runId) {
-    QuarkusTransaction.requiringNew().run(() -> transitions.cancel(teamId, runId));
+    QuarkusTransaction.requiringNew().run(() -> lifecycle.cancel(teamId, runId));
   }
 }

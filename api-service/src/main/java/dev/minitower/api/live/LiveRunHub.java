@@ -4,7 +4,7 @@ import dev.minitower.api.config.ApiConfig;
 import dev.minitower.api.store.TokenStore;
 import dev.minitower.platform.pg.PgNotifications;
 import dev.minitower.store.outbox.OutboxWriter;
-import dev.minitower.store.runs.RunTransitions;
+import dev.minitower.store.runs.RunChannels;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,10 +25,10 @@ import org.jboss.logging.Logger;
 /**
  * Fans run changes out to the live streams open on this replica. Changes arrive through PostgreSQL
  * {@code LISTEN}: every run event {@code NOTIFY}s its run id (channel {@link
- * OutboxWriter#RUN_CHANGED_CHANNEL}) and every log append does too ({@link
- * RunTransitions#logsChannel()}), at commit, to every api-service replica — so a browser connected
- * to any replica sees a change within milliseconds, and neither the relay nor the broker has to be
- * up for it. A periodic refresh covers notifications missed while the listener reconnected.
+ * OutboxWriter#RUN_CHANGED_CHANNEL}) and every log append does too ({@link RunChannels#logs()}), at
+ * commit, to every api-service replica — so a browser connected to any replica sees a change within
+ * milliseconds, and neither the relay nor the broker has to be up for it. A periodic refresh covers
+ * notifications missed while the listener reconnected.
  *
  * <p>A stream was authorised once, when it opened; every {@code
  * minitower.live-token-check-interval} (2 s) the hub asks the database which of the open streams'
@@ -61,7 +61,7 @@ public class LiveRunHub {
 
   void start(@Observes StartupEvent event) {
     notifications.listen(OutboxWriter.RUN_CHANGED_CHANNEL, this::onNotification);
-    notifications.listen(RunTransitions.logsChannel(), this::onNotification);
+    notifications.listen(RunChannels.logs(), this::onNotification);
     ticker =
         Executors.newSingleThreadScheduledExecutor(
             r -> {

@@ -17,9 +17,9 @@ import dev.minitower.model.hash.Sha256;
 import dev.minitower.model.run.RunInputs;
 import dev.minitower.platform.error.ApiException;
 import dev.minitower.platform.json.JsonBodies;
+import dev.minitower.store.runs.RunLifecycle;
 import dev.minitower.store.runs.RunMetrics;
 import dev.minitower.store.runs.RunRecords;
-import dev.minitower.store.runs.RunTransitions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
@@ -48,7 +48,7 @@ public class RunService {
   private final VersionStore versions;
   private final EnvironmentStore environments;
   private final RunQueryStore runs;
-  private final RunTransitions transitions;
+  private final RunLifecycle transitions;
   private final RunMetrics metrics;
   private final InputSchemas schemas;
   private final JsonBodies json;
@@ -59,7 +59,7 @@ public class RunService {
       VersionStore versions,
       EnvironmentStore environments,
       RunQueryStore runs,
-      RunTransitions transitions,
+      RunLifecycle transitions,
       RunMetrics metrics,
       InputSchemas schemas,
       JsonBodies json,
@@ -166,7 +166,7 @@ public class RunService {
     return new Created(created.replayed(), ViewMapper.run(row, false));
   }
 
-  /** Cancels a run (idempotent, never 409): see run-store's {@code RunTransitions.cancel}. */
+  /** Cancels a run (idempotent, never 409): see run-store's {@code RunLifecycle.cancel}. */
   @Transactional
   public Views.RunView cancel(Caller caller, long runId) {
     Optional<RunRecords.RunEnded> ended = transitions.cancel(caller.teamId(), runId);

@@ -3,7 +3,10 @@ package dev.minitower.store.runs;
 import java.time.Instant;
 import java.util.List;
 
-/** Inputs and outcomes of the run state transitions ({@link RunTransitions}). */
+/**
+ * Inputs and outcomes of the run state transitions ({@link RunLifecycle}, {@link
+ * AttemptTransitions}, {@link RunReaper}).
+ */
 public final class RunRecords {
   private RunRecords() {}
 

@@ -1,5 +1,7 @@
 package dev.minitower.store.runs;
 
+import dev.minitower.store.jdbc.EnvironmentScope;
+
 /**
  * Every SQL statement of the queue tables ({@code runs}, {@code run_attempts}, {@code run_logs}) in
  * one place. Guards name the statuses of {@link dev.minitower.model.run.RunTransition}; "live" is
@@ -7,14 +9,14 @@ package dev.minitower.store.runs;
  * now()} (database clock).
  *
  * <p>Public so that the bench's SQL ceiling runs these very statements, not a copy; services go
- * through {@link RunTransitions}.
+ * through {@link RunLifecycle}, {@link AttemptTransitions} and {@link RunReaper}.
  */
 public final class RunSql {
   private RunSql() {}
 
   private static final String LIVE = "('leased', 'running', 'cancelling')";
 
-  /** Columns of {@link RunTransitions.RunRow} for a {@code runs r} joined to team and app. */
+  /** Columns of {@link RunRows.RunRow} for a {@code runs r} joined to team and app. */
   private static final String RUN_RETURNING =
       " RETURNING r.*, t.slug AS team_slug, ap.slug AS app_slug";
 
@@ -302,6 +304,16 @@ public final class RunSql {
           + LIVE
           + " AND lease_expires_at <= COALESCE(?::timestamptz, now())"
           + " ORDER BY lease_expires_at LIMIT ?";
+
+  /** {@link #EXPIRED_ATTEMPTS} narrowed to a sweep's environments. */
+  public static final String EXPIRED_ATTEMPTS_IN_SCOPE =
+      "SELECT a.id FROM run_attempts a JOIN runs r ON r.id = a.run_id"
+          + " WHERE a.status IN "
+          + LIVE
+          + " AND a.lease_expires_at <= COALESCE(?::timestamptz, now())"
+          + " AND "
+          + EnvironmentScope.in("r.environment_name")
+          + " ORDER BY a.lease_expires_at LIMIT ?";
 
   public static final String LOCK_RUN_OF_ATTEMPT_SKIP_LOCKED =
       SELECT_RUN

@@ -27,7 +27,7 @@ class LeaseRaceTest {
   private static final int RUNS = 2000;
   private static final int LEASERS = 8;
 
-  @Inject RunTransitions transitions;
+  @Inject AttemptTransitions transitions;
   @Inject DbFixtures fixtures;
 
   @Test

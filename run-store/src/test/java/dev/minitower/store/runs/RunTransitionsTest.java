@@ -3,7 +3,8 @@ package dev.minitower.store.runs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.minitower.platform.error.ApiException;
+import dev.minitower.model.error.Refusal.Reason;
+import dev.minitower.store.runs.AttemptTransitions.LogLine;
 import dev.minitower.store.runs.RunRecords.AttemptState;
 import dev.minitower.store.runs.RunRecords.CreatedRun;
 import dev.minitower.store.runs.RunRecords.LeaseGrant;
@@ -13,7 +14,6 @@ import dev.minitower.store.runs.RunRecords.ReapOutcome;
 import dev.minitower.store.runs.RunRecords.RunEnded;
 import dev.minitower.store.runs.RunRecords.RunResult;
 import dev.minitower.store.runs.RunRecords.RunnerRef;
-import dev.minitower.store.runs.RunTransitions.LogLine;
 import dev.minitower.testsupport.DbFixtures;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Test;
 class RunTransitionsTest {
   private static final Duration TTL = Duration.ofSeconds(60);
 
-  @Inject RunTransitions transitions;
+  @Inject AttemptTransitions transitions;
+  @Inject RunLifecycle lifecycle;
+  @Inject RunReaper reaper;
   @Inject DbFixtures fixtures;
 
   private DbFixtures.App app;
@@ -50,7 +52,7 @@ class RunTransitionsTest {
   private CreatedRun create(int priority, int maxRetries, boolean retryOnFailure) {
     return tx(
         () ->
-            transitions.create(
+            lifecycle.create(
                 new NewRun(
                     app.teamId(),
                     app.appId(),
@@ -109,15 +111,15 @@ class RunTransitionsTest {
                 "key-1",
                 "hash-a",
                 null);
-    CreatedRun first = tx(() -> transitions.create(req.get()));
-    CreatedRun replay = tx(() -> transitions.create(req.get()));
+    CreatedRun first = tx(() -> lifecycle.create(req.get()));
+    CreatedRun replay = tx(() -> lifecycle.create(req.get()));
     assertThat(replay.runId()).isEqualTo(first.runId());
     assertThat(replay.replayed()).isTrue();
     assertThatThrownBy(
             () ->
                 tx(
                     () ->
-                        transitions.create(
+                        lifecycle.create(
                             new NewRun(
                                 app.teamId(),
                                 app.appId(),
@@ -131,9 +133,8 @@ class RunTransitionsTest {
                                 "key-1",
                                 "hash-b",
                                 null))))
-        .isInstanceOf(ApiException.class)
-        .extracting(e -> ((ApiException) e).status())
-        .isEqualTo(409);
+        .isInstanceOfSatisfying(
+            RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
   }
 
   @Test
@@ -158,7 +159,8 @@ class RunTransitionsTest {
     RunnerRef runner = platformRunner(1);
     assertThat(lease(runner, "a")).isPresent();
     assertThatThrownBy(() -> lease(runner, "b"))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+        .isInstanceOfSatisfying(
+            RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
   }
 
   @Test
@@ -193,9 +195,11 @@ class RunTransitionsTest {
     assertThat(tx(() -> transitions.complete(ref, new RunResult("completed", 0, null)))).isEmpty();
     assertThatThrownBy(
             () -> tx(() -> transitions.complete(ref, new RunResult("failed", 1, "boom"))))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+        .isInstanceOfSatisfying(
+            RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
     assertThatThrownBy(() -> tx(() -> transitions.heartbeat(ref, TTL)))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(410));
+        .isInstanceOfSatisfying(
+            RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.GONE));
   }
 
   @Test
@@ -216,7 +220,8 @@ class RunTransitionsTest {
                             ref, List.of(new LogLine(1, "stdout", "x", Instant.now())))),
             () -> tx(() -> transitions.complete(ref, new RunResult("completed", 0, null))))) {
       assertThatThrownBy(call::run)
-          .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(410));
+          .isInstanceOfSatisfying(
+              RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.GONE));
     }
     assertThat(fixtures.runStatus(g.runId())).isEqualTo("leased");
   }
@@ -230,9 +235,11 @@ class RunTransitionsTest {
     LeaseRef otherRunner =
         new LeaseRef(g.runId(), runner.runnerId() + 100_000, DbFixtures.sha256("tok"));
     assertThatThrownBy(() -> tx(() -> transitions.heartbeat(wrongToken, TTL)))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(410));
+        .isInstanceOfSatisfying(
+            RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.GONE));
     assertThatThrownBy(() -> tx(() -> transitions.start(otherRunner)))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(410));
+        .isInstanceOfSatisfying(
+            RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.GONE));
   }
 
   @Test
@@ -270,7 +277,7 @@ class RunTransitionsTest {
   @Test
   void cancelQueuedEndsAtOnceAndCancelRunningReachesTheRunnerOnHeartbeat() throws Exception {
     CreatedRun queued = create(0, 0, false);
-    Optional<RunEnded> ended = tx(() -> transitions.cancel(app.teamId(), queued.runId()));
+    Optional<RunEnded> ended = tx(() -> lifecycle.cancel(app.teamId(), queued.runId()));
     assertThat(ended).isPresent();
     assertThat(fixtures.runStatus(queued.runId())).isEqualTo("cancelled");
 
@@ -279,14 +286,15 @@ class RunTransitionsTest {
     LeaseGrant g = lease(runner, "tok").orElseThrow();
     LeaseRef ref = ref(g, runner, "tok");
     tx(() -> transitions.start(ref));
-    assertThat(tx(() -> transitions.cancel(app.teamId(), g.runId()))).isEmpty();
+    assertThat(tx(() -> lifecycle.cancel(app.teamId(), g.runId()))).isEmpty();
     assertThat(fixtures.runStatus(g.runId())).isEqualTo("cancelling");
     AttemptState beat = tx(() -> transitions.heartbeat(ref, TTL));
     assertThat(beat.cancelRequested()).isTrue();
     assertThat(beat.status()).isEqualTo("cancelling");
     assertThatThrownBy(
             () -> tx(() -> transitions.complete(ref, new RunResult("completed", 0, null))))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(409));
+        .isInstanceOfSatisfying(
+            RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
     assertThat(tx(() -> transitions.complete(ref, new RunResult("cancelled", null, null))))
         .isPresent();
     assertThat(fixtures.runStatus(g.runId())).isEqualTo("cancelled");
@@ -296,8 +304,9 @@ class RunTransitionsTest {
   void cancelOfAnotherTeamsRunIsNotFound() throws Exception {
     CreatedRun run = create(0, 0, false);
     DbFixtures.App other = fixtures.app(env);
-    assertThatThrownBy(() -> tx(() -> transitions.cancel(other.teamId(), run.runId())))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.status()).isEqualTo(404));
+    assertThatThrownBy(() -> tx(() -> lifecycle.cancel(other.teamId(), run.runId())))
+        .isInstanceOfSatisfying(
+            RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_FOUND));
   }
 
   @Test
@@ -321,7 +330,7 @@ class RunTransitionsTest {
     create(0, 3, false);
     RunnerRef runner = platformRunner(1);
     LeaseGrant g = lease(runner, "t1").orElseThrow();
-    tx(() -> transitions.cancel(app.teamId(), g.runId()));
+    tx(() -> lifecycle.cancel(app.teamId(), g.runId()));
     assertThat(reapAllAt(Instant.now().plus(Duration.ofMinutes(5))))
         .containsExactly(ReapOutcome.CANCELLED);
     assertThat(fixtures.runStatus(g.runId())).isEqualTo("cancelled");
@@ -353,9 +362,9 @@ class RunTransitionsTest {
   /** Reaps, as of {@code asOf}, only this test's expired attempts (other suites share the DB). */
   private List<ReapOutcome> reapAllAt(Instant asOf) throws Exception {
     List<Long> ours = fixtures.attemptIdsOfApp(app.appId());
-    return transitions.expiredAttempts(asOf, 10_000).stream()
+    return reaper.expiredAttempts(asOf, 10_000).stream()
         .filter(ours::contains)
-        .map(id -> tx(() -> transitions.reap(id, asOf)))
+        .map(id -> tx(() -> reaper.reap(id, asOf)))
         .map(RunRecords.Reaped::outcome)
         .toList();
   }

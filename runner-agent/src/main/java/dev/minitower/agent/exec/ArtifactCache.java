@@ -34,7 +34,7 @@ final class ArtifactCache {
   }
 
   /** Copies the cached artifact of this lease to {@code target}; null when there is none. */
-  RunExecutor.Artifact take(LeaseResponse lease, Path target) {
+  ArtifactFetch.Artifact take(LeaseResponse lease, Path target) {
     String sha = lease.artifactSha256();
     if (sha == null || !SHA.matcher(sha).matches() || lease.entrypoint() == null) {
       return null;
@@ -47,7 +47,7 @@ final class ArtifactCache {
       return null;
     }
     List<String> importPaths = lease.importPaths() == null ? List.of() : lease.importPaths();
-    return new RunExecutor.Artifact(sha, null, importPaths, null);
+    return new ArtifactFetch.Artifact(sha, null, importPaths, null);
   }
 
   /** Keeps a verified artifact ({@code sha} is the digest the agent computed). */

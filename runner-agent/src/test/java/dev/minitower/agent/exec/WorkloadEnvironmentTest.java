@@ -82,9 +82,9 @@ class WorkloadEnvironmentTest {
   @Test
   void pathsThatLeaveTheAppAreRefused() {
     Path app = Path.of("/w/app");
-    assertThat(RunExecutor.resolveInside(app, "./lib")).isEqualTo(Path.of("/w/app/lib"));
-    assertThat(RunExecutor.resolveInside(app, "/main.py")).isEqualTo(Path.of("/w/app/main.py"));
-    assertThat(RunExecutor.resolveInside(app, "../x")).isNull();
-    assertThat(RunExecutor.resolveInside(app, "a/../../x")).isNull();
+    assertThat(CommandBuilder.resolveInside(app, "./lib")).isEqualTo(Path.of("/w/app/lib"));
+    assertThat(CommandBuilder.resolveInside(app, "/main.py")).isEqualTo(Path.of("/w/app/main.py"));
+    assertThat(CommandBuilder.resolveInside(app, "../x")).isNull();
+    assertThat(CommandBuilder.resolveInside(app, "a/../../x")).isNull();
   }
 }

@@ -194,22 +194,23 @@ public final class FakeRunnerService implements AutoCloseable {
     json(
         ex,
         200,
-        new LeaseResponse(
-            run.runId,
-            run.runNo,
-            1,
-            run.appSlug,
-            run.versionNo,
-            run.entrypoint,
-            run.timeoutSeconds,
-            run.input,
-            run.runId * 10 + run.attemptNo,
-            run.attemptNo,
-            run.leaseToken,
-            WireTime.format(run.expiresAt),
-            "team",
-            run.shaInLease || shaInLease ? Sha256.hex(run.artifact) : null,
-            run.importPathsInLease ? run.importPaths : null));
+        LeaseResponse.builder()
+            .runId(run.runId)
+            .runNo(run.runNo)
+            .appId(1)
+            .appSlug(run.appSlug)
+            .versionNo(run.versionNo)
+            .entrypoint(run.entrypoint)
+            .timeoutSeconds(run.timeoutSeconds)
+            .input(run.input)
+            .attemptId(run.runId * 10 + run.attemptNo)
+            .attemptNo(run.attemptNo)
+            .leaseToken(run.leaseToken)
+            .leaseExpiresAt(WireTime.format(run.expiresAt))
+            .teamSlug("team")
+            .artifactSha256(run.shaInLease || shaInLease ? Sha256.hex(run.artifact) : null)
+            .importPaths(run.importPathsInLease ? run.importPaths : null)
+            .build());
   }
 
   private AttemptView view(FakeRun run) {

@@ -12,8 +12,17 @@ class LeaseStateTest {
 
   static LeaseState lease() {
     return new LeaseState(
-        new dev.minitower.model.runner.LeaseResponse(
-            1, 1, 1, "a", 1, "main.py", null, null, 1, 1, "tok", null, null, null, null));
+        dev.minitower.model.runner.LeaseResponse.builder()
+            .runId(1)
+            .runNo(1)
+            .appId(1)
+            .appSlug("a")
+            .versionNo(1)
+            .entrypoint("main.py")
+            .attemptId(1)
+            .attemptNo(1)
+            .leaseToken("tok")
+            .build());
   }
 
   @Test

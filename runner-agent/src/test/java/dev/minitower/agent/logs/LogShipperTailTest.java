@@ -60,9 +60,19 @@ class LogShipperTailTest {
     client.useRunnerToken("mtr_test");
     LeaseState lease =
         new LeaseState(
-            new LeaseResponse(
-                1, 1, 1, "app", 1, "run.sh", null, null, 1, 1, "lt", null, "team", null, null,
-                true));
+            LeaseResponse.builder()
+                .runId(1)
+                .runNo(1)
+                .appId(1)
+                .appSlug("app")
+                .versionNo(1)
+                .entrypoint("run.sh")
+                .attemptId(1)
+                .attemptNo(1)
+                .leaseToken("lt")
+                .teamSlug("team")
+                .started(true)
+                .build());
     lease.renewed(
         Instant.now().plusSeconds(60), Instant.now(), System.nanoTime(), Duration.ofSeconds(1));
     LogShipper shipper =

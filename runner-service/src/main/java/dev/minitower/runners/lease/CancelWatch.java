@@ -2,7 +2,8 @@ package dev.minitower.runners.lease;
 
 import dev.minitower.platform.pg.PgNotifications;
 import dev.minitower.runners.config.RunnerServiceConfig;
-import dev.minitower.store.runs.RunTransitions;
+import dev.minitower.store.runs.AttemptTransitions;
+import dev.minitower.store.runs.RunChannels;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,21 +20,21 @@ import org.eclipse.microprofile.context.ManagedExecutor;
 
 /**
  * The cancel push: a cancel request {@code NOTIFY}s the id of the runner holding the run at commit
- * ({@link RunTransitions#cancelChannel()}); a runner's waiting {@code /runners/cancels} call wakes
- * and answers the runs to stop. Every replica receives every notification; a periodic re-check
- * covers a lost one (a listener reconnect wakes everybody).
+ * ({@link RunChannels#cancel()}); a runner's waiting {@code /runners/cancels} call wakes and
+ * answers the runs to stop. Every replica receives every notification; a periodic re-check covers a
+ * lost one (a listener reconnect wakes everybody).
  */
 @ApplicationScoped
 public class CancelWatch {
   private final Map<Long, Set<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
   private final PgNotifications notifications;
-  private final RunTransitions transitions;
+  private final AttemptTransitions transitions;
   private final RunnerServiceConfig config;
   private final ManagedExecutor executor;
 
   CancelWatch(
       PgNotifications notifications,
-      RunTransitions transitions,
+      AttemptTransitions transitions,
       RunnerServiceConfig config,
       ManagedExecutor executor) {
     this.notifications = notifications;
@@ -43,7 +44,7 @@ public class CancelWatch {
   }
 
   void start(@Observes StartupEvent event) {
-    notifications.listen(RunTransitions.cancelChannel(), this::wake);
+    notifications.listen(RunChannels.cancel(), this::wake);
   }
 
   void stop(@Observes ShutdownEvent event) {

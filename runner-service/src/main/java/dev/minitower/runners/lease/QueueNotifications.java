@@ -1,7 +1,7 @@
 package dev.minitower.runners.lease;
 
 import dev.minitower.platform.pg.PgNotifications;
-import dev.minitower.store.runs.RunTransitions;
+import dev.minitower.store.runs.RunChannels;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Wakes long-polling leasers: run creation and requeues {@code NOTIFY} their environment at commit
- * (see {@link RunTransitions#queuedChannel()}), so a waiting runner is answered within milliseconds
- * instead of by polling the table. Every runner-service replica receives every notification.
+ * (see {@link RunChannels#queued()}), so a waiting runner is answered within milliseconds instead
+ * of by polling the table. Every runner-service replica receives every notification.
  */
 @ApplicationScoped
 public class QueueNotifications {
@@ -26,7 +26,7 @@ public class QueueNotifications {
   }
 
   void start(@Observes StartupEvent event) {
-    notifications.listen(RunTransitions.queuedChannel(), this::wake);
+    notifications.listen(RunChannels.queued(), this::wake);
   }
 
   void stop(@Observes ShutdownEvent event) {

@@ -8,6 +8,7 @@ import dev.minitower.platform.json.JsonBodies;
 import dev.minitower.runners.auth.RunnerAuthenticator;
 import dev.minitower.runners.auth.RunnerPrincipal;
 import dev.minitower.runners.service.AttemptService;
+import dev.minitower.store.runs.RunRefusal;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -59,8 +60,8 @@ public class BatchHeartbeatResource {
             attempts.heartbeat(AttemptService.ref(runner, lease.runId(), lease.leaseToken()));
         items.add(
             new HeartbeatBatchResponse.Item(lease.runId(), RunnerViews.attempt(state, true), null));
-      } catch (ApiException e) {
-        if (e.status() != 410) {
+      } catch (RunRefusal e) {
+        if (!e.isGone()) {
           throw e;
         }
         items.add(new HeartbeatBatchResponse.Item(lease.runId(), null, "gone"));

@@ -30,24 +30,25 @@ final class RunnerViews {
 
   static LeaseResponse lease(Granted granted) {
     LeaseGrant g = granted.grant();
-    return new LeaseResponse(
-        g.runId(),
-        g.runNo(),
-        g.appId(),
-        g.appSlug(),
-        g.versionNo(),
-        g.entrypoint(),
-        g.timeoutSeconds(),
-        input(g.inputJson()),
-        g.attemptId(),
-        g.attemptNo(),
-        granted.leaseToken(),
-        WireTime.format(g.leaseExpiresAt()),
-        g.teamSlug(),
-        g.artifactSha256(),
-        importPaths(g.importPathsJson()),
-        g.started() ? Boolean.TRUE : null,
-        granted.secrets().isEmpty() ? null : granted.secrets());
+    return LeaseResponse.builder()
+        .runId(g.runId())
+        .runNo(g.runNo())
+        .appId(g.appId())
+        .appSlug(g.appSlug())
+        .versionNo(g.versionNo())
+        .entrypoint(g.entrypoint())
+        .timeoutSeconds(g.timeoutSeconds())
+        .input(input(g.inputJson()))
+        .attemptId(g.attemptId())
+        .attemptNo(g.attemptNo())
+        .leaseToken(granted.leaseToken())
+        .leaseExpiresAt(WireTime.format(g.leaseExpiresAt()))
+        .teamSlug(g.teamSlug())
+        .artifactSha256(g.artifactSha256())
+        .importPaths(importPaths(g.importPathsJson()))
+        .started(g.started() ? Boolean.TRUE : null)
+        .secrets(granted.secrets().isEmpty() ? null : granted.secrets())
+        .build();
   }
 
   /** The run input, omitted when absent or empty (as the original). */

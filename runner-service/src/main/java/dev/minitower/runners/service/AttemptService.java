@@ -8,13 +8,13 @@ import dev.minitower.platform.error.ApiException;
 import dev.minitower.platform.security.Secrets;
 import dev.minitower.runners.auth.RunnerPrincipal;
 import dev.minitower.runners.config.RunnerServiceConfig;
+import dev.minitower.store.runs.AttemptTransitions;
+import dev.minitower.store.runs.AttemptTransitions.LogLine;
 import dev.minitower.store.runs.RunMetrics;
 import dev.minitower.store.runs.RunRecords.AttemptState;
 import dev.minitower.store.runs.RunRecords.LeaseRef;
 import dev.minitower.store.runs.RunRecords.RunEnded;
 import dev.minitower.store.runs.RunRecords.RunResult;
-import dev.minitower.store.runs.RunTransitions;
-import dev.minitower.store.runs.RunTransitions.LogLine;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -27,19 +27,19 @@ import java.util.Set;
 
 /**
  * The calls a runner makes on a leased run; each is one short transaction in {@link
- * RunTransitions}.
+ * AttemptTransitions}.
  */
 @ApplicationScoped
 public class AttemptService {
   private static final Set<String> RESULT_STATUSES = Set.of("completed", "failed", "cancelled");
 
-  private final RunTransitions transitions;
+  private final AttemptTransitions transitions;
   private final RunMetrics metrics;
   private final RunnerServiceConfig config;
   private final Clock clock;
 
   AttemptService(
-      RunTransitions transitions, RunMetrics metrics, RunnerServiceConfig config, Clock clock) {
+      AttemptTransitions transitions, RunMetrics metrics, RunnerServiceConfig config, Clock clock) {
     this.transitions = transitions;
     this.metrics = metrics;
     this.config = config;

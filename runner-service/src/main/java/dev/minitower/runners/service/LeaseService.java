@@ -5,12 +5,12 @@ import dev.minitower.runners.auth.RunnerPrincipal;
 import dev.minitower.runners.config.RunnerServiceConfig;
 import dev.minitower.runners.lease.LongPoll;
 import dev.minitower.runners.lease.QueueNotifications;
+import dev.minitower.store.runs.AttemptTransitions;
 import dev.minitower.store.runs.RunMetrics;
 import dev.minitower.store.runs.RunRecords.LeaseGrant;
 import dev.minitower.store.runs.RunRecords.LeaseRef;
 import dev.minitower.store.runs.RunRecords.RunEnded;
 import dev.minitower.store.runs.RunRecords.RunResult;
-import dev.minitower.store.runs.RunTransitions;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -48,7 +48,7 @@ public class LeaseService {
   /** Runs failed at lease (missing secrets) before the next queued run is tried. */
   private static final int MAX_FAILED_AT_LEASE = 5;
 
-  private final RunTransitions transitions;
+  private final AttemptTransitions transitions;
   private final RunMetrics metrics;
   private final QueueNotifications notifications;
   private final RunnerServiceConfig config;
@@ -56,7 +56,7 @@ public class LeaseService {
   private final LeaseSecrets secrets;
 
   LeaseService(
-      RunTransitions transitions,
+      AttemptTransitions transitions,
       RunMetrics metrics,
       QueueNotifications notifications,
       RunnerServiceConfig config,

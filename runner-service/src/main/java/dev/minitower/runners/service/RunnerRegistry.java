@@ -10,6 +10,7 @@ import dev.minitower.runners.config.RunnerServiceConfig;
 import dev.minitower.store.jdbc.Jdbc;
 import dev.minitower.store.jdbc.StoreException;
 import dev.minitower.store.outbox.OutboxWriter;
+import dev.minitower.store.runners.RunnerStore;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -35,18 +36,6 @@ public class RunnerRegistry {
   private static final String TEAM_TOKEN =
       "SELECT team_id FROM runner_registration_tokens WHERE token_hash = ?"
           + " AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())";
-  private static final String LOCK_BY_NAME =
-      "SELECT id, status, (last_seen_at > now() - ? * interval '1 millisecond'"
-          + " AND last_seen_at > token_issued_at) AS alive FROM runners WHERE name = ? AND team_id IS NOT DISTINCT FROM ? FOR UPDATE";
-  private static final String INSERT =
-      "INSERT INTO runners (team_id, name, environment, labels, token_hash, status,"
-          + " max_concurrent, last_seen_at, token_issued_at)"
-          + " VALUES (?, ?, ?, ?::jsonb, ?, 'online', ?, now(), now())"
-          + " RETURNING id";
-  private static final String TAKE_OVER =
-      "UPDATE runners SET token_hash = ?, environment = ?, labels = ?::jsonb, max_concurrent = ?,"
-          + " status = 'online', last_seen_at = now(), token_issued_at = now(), updated_at = now()"
-          + " WHERE id = ?";
 
   /** Outcome of a registration; {@code created} decides 201 versus 200. */
   public record Registration(
@@ -60,99 +49,79 @@ public class RunnerRegistry {
 
   private final AgroalDataSource dataSource;
   private final RunnerServiceConfig config;
+  private final RunnerStore runners;
   private final OutboxWriter outbox;
 
-  RunnerRegistry(AgroalDataSource dataSource, RunnerServiceConfig config, OutboxWriter outbox) {
+  RunnerRegistry(
+      AgroalDataSource dataSource,
+      RunnerServiceConfig config,
+      RunnerStore runners,
+      OutboxWriter outbox) {
     this.dataSource = dataSource;
     this.config = config;
+    this.runners = runners;
     this.outbox = outbox;
   }
 
   @Transactional
   public Registration register(String authorization, Supplier<RegisterRequest> body) {
-    try (Connection c = dataSource.getConnection()) {
-      Long teamId = scope(c, Secrets.bearer(authorization));
-      RegisterRequest request = body.get();
-      String name = request == null ? null : request.name();
-      if (name == null || name.isEmpty()) {
-        throw ApiException.badRequest("name is required");
-      }
-      if (name.length() > 128) {
-        throw ApiException.badRequest("name must be at most 128 characters");
-      }
-      String environment =
-          request.environment() == null || request.environment().isEmpty()
-              ? EnvironmentNames.DEFAULT
-              : request.environment();
-      // A run targets an environment by a name that follows this rule: a runner serving another
-      // label could never get work.
-      if (!EnvironmentNames.isValid(environment)) {
-        throw ApiException.badRequest("environment " + EnvironmentNames.RULE);
-      }
-      int maxConcurrent = request.maxConcurrent() == null ? 1 : request.maxConcurrent();
-      if (maxConcurrent < 1 || maxConcurrent > 256) {
-        throw ApiException.badRequest("max_concurrent must be between 1 and 256");
-      }
-      String labels = labelsJson(request.labels());
-      String token = Secrets.newToken("mtr_");
-      String hash = Secrets.sha256Hex(token);
-
-      Optional<Object[]> existing =
-          Jdbc.queryOne(
-              c,
-              LOCK_BY_NAME,
-              rs -> new Object[] {rs.getLong("id"), rs.getString("status"), rs.getBoolean("alive")},
-              config.leaseTtl().toMillis(),
-              name,
-              Jdbc.bigint(teamId));
-      long id;
-      boolean created;
-      if (existing.isEmpty()) {
-        try {
-          id =
-              Jdbc.queryOne(
-                      c,
-                      INSERT,
-                      rs -> rs.getLong(1),
-                      Jdbc.bigint(teamId),
-                      name,
-                      environment,
-                      labels,
-                      hash,
-                      maxConcurrent)
-                  .orElseThrow();
-        } catch (SQLException e) {
-          if (Jdbc.isUniqueViolation(e)) {
-            throw ApiException.conflict("runner name is already registered; retry");
-          }
-          throw e;
-        }
-        created = true;
-      } else {
-        Object[] row = existing.get();
-        if ("online".equals(row[1]) && Boolean.TRUE.equals(row[2])) {
-          throw ApiException.conflict(
-              "runner name \""
-                  + name
-                  + "\" is in use by a live runner; choose another name or wait until it has"
-                  + " been silent for the lease TTL ("
-                  + config.leaseTtl().toSeconds()
-                  + "s)");
-        }
-        id = (Long) row[0];
-        Jdbc.update(c, TAKE_OVER, hash, environment, labels, maxConcurrent, id);
-        created = false;
-      }
-      outbox.runnerEvent(
-          RunnerEventType.REGISTERED, new RunnerEventData(id, name, environment, teamId, "online"));
-      return new Registration(id, name, token, environment, maxConcurrent, teamId, created);
-    } catch (SQLException e) {
-      throw new StoreException("register runner", e);
+    Long teamId = scope(Secrets.bearer(authorization));
+    RegisterRequest request = body.get();
+    String name = request == null ? null : request.name();
+    if (name == null || name.isEmpty()) {
+      throw ApiException.badRequest("name is required");
     }
+    if (name.length() > 128) {
+      throw ApiException.badRequest("name must be at most 128 characters");
+    }
+    String environment =
+        request.environment() == null || request.environment().isEmpty()
+            ? EnvironmentNames.DEFAULT
+            : request.environment();
+    // A run targets an environment by a name that follows this rule: a runner serving another
+    // label could never get work.
+    if (!EnvironmentNames.isValid(environment)) {
+      throw ApiException.badRequest("environment " + EnvironmentNames.RULE);
+    }
+    int maxConcurrent = request.maxConcurrent() == null ? 1 : request.maxConcurrent();
+    if (maxConcurrent < 1 || maxConcurrent > 256) {
+      throw ApiException.badRequest("max_concurrent must be between 1 and 256");
+    }
+    String labels = labelsJson(request.labels());
+    String token = Secrets.newToken("mtr_");
+    String hash = Secrets.sha256Hex(token);
+
+    RunnerStore.Registration registration =
+        new RunnerStore.Registration(teamId, name, environment, labels, hash, maxConcurrent);
+    Optional<RunnerStore.NamedRunner> existing =
+        runners.lockByName(name, teamId, config.leaseTtl());
+    long id;
+    boolean created;
+    if (existing.isEmpty()) {
+      id = runners.insert(registration);
+      created = true;
+    } else {
+      RunnerStore.NamedRunner current = existing.get();
+      if ("online".equals(current.status()) && current.alive()) {
+        throw ApiException.conflict(
+            "runner name \""
+                + name
+                + "\" is in use by a live runner; choose another name or wait until it has"
+                + " been silent for the lease TTL ("
+                + config.leaseTtl().toSeconds()
+                + "s)");
+      }
+      id = current.id();
+      runners.takeOver(id, registration);
+      created = false;
+    }
+    outbox.runnerEvent(
+        RunnerEventType.REGISTERED, new RunnerEventData(id, name, environment, teamId, "online"));
+    return new Registration(id, name, token, environment, maxConcurrent, teamId, created);
   }
 
   /** Null for the platform token, the team id for a team registration token; else 401. */
-  private Long scope(Connection c, String token) throws SQLException {
+  private Long scope(String token) {
     if (token == null) {
       throw ApiException.unauthorized();
     }
@@ -160,10 +129,14 @@ public class RunnerRegistry {
       return null;
     }
     if (token.startsWith("mrt_")) {
-      Optional<Long> team =
-          Jdbc.queryOne(c, TEAM_TOKEN, rs -> rs.getLong(1), Secrets.sha256Hex(token));
-      if (team.isPresent()) {
-        return team.get();
+      try (Connection c = dataSource.getConnection()) {
+        Optional<Long> team =
+            Jdbc.queryOne(c, TEAM_TOKEN, rs -> rs.getLong(1), Secrets.sha256Hex(token));
+        if (team.isPresent()) {
+          return team.get();
+        }
+      } catch (SQLException e) {
+        throw new StoreException("register runner", e);
       }
     }
     throw ApiException.unauthorized();

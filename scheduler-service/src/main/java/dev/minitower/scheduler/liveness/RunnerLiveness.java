@@ -1,18 +1,11 @@
 package dev.minitower.scheduler.liveness;
 
 import dev.minitower.model.event.RunnerEventData;
-import dev.minitower.model.event.RunnerEventType;
 import dev.minitower.scheduler.config.SchedulerConfig;
-import dev.minitower.scheduler.config.Scoped;
 import dev.minitower.scheduler.config.SweepScope;
-import dev.minitower.store.jdbc.Jdbc;
-import dev.minitower.store.jdbc.StoreException;
-import dev.minitower.store.outbox.OutboxWriter;
-import io.agroal.api.AgroalDataSource;
+import dev.minitower.store.runners.RunnerStore;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,71 +22,25 @@ public class RunnerLiveness {
   private static final Logger LOG = Logger.getLogger(RunnerLiveness.class);
   private static final int BATCH = 100;
 
-  /** {@code now} as given, or the database's when null (production: one clock for leases). */
-  private static final String NOW = "COALESCE(?::timestamptz, now())";
-
-  private static final String MARK_OFFLINE =
-      "UPDATE runners r SET status = 'offline', updated_at = "
-          + NOW
-          + " WHERE r.id IN ("
-          + " SELECT id FROM runners WHERE status = 'online'"
-          + " AND COALESCE(last_seen_at, updated_at, created_at) < "
-          + NOW
-          + " - ? * interval '1 millisecond' AND "
-          + Scoped.in("environment")
-          + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)"
-          + " AND r.status = 'online' AND COALESCE(r.last_seen_at, r.updated_at, r.created_at) < "
-          + NOW
-          + " - ? * interval '1 millisecond'"
-          + " RETURNING r.id, r.name, r.environment, r.team_id, r.status";
-
-  private static final String PRUNE =
-      "DELETE FROM runners r WHERE r.id IN ("
-          + " SELECT id FROM runners x WHERE x.status = 'offline' AND x.updated_at < "
-          + NOW
-          + " - ? * interval '1 millisecond' AND "
-          + Scoped.in("x.environment")
-          + " AND NOT EXISTS (SELECT 1 FROM run_attempts a WHERE a.runner_id = x.id)"
-          + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)"
-          + " AND r.status = 'offline'"
-          + " RETURNING r.id, r.name, r.environment, r.team_id";
-
-  private final AgroalDataSource dataSource;
-  private final OutboxWriter outbox;
+  private final RunnerStore runners;
   private final SchedulerConfig config;
   private final SweepScope scope;
 
-  RunnerLiveness(
-      AgroalDataSource dataSource, OutboxWriter outbox, SchedulerConfig config, SweepScope scope) {
-    this.dataSource = dataSource;
-    this.outbox = outbox;
+  RunnerLiveness(RunnerStore runners, SchedulerConfig config, SweepScope scope) {
+    this.runners = runners;
     this.config = config;
     this.scope = scope;
   }
 
   /** Marks stale runners offline; answers how many. {@code now} null = the database's clock. */
   public int markStaleOffline(Instant now) {
-    Object at = now == null ? Jdbc.TypedNull.TIMESTAMP : now;
-    long staleMs = config.leaseTtl().multipliedBy(2).toMillis();
-    Object[] in = Scoped.params(scope);
+    Duration stale = config.leaseTtl().multipliedBy(2);
+    String[] environments = scope.sqlArray();
     int total = 0;
     while (true) {
       List<RunnerEventData> marked =
           QuarkusTransaction.requiringNew()
-              .call(
-                  () ->
-                      changeAndEmit(
-                          MARK_OFFLINE,
-                          RunnerEventType.OFFLINE,
-                          "offline",
-                          at,
-                          at,
-                          staleMs,
-                          in[0],
-                          in[1],
-                          BATCH,
-                          at,
-                          staleMs));
+              .call(() -> runners.markStaleOffline(now, stale, environments, BATCH));
       total += marked.size();
       if (marked.size() < BATCH) {
         break;
@@ -114,23 +61,12 @@ public class RunnerLiveness {
     if (after.isZero() || after.isNegative()) {
       return 0;
     }
-    Object at = now == null ? Jdbc.TypedNull.TIMESTAMP : now;
-    Object[] in = Scoped.params(scope);
+    String[] environments = scope.sqlArray();
     int total = 0;
     while (true) {
       List<RunnerEventData> pruned =
           QuarkusTransaction.requiringNew()
-              .call(
-                  () ->
-                      changeAndEmit(
-                          PRUNE,
-                          RunnerEventType.PRUNED,
-                          "offline",
-                          at,
-                          after.toMillis(),
-                          in[0],
-                          in[1],
-                          BATCH));
+              .call(() -> runners.pruneOffline(now, after, environments, BATCH));
       total += pruned.size();
       if (pruned.size() < BATCH) {
         break;
@@ -140,30 +76,5 @@ public class RunnerLiveness {
       LOG.infof("pruned offline runners count=%d", total);
     }
     return total;
-  }
-
-  private List<RunnerEventData> changeAndEmit(
-      String sql, RunnerEventType type, String status, Object... params) {
-    try (Connection c = dataSource.getConnection()) {
-      List<RunnerEventData> changed =
-          Jdbc.query(
-              c,
-              sql,
-              rs ->
-                  new RunnerEventData(
-                      rs.getLong("id"),
-                      rs.getString("name"),
-                      rs.getString("environment"),
-                      Jdbc.longOrNull(rs, "team_id"),
-                      status),
-              params);
-      for (RunnerEventData runner : changed) {
-        outbox.runnerEvent(type, runner);
-      }
-      return changed;
-    } catch (SQLException e) {
-      throw new StoreException(
-          type == RunnerEventType.OFFLINE ? "runner offline sweep" : "runner prune sweep", e);
-    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.minitower.scheduler.outbox;
 
+import dev.minitower.store.outbox.OutboxStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -2,6 +2,7 @@ package dev.minitower.scheduler.outbox;
 
 import dev.minitower.platform.kafka.KafkaClients;
 import dev.minitower.scheduler.config.SchedulerConfig;
+import dev.minitower.store.outbox.OutboxStore;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;

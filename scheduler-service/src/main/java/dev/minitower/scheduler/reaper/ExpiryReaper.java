@@ -2,9 +2,9 @@ package dev.minitower.scheduler.reaper;
 
 import dev.minitower.scheduler.config.SchedulerConfig;
 import dev.minitower.store.runs.RunMetrics;
+import dev.minitower.store.runs.RunReaper;
 import dev.minitower.store.runs.RunRecords.ReapOutcome;
 import dev.minitower.store.runs.RunRecords.Reaped;
-import dev.minitower.store.runs.RunTransitions;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -14,10 +14,10 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Reaps attempts whose lease expired (runs.md §7) through {@link RunTransitions#reap}, one
- * transaction per attempt. Safe with any number of scheduler replicas: reap locks the run with
- * {@code SKIP LOCKED} and re-checks the attempt, so a second reaper (or a racing heartbeat or
- * result) makes it answer {@code SKIPPED} instead of acting twice.
+ * Reaps attempts whose lease expired (runs.md §7) through {@link RunReaper#reap}, one transaction
+ * per attempt. Safe with any number of scheduler replicas: reap locks the run with {@code SKIP
+ * LOCKED} and re-checks the attempt, so a second reaper (or a racing heartbeat or result) makes it
+ * answer {@code SKIPPED} instead of acting twice.
  */
 @ApplicationScoped
 public class ExpiryReaper {
@@ -34,13 +34,13 @@ public class ExpiryReaper {
   }
 
   private final ExpiredAttempts candidates;
-  private final RunTransitions transitions;
+  private final RunReaper transitions;
   private final RunMetrics metrics;
   private final SchedulerConfig config;
 
   ExpiryReaper(
       ExpiredAttempts candidates,
-      RunTransitions transitions,
+      RunReaper transitions,
       RunMetrics metrics,
       SchedulerConfig config) {
     this.candidates = candidates;

@@ -1,15 +1,10 @@
 package dev.minitower.scheduler.retention;
 
 import dev.minitower.scheduler.config.SchedulerConfig;
-import dev.minitower.scheduler.config.Scoped;
 import dev.minitower.scheduler.config.SweepScope;
-import dev.minitower.store.jdbc.Jdbc;
-import dev.minitower.store.jdbc.StoreException;
-import io.agroal.api.AgroalDataSource;
+import dev.minitower.store.retention.RetentionStore;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import org.jboss.logging.Logger;
@@ -25,60 +20,44 @@ public class RetentionSweeper {
   private static final Logger LOG = Logger.getLogger(RetentionSweeper.class);
   private static final int MAX_BATCHES = 1000;
 
-  // runs_finished_idx finds the old runs; run_logs_run_idx their lines.
-  private static final String DELETE_LOGS =
-      "DELETE FROM run_logs WHERE (attempt_id, seq) IN (SELECT l.attempt_id, l.seq FROM runs r"
-          + " JOIN run_logs l ON l.run_id = r.id WHERE r.finished_at IS NOT NULL"
-          + " AND r.finished_at < ? AND "
-          + Scoped.in("r.environment_name")
-          + " LIMIT ?)";
-  private static final String DELETE_RUNS =
-      "DELETE FROM runs WHERE id IN (SELECT id FROM runs WHERE finished_at IS NOT NULL"
-          + " AND finished_at < ? AND "
-          + Scoped.in("environment_name")
-          + " ORDER BY finished_at LIMIT ? FOR UPDATE SKIP LOCKED)";
-
   /** What one pass deleted. */
   public record Pass(long logLines, long runs) {}
 
-  private final AgroalDataSource dataSource;
+  /** One batch of deletes: cutoff, environments (null: all), limit; answers how many. */
+  private interface Delete {
+    int batch(Instant cutoff, String[] environments, int limit);
+  }
+
+  private final RetentionStore store;
   private final SchedulerConfig config;
   private final SweepScope scope;
 
-  RetentionSweeper(AgroalDataSource dataSource, SchedulerConfig config, SweepScope scope) {
-    this.dataSource = dataSource;
+  RetentionSweeper(RetentionStore store, SchedulerConfig config, SweepScope scope) {
+    this.store = store;
     this.config = config;
     this.scope = scope;
   }
 
   public Pass sweep(Instant now) {
-    long lines = deleteOlderThan(DELETE_LOGS, config.retention().logs(), now);
-    long runs = deleteOlderThan(DELETE_RUNS, config.retention().runs(), now);
+    long lines = deleteOlderThan(store::deleteLogLines, config.retention().logs(), now);
+    long runs = deleteOlderThan(store::deleteRuns, config.retention().runs(), now);
     if (lines > 0 || runs > 0) {
       LOG.infof("retention deleted log_lines=%d runs=%d", lines, runs);
     }
     return new Pass(lines, runs);
   }
 
-  private long deleteOlderThan(String sql, Duration retention, Instant now) {
+  private long deleteOlderThan(Delete delete, Duration retention, Instant now) {
     if (retention.isZero() || retention.isNegative()) {
       return 0;
     }
     Instant cutoff = now.minus(retention);
     int batch = Math.max(1, config.retention().batchSize());
-    Object[] in = Scoped.params(scope);
+    String[] environments = scope.sqlArray();
     long total = 0;
     for (int i = 0; i < MAX_BATCHES; i++) {
       int n =
-          QuarkusTransaction.requiringNew()
-              .call(
-                  () -> {
-                    try (Connection c = dataSource.getConnection()) {
-                      return Jdbc.update(c, sql, cutoff, in[0], in[1], batch);
-                    } catch (SQLException e) {
-                      throw new StoreException("retention delete", e);
-                    }
-                  });
+          QuarkusTransaction.requiringNew().call(() -> delete.batch(cutoff, environments, batch));
       total += n;
       if (n < batch) {
         break;

@@ -4,10 +4,10 @@ import dev.minitower.model.schedule.CronSchedule;
 import dev.minitower.model.schema.InputValidator;
 import dev.minitower.scheduler.config.SchedulerConfig;
 import dev.minitower.scheduler.schedules.ScheduleStore.Schedule;
+import dev.minitower.store.runs.RunLifecycle;
 import dev.minitower.store.runs.RunMetrics;
 import dev.minitower.store.runs.RunRecords.CreatedRun;
 import dev.minitower.store.runs.RunRecords.NewRun;
-import dev.minitower.store.runs.RunTransitions;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -21,9 +21,9 @@ import org.jboss.logging.Logger;
  * Fires due cron ticks, exactly once across replicas: each schedule is handled in its own
  * transaction that locks its row ({@code SKIP LOCKED}), records every tick in {@code
  * schedule_ticks} first (the primary key turns a second recording into a no-op) and creates the run
- * through {@link RunTransitions#create} in the same transaction, then advances {@code
- * next_fire_at}. Ticks missed while no scheduler ran follow the schedule's catch-up policy; a tick
- * whose previous run is still active is skipped under the {@code skip} overlap policy.
+ * through {@link RunLifecycle#create} in the same transaction, then advances {@code next_fire_at}.
+ * Ticks missed while no scheduler ran follow the schedule's catch-up policy; a tick whose previous
+ * run is still active is skipped under the {@code skip} overlap policy.
  */
 @ApplicationScoped
 public class ScheduleFirer {
@@ -49,12 +49,12 @@ public class ScheduleFirer {
   private record Handled(int fired, int skipped, int failed, List<String[]> created) {}
 
   private final ScheduleStore store;
-  private final RunTransitions transitions;
+  private final RunLifecycle transitions;
   private final RunMetrics metrics;
   private final SchedulerConfig config;
 
   ScheduleFirer(
-      ScheduleStore store, RunTransitions transitions, RunMetrics metrics, SchedulerConfig config) {
+      ScheduleStore store, RunLifecycle transitions, RunMetrics metrics, SchedulerConfig config) {
     this.store = store;
     this.transitions = transitions;
     this.metrics = metrics;

@@ -54,78 +54,140 @@ public record LeaseResponse(
     @JsonProperty("started") Boolean started,
     @JsonProperty("secrets") Map<String, String> secrets) {
 
-  /** A lease without secrets. */
-  public LeaseResponse(
-      long runId,
-      long runNo,
-      long appId,
-      String appSlug,
-      int versionNo,
-      String entrypoint,
-      Integer timeoutSeconds,
-      ObjectNode input,
-      long attemptId,
-      int attemptNo,
-      String leaseToken,
-      String leaseExpiresAt,
-      String teamSlug,
-      String artifactSha256,
-      List<String> importPaths,
-      Boolean started) {
-    this(
-        runId,
-        runNo,
-        appId,
-        appSlug,
-        versionNo,
-        entrypoint,
-        timeoutSeconds,
-        input,
-        attemptId,
-        attemptNo,
-        leaseToken,
-        leaseExpiresAt,
-        teamSlug,
-        artifactSha256,
-        importPaths,
-        started,
-        null);
+  /** A builder; fields not set are absent from the JSON (or 0 for the numbers). */
+  public static Builder builder() {
+    return new Builder();
   }
 
-  /** A lease as the original answers it (not started, no secrets). */
-  public LeaseResponse(
-      long runId,
-      long runNo,
-      long appId,
-      String appSlug,
-      int versionNo,
-      String entrypoint,
-      Integer timeoutSeconds,
-      ObjectNode input,
-      long attemptId,
-      int attemptNo,
-      String leaseToken,
-      String leaseExpiresAt,
-      String teamSlug,
-      String artifactSha256,
-      List<String> importPaths) {
-    this(
-        runId,
-        runNo,
-        appId,
-        appSlug,
-        versionNo,
-        entrypoint,
-        timeoutSeconds,
-        input,
-        attemptId,
-        attemptNo,
-        leaseToken,
-        leaseExpiresAt,
-        teamSlug,
-        artifactSha256,
-        importPaths,
-        null);
+  /** Builds a {@link LeaseResponse} field by field, so no caller counts 17 positions. */
+  public static final class Builder {
+    private long runId;
+    private long runNo;
+    private long appId;
+    private String appSlug;
+    private int versionNo;
+    private String entrypoint;
+    private Integer timeoutSeconds;
+    private ObjectNode input;
+    private long attemptId;
+    private int attemptNo;
+    private String leaseToken;
+    private String leaseExpiresAt;
+    private String teamSlug;
+    private String artifactSha256;
+    private List<String> importPaths;
+    private Boolean started;
+    private Map<String, String> secrets;
+
+    private Builder() {}
+
+    public Builder runId(long runId) {
+      this.runId = runId;
+      return this;
+    }
+
+    public Builder runNo(long runNo) {
+      this.runNo = runNo;
+      return this;
+    }
+
+    public Builder appId(long appId) {
+      this.appId = appId;
+      return this;
+    }
+
+    public Builder appSlug(String appSlug) {
+      this.appSlug = appSlug;
+      return this;
+    }
+
+    public Builder versionNo(int versionNo) {
+      this.versionNo = versionNo;
+      return this;
+    }
+
+    public Builder entrypoint(String entrypoint) {
+      this.entrypoint = entrypoint;
+      return this;
+    }
+
+    public Builder timeoutSeconds(Integer timeoutSeconds) {
+      this.timeoutSeconds = timeoutSeconds;
+      return this;
+    }
+
+    public Builder input(ObjectNode input) {
+      this.input = input;
+      return this;
+    }
+
+    public Builder attemptId(long attemptId) {
+      this.attemptId = attemptId;
+      return this;
+    }
+
+    public Builder attemptNo(int attemptNo) {
+      this.attemptNo = attemptNo;
+      return this;
+    }
+
+    public Builder leaseToken(String leaseToken) {
+      this.leaseToken = leaseToken;
+      return this;
+    }
+
+    public Builder leaseExpiresAt(String leaseExpiresAt) {
+      this.leaseExpiresAt = leaseExpiresAt;
+      return this;
+    }
+
+    public Builder teamSlug(String teamSlug) {
+      this.teamSlug = teamSlug;
+      return this;
+    }
+
+    public Builder artifactSha256(String artifactSha256) {
+      this.artifactSha256 = artifactSha256;
+      return this;
+    }
+
+    public Builder importPaths(List<String> importPaths) {
+      this.importPaths = importPaths;
+      return this;
+    }
+
+    /** True when the batch lease already started the run; null (absent) otherwise. */
+    public Builder started(Boolean started) {
+      this.started = started;
+      return this;
+    }
+
+    /** The run's resolved secrets; null (absent) when it has none. */
+    public Builder secrets(Map<String, String> secrets) {
+      this.secrets = secrets;
+      return this;
+    }
+
+    public LeaseResponse build() {
+      return new LeaseResponse(
+          runId,
+          runNo,
+          appId,
+          appSlug,
+          versionNo,
+          entrypoint,
+          timeoutSeconds,
+          input,
+          attemptId,
+          attemptNo,
+          leaseToken,
+          leaseExpiresAt,
+          teamSlug,
+          artifactSha256,
+          importPaths,
+          started,
+          secrets);
+    }
   }
 
   /** Never prints secret values (a record's default toString would). */

@@ -43,44 +43,41 @@ class RunnerWireGoldenTest {
   void leaseResponseWithEveryField() throws IOException {
     ObjectNode input = JSON.createObjectNode().put("count", 2).put("name", "Ada");
     pinned(
-        new LeaseResponse(
-            42,
-            7,
-            3,
-            "hello-python",
-            2,
-            "./main.py",
-            60,
-            input,
-            99,
-            1,
-            TOKEN,
-            EXPIRES,
-            "acme",
-            "2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae",
-            List.of("./lib")),
+        LeaseResponse.builder()
+            .runId(42)
+            .runNo(7)
+            .appId(3)
+            .appSlug("hello-python")
+            .versionNo(2)
+            .entrypoint("./main.py")
+            .timeoutSeconds(60)
+            .input(input)
+            .attemptId(99)
+            .attemptNo(1)
+            .leaseToken(TOKEN)
+            .leaseExpiresAt(EXPIRES)
+            .teamSlug("acme")
+            .artifactSha256("2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae")
+            .importPaths(List.of("./lib"))
+            .build(),
         "lease-response.json");
   }
 
   @Test
   void leaseResponseWithoutOptionalFieldsIsTheOriginalsShape() throws IOException {
     pinned(
-        new LeaseResponse(
-            42,
-            7,
-            3,
-            "hello-shell",
-            1,
-            "run.sh",
-            null,
-            null,
-            99,
-            2,
-            TOKEN,
-            EXPIRES,
-            null,
-            null,
-            null),
+        LeaseResponse.builder()
+            .runId(42)
+            .runNo(7)
+            .appId(3)
+            .appSlug("hello-shell")
+            .versionNo(1)
+            .entrypoint("run.sh")
+            .attemptId(99)
+            .attemptNo(2)
+            .leaseToken(TOKEN)
+            .leaseExpiresAt(EXPIRES)
+            .build(),
         "lease-response-minimal.json");
   }
 

@@ -45,7 +45,10 @@ class BadInputCorpusIT {
     stack = Stack.fresh("mt_corpus");
     api = stack.add("api-service", Map.of("MINITOWER_BCRYPT_COST", "10"));
     runners = stack.add("runner-service", Map.of("MINITOWER_LEASE_TTL", "60s"));
-    scheduler = stack.add("scheduler-service", Map.of());
+    // The same lease TTL as runner-service: the scheduler marks runners unseen for twice its TTL
+    // offline, and the corpus runner is idle between rows (the stack's 5 s made it offline, 401,
+    // whenever the rows before row 6 took more than 10 s).
+    scheduler = stack.add("scheduler-service", Map.of("MINITOWER_LEASE_TTL", "60s"));
     stack.awaitReady();
     team = Api.bootstrap(api.baseUrl(), "boot-secret", "corpus-a", "password-a");
     team.createApp("typed");

@@ -1,22 +1,19 @@
 package dev.minitower.store.runs;
 
-import dev.minitower.model.event.RunEventData;
 import dev.minitower.model.event.RunEventType;
+import dev.minitower.model.run.AttemptStatus;
 import dev.minitower.model.run.RunStatus;
-import dev.minitower.platform.error.ApiException;
 import dev.minitower.store.jdbc.Jdbc;
 import dev.minitower.store.jdbc.StoreException;
 import dev.minitower.store.outbox.OutboxWriter;
 import dev.minitower.store.runs.RunRecords.AttemptState;
-import dev.minitower.store.runs.RunRecords.CreatedRun;
 import dev.minitower.store.runs.RunRecords.LeaseGrant;
 import dev.minitower.store.runs.RunRecords.LeaseRef;
-import dev.minitower.store.runs.RunRecords.NewRun;
-import dev.minitower.store.runs.RunRecords.ReapOutcome;
-import dev.minitower.store.runs.RunRecords.Reaped;
 import dev.minitower.store.runs.RunRecords.RunEnded;
 import dev.minitower.store.runs.RunRecords.RunResult;
 import dev.minitower.store.runs.RunRecords.RunnerRef;
+import dev.minitower.store.runs.RunRows.AttemptRow;
+import dev.minitower.store.runs.RunRows.RunRow;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -33,156 +30,34 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The one implementation of every run state transition (DESIGN §2–3). Each method runs inside the
- * caller's transaction ({@code MANDATORY}), guards on the statuses of {@link
- * dev.minitower.model.run.RunTransition}, and writes the lifecycle event to the outbox in the same
- * transaction. Lock order is always run row, then attempt row, so transitions cannot deadlock one
- * another; lease validity is status AND database time ({@code lease_expires_at > now()}).
+ * The transitions of a leased attempt as its runner drives them: lease (claim), start, heartbeat,
+ * log appends and the result (DESIGN §2–3). Each method runs inside the caller's transaction
+ * ({@code MANDATORY}), guards on the statuses of {@link dev.minitower.model.run.RunTransition}, and
+ * writes the lifecycle event to the outbox in the same transaction. Lock order is always run row,
+ * then attempt row, so transitions cannot deadlock one another; lease validity is status AND
+ * database time ({@code lease_expires_at > now()}).
  *
- * <p>Failures the caller must report are thrown as {@link ApiException}: 404 (run not in team), 409
- * (conflicting state), 410 (lease invalid, expired or finished). The transaction then rolls back.
+ * <p>A refusal is a {@link RunRefusal}: gone (lease invalid, expired or finished), conflict
+ * (conflicting state), unauthorized (unknown runner). The transaction then rolls back.
  */
 @ApplicationScoped
-public class RunTransitions {
-  static final String GONE_MESSAGE = "invalid or expired lease";
-
+public class AttemptTransitions {
   private final AgroalDataSource dataSource;
   private final OutboxWriter outbox;
   private final RunStoreConfig config;
 
-  RunTransitions(AgroalDataSource dataSource, OutboxWriter outbox, RunStoreConfig config) {
+  AttemptTransitions(AgroalDataSource dataSource, OutboxWriter outbox, RunStoreConfig config) {
     this.dataSource = dataSource;
     this.outbox = outbox;
     this.config = config;
   }
-
-  // ---------------------------------------------------------------- create
-
-  /**
-   * Creates a queued run with the next {@code run_no} of its app. With an idempotency key, a replay
-   * with the same request hash answers the existing run; a different request is 409.
-   */
-  @Transactional(TxType.MANDATORY)
-  public CreatedRun create(NewRun run) {
-    try (Connection c = dataSource.getConnection()) {
-      if (run.idempotencyKey() != null) {
-        Optional<CreatedRun> existing = findByIdempotencyKey(c, run);
-        if (existing.isPresent()) {
-          return existing.get();
-        }
-      }
-      Optional<RunRow> inserted =
-          Jdbc.queryOne(
-              c,
-              RunSql.INSERT_RUN,
-              RunRow::map,
-              run.teamId(),
-              run.appVersionId(),
-              run.environmentId(),
-              run.environmentName(),
-              Jdbc.bigint(run.scheduleId()),
-              run.inputJson() == null ? Jdbc.TypedNull.TEXT : run.inputJson(),
-              run.priority(),
-              run.maxRetries(),
-              run.retryOnFailure(),
-              Jdbc.text(run.idempotencyKey()),
-              Jdbc.text(run.requestHash()),
-              run.appId(),
-              run.teamId());
-      if (inserted.isEmpty()) {
-        // Either the app is not the team's, or a concurrent create took the key (ON CONFLICT
-        // waited for it to commit, so it is visible now).
-        return (run.idempotencyKey() == null
-                ? Optional.<CreatedRun>empty()
-                : findByIdempotencyKey(c, run))
-            .orElseThrow(() -> ApiException.notFound("app not found"));
-      }
-      RunRow row = inserted.get();
-      // INSERT_RUN announced the run on the queued channel already.
-      outbox.runEvent(RunEventType.CREATED, row.eventSeq(), row.event(null, null, null));
-      return new CreatedRun(row.id(), row.runNo(), false);
-    } catch (SQLException e) {
-      throw new StoreException("create run", e);
-    }
-  }
-
-  private static Optional<CreatedRun> findByIdempotencyKey(Connection c, NewRun run)
-      throws SQLException {
-    return Jdbc.queryOne(
-        c,
-        RunSql.FIND_BY_IDEMPOTENCY_KEY,
-        rs -> {
-          if (!Objects.equals(rs.getString("request_hash"), run.requestHash())) {
-            throw new ApiException(
-                409, "conflict", "Idempotency-Key was already used with a different request");
-          }
-          return new CreatedRun(rs.getLong("id"), rs.getLong("run_no"), true);
-        },
-        run.teamId(),
-        run.appId(),
-        run.idempotencyKey());
-  }
-
-  // ---------------------------------------------------------------- cancel
-
-  /**
-   * API cancel: queued → cancelled at once; leased/running → cancelling (the live attempt too, so
-   * its runner learns it on the next heartbeat); cancelling and terminal runs are left as they are.
-   *
-   * @return the run when this call ended it (for metrics), else empty
-   */
-  @Transactional(TxType.MANDATORY)
-  public Optional<RunEnded> cancel(long teamId, long runId) {
-    try (Connection c = dataSource.getConnection()) {
-      RunRow run =
-          Jdbc.queryOne(c, RunSql.LOCK_RUN_IN_TEAM, RunRow::map, runId, teamId)
-              .orElseThrow(() -> ApiException.notFound("run not found"));
-      RunStatus status = RunStatus.fromWire(run.status());
-      switch (status) {
-        case QUEUED -> {
-          RunRow done = Jdbc.queryOne(c, RunSql.CANCEL_QUEUED, RunRow::map, runId).orElseThrow();
-          outbox.runEvent(
-              RunEventType.CANCELLED, done.eventSeq(), done.event("queued", null, "cancelled"));
-          return Optional.of(
-              new RunEnded(
-                  runId,
-                  done.teamSlug(),
-                  done.appSlug(),
-                  "cancelled",
-                  done.queuedAt(),
-                  null,
-                  done.finishedAt(),
-                  false));
-        }
-        case LEASED, RUNNING -> {
-          RunRow marked = Jdbc.queryOne(c, RunSql.REQUEST_CANCEL, RunRow::map, runId).orElseThrow();
-          for (long runnerId :
-              Jdbc.query(c, RunSql.ATTEMPT_REQUEST_CANCEL, rs -> rs.getLong(1), runId)) {
-            Jdbc.queryOne(c, RunSql.NOTIFY_CANCEL, rs -> true, Long.toString(runnerId));
-          }
-          outbox.runEvent(
-              RunEventType.CANCEL_REQUESTED,
-              marked.eventSeq(),
-              marked.event(status.wire(), null, "cancel requested"));
-          return Optional.empty();
-        }
-        default -> {
-          return Optional.empty();
-        }
-      }
-    } catch (SQLException e) {
-      throw new StoreException("cancel run", e);
-    }
-  }
-
-  // ---------------------------------------------------------------- lease
 
   /**
    * Claims the best queued run the runner may execute ({@code priority DESC, queued_at, id},
    * available now, in its environment and scope) with {@code FOR UPDATE SKIP LOCKED}, and creates
    * its attempt with a lease of {@code ttl}. Empty when there is no work.
    *
-   * @throws ApiException 409 when the runner already holds {@code max_concurrent} live leases
+   * @throws RunRefusal conflict when the runner already holds {@code max_concurrent} live leases
    */
   @Transactional(TxType.MANDATORY)
   public Optional<LeaseGrant> lease(RunnerRef runner, String leaseTokenHash, Duration ttl) {
@@ -195,7 +70,7 @@ public class RunTransitions {
    * {@code start}, the runs and attempts go on to running in the same statement (the fused
    * lease-and-start of the batch lease), and both events are written.
    *
-   * @throws ApiException 409 when the runner already holds {@code max_concurrent} live leases
+   * @throws RunRefusal conflict when the runner already holds {@code max_concurrent} live leases
    */
   @Transactional(TxType.MANDATORY)
   public List<LeaseGrant> leaseBatch(
@@ -203,17 +78,17 @@ public class RunTransitions {
     try (Connection c = dataSource.getConnection()) {
       int active =
           Jdbc.queryOne(c, RunSql.LOCK_RUNNER_COUNT_ACTIVE, rs -> rs.getInt(1), runner.runnerId())
-              .orElseThrow(ApiException::unauthorized);
+              .orElseThrow(RunRefusal::unauthorized);
       int free = runner.maxConcurrent() - active;
       if (free <= 0) {
-        throw ApiException.conflict("runner already has an active lease");
+        throw RunRefusal.conflict("runner already has an active lease");
       }
       int limit = Math.min(free, leaseTokenHashes.size());
       List<LeaseGrant> grants =
           Jdbc.query(
               c,
               start ? RunSql.LEASE_AND_START : RunSql.LEASE,
-              RunTransitions::mapGrant,
+              AttemptTransitions::mapGrant,
               runner.environment(),
               Jdbc.bigint(runner.teamId()),
               Jdbc.bigint(runner.teamId()),
@@ -227,11 +102,15 @@ public class RunTransitions {
         long leasedSeq = g.started() ? g.eventSeq() - 1 : g.eventSeq();
         events.add(
             new OutboxWriter.RunEvent(
-                RunEventType.LEASED, leasedSeq, grantEvent(g, runner, "leased", "queued")));
+                RunEventType.LEASED,
+                leasedSeq,
+                RunEvents.granted(g, runner.runnerId(), RunStatus.LEASED, RunStatus.QUEUED)));
         if (g.started()) {
           events.add(
               new OutboxWriter.RunEvent(
-                  RunEventType.STARTED, g.eventSeq(), grantEvent(g, runner, "running", "leased")));
+                  RunEventType.STARTED,
+                  g.eventSeq(),
+                  RunEvents.granted(g, runner.runnerId(), RunStatus.RUNNING, RunStatus.LEASED)));
         }
       }
       outbox.runEvents(events);
@@ -239,26 +118,6 @@ public class RunTransitions {
     } catch (SQLException e) {
       throw new StoreException("lease run", e);
     }
-  }
-
-  private static RunEventData grantEvent(
-      LeaseGrant g, RunnerRef runner, String status, String previous) {
-    return new RunEventData(
-        g.runId(),
-        g.runNo(),
-        g.teamId(),
-        g.teamSlug(),
-        g.appId(),
-        g.appSlug(),
-        g.environment(),
-        status,
-        previous,
-        g.retryCount(),
-        g.attemptNo(),
-        runner.runnerId(),
-        null,
-        null,
-        null);
   }
 
   private static LeaseGrant mapGrant(ResultSet rs) throws SQLException {
@@ -281,7 +140,7 @@ public class RunTransitions {
         rs.getString("environment_name"),
         rs.getLong("event_seq"),
         rs.getInt("retry_count"),
-        "running".equals(rs.getString("run_status")),
+        RunStatus.RUNNING.wire().equals(rs.getString("run_status")),
         secretNames(rs.getArray("secret_names")));
   }
 
@@ -298,8 +157,6 @@ public class RunTransitions {
     return List.copyOf(out);
   }
 
-  // ---------------------------------------------------------------- runner calls
-
   /**
    * Start: attempt leased → running (idempotent when already running); the run follows unless it is
    * cancelling, in which case the answer tells the runner to stop. Does not extend the lease.
@@ -307,9 +164,10 @@ public class RunTransitions {
   @Transactional(TxType.MANDATORY)
   public AttemptState start(LeaseRef ref) {
     try (Connection c = dataSource.getConnection()) {
-      RunRow run = lockRun(c, ref.runId());
+      RunRow run = RunRows.lockRun(c, ref.runId());
       AttemptRow attempt = liveAttempt(c, ref);
-      if ("leased".equals(attempt.status())) {
+      if (attempt.status() == AttemptStatus.LEASED) {
+        // RunTransition.START
         Jdbc.update(c, RunSql.ATTEMPT_START, attempt.id());
         Optional<RunRow> started = Jdbc.queryOne(c, RunSql.RUN_START, RunRow::map, ref.runId());
         if (started.isPresent()) {
@@ -317,7 +175,7 @@ public class RunTransitions {
           outbox.runEvent(
               RunEventType.STARTED,
               r.eventSeq(),
-              r.event(run.status(), attempt.attemptNo(), ref.runnerId(), null, null, null));
+              RunEvents.started(r, run.status(), attempt.attemptNo(), ref.runnerId()));
         }
       }
       return attemptState(c, ref);
@@ -334,12 +192,12 @@ public class RunTransitions {
           Jdbc.queryOne(
                   c,
                   RunSql.HEARTBEAT,
-                  RunTransitions::mapAttemptState,
+                  AttemptTransitions::mapAttemptState,
                   ttl.toMillis(),
                   ref.runId(),
                   ref.runnerId(),
                   ref.leaseTokenHash())
-              .orElseThrow(() -> ApiException.gone(GONE_MESSAGE));
+              .orElseThrow(RunRefusal::gone);
       Jdbc.update(c, RunSql.TOUCH_RUNNER, ref.runnerId());
       return state;
     } catch (SQLException e) {
@@ -347,7 +205,7 @@ public class RunTransitions {
     }
   }
 
-  /** The attempt id and number when the lease is valid (for log ingestion); else 410. */
+  /** The attempt id and number when the lease is valid (for log ingestion); else gone. */
   @Transactional(TxType.MANDATORY)
   public AttemptState requireLive(LeaseRef ref) {
     try (Connection c = dataSource.getConnection()) {
@@ -434,7 +292,7 @@ public class RunTransitions {
 
   /**
    * Records a runner's result. Idempotent: the same result for an attempt that already finished
-   * answers empty (200); a different one is 409; an expired or unknown lease is 410. A {@code
+   * answers empty; a different one is a conflict; an expired or unknown lease is gone. A {@code
    * cancelling} attempt accepts only {@code cancelled}. A failure of a run that retries on failure
    * requeues it with exponential backoff.
    *
@@ -448,9 +306,10 @@ public class RunTransitions {
   /**
    * The result transition; {@code lines} (the run's last log lines, possibly none) are stored once
    * the attempt is known to be live, before it finishes, so a repeated or refused result stores
-   * nothing.
+   * nothing. Run and attempt are locked in one statement and end in one.
    */
   private Optional<RunEnded> finish(LeaseRef ref, RunResult result, List<LogLine> lines) {
+    AttemptStatus reported = AttemptStatus.fromWire(result.status());
     try (Connection c = dataSource.getConnection()) {
       Locked locked =
           Jdbc.queryOne(
@@ -460,31 +319,31 @@ public class RunTransitions {
                   ref.runnerId(),
                   ref.leaseTokenHash(),
                   ref.runId())
-              .orElseThrow(() -> ApiException.gone(GONE_MESSAGE));
+              .orElseThrow(RunRefusal::gone);
       RunRow run = locked.run();
       AttemptRow attempt = locked.attempt();
       switch (attempt.status()) {
-        case "completed", "failed", "cancelled" -> {
-          if (attempt.status().equals(result.status())
+        case COMPLETED, FAILED, CANCELLED -> {
+          if (attempt.status() == reported
               && Objects.equals(attempt.exitCode(), result.exitCode())) {
             return Optional.empty();
           }
-          throw ApiException.conflict("result conflicts with attempt state");
+          throw RunRefusal.conflict("result conflicts with attempt state");
         }
-        case "expired" -> throw ApiException.gone(GONE_MESSAGE);
+        case EXPIRED -> throw RunRefusal.gone();
         default -> {
           // live
         }
       }
       if (!attempt.unexpired()) {
-        throw ApiException.gone(GONE_MESSAGE);
+        throw RunRefusal.gone();
       }
-      if ("cancelling".equals(attempt.status()) && !"cancelled".equals(result.status())) {
-        throw ApiException.conflict("result conflicts with attempt state");
+      if (attempt.status() == AttemptStatus.CANCELLING && reported != AttemptStatus.CANCELLED) {
+        throw RunRefusal.conflict("result conflicts with attempt state");
       }
       insertLogs(c, ref, attempt.id(), attempt.attemptNo(), lines);
       boolean retry =
-          "failed".equals(result.status())
+          reported == AttemptStatus.FAILED
               && run.retryOnFailure()
               && run.retryCount() < run.maxRetries()
               && !run.cancelRequested();
@@ -492,12 +351,13 @@ public class RunTransitions {
       Finished finished;
       RunEventType type;
       if (retry) {
+        // RunTransition.RETRY_AFTER_FAILURE
         finished =
             Jdbc.queryOne(
                     c,
                     RunSql.FINISH_ATTEMPT_AND_REQUEUE,
                     Finished::map,
-                    result.status(),
+                    reported.wire(),
                     Jdbc.integer(result.exitCode()),
                     Jdbc.text(truncate(result.errorMessage())),
                     attempt.id(),
@@ -506,26 +366,29 @@ public class RunTransitions {
                 .orElseThrow();
         type = RunEventType.REQUEUED;
       } else {
+        // RunTransition.COMPLETE, FAIL or CONFIRM_CANCEL: the run ends as its attempt did.
+        RunStatus ended = RunStatus.fromWire(reported.wire());
         finished =
             Jdbc.queryOne(
                     c,
                     RunSql.FINISH_ATTEMPT_AND_RUN,
                     Finished::map,
-                    result.status(),
+                    reported.wire(),
                     Jdbc.integer(result.exitCode()),
                     Jdbc.text(truncate(result.errorMessage())),
                     attempt.id(),
-                    result.status(),
+                    ended.wire(),
                     ref.runId())
-                .orElseThrow(() -> ApiException.conflict("result conflicts with run state"));
-        type = RunEventType.valueOf(result.status().toUpperCase(java.util.Locale.ROOT));
+                .orElseThrow(() -> RunRefusal.conflict("result conflicts with run state"));
+        type = RunEventType.valueOf(ended.name());
       }
       RunRow after = finished.run();
       Instant finishedAt = finished.attemptFinishedAt();
       outbox.runEvent(
           type,
           after.eventSeq(),
-          after.event(
+          RunEvents.resultReported(
+              after,
               run.status(),
               attempt.attemptNo(),
               ref.runnerId(),
@@ -537,7 +400,7 @@ public class RunTransitions {
               ref.runId(),
               run.teamSlug(),
               run.appSlug(),
-              result.status(),
+              reported.wire(),
               attempt.queuedAt(),
               attempt.startedAt(),
               finishedAt,
@@ -558,7 +421,7 @@ public class RunTransitions {
               rs.getLong("att_id"),
               rs.getInt("att_attempt_no"),
               rs.getLong("att_runner_id"),
-              rs.getString("att_status"),
+              AttemptStatus.fromWire(rs.getString("att_status")),
               Jdbc.intOrNull(rs, "att_exit_code"),
               Jdbc.instant(rs, "att_queued_at"),
               Jdbc.instant(rs, "att_started_at"),
@@ -588,94 +451,6 @@ public class RunTransitions {
     return message.length() > 4000 ? message.substring(0, 4000) + "…" : message;
   }
 
-  // ---------------------------------------------------------------- reaper
-
-  /**
-   * Ids of live attempts whose lease expired at {@code asOf} (database time when null), oldest
-   * first. Reading needs no transaction; each is then handled by {@link #reap}.
-   */
-  public List<Long> expiredAttempts(Instant asOf, int limit) {
-    try (Connection c = dataSource.getConnection()) {
-      return Jdbc.query(
-          c,
-          RunSql.EXPIRED_ATTEMPTS,
-          rs -> rs.getLong(1),
-          asOf == null ? Jdbc.TypedNull.TIMESTAMP : asOf,
-          limit);
-    } catch (SQLException e) {
-      throw new StoreException("find expired attempts", e);
-    }
-  }
-
-  /**
-   * Handles one expired attempt: cancel path, retry path or dead path (runs.md §7). The run row is
-   * locked with {@code SKIP LOCKED} and the attempt re-checked, so two reapers (or a racing
-   * heartbeat or result) never both act on it.
-   */
-  @Transactional(TxType.MANDATORY)
-  public Reaped reap(long attemptId, Instant asOf) {
-    try (Connection c = dataSource.getConnection()) {
-      Optional<RunRow> locked =
-          Jdbc.queryOne(c, RunSql.LOCK_RUN_OF_ATTEMPT_SKIP_LOCKED, RunRow::map, attemptId);
-      if (locked.isEmpty()) {
-        return new Reaped(ReapOutcome.SKIPPED, 0, null, null);
-      }
-      RunRow run = locked.get();
-      Object at = asOf == null ? Jdbc.TypedNull.TIMESTAMP : asOf;
-      Optional<AttemptRow> expired =
-          Jdbc.queryOne(c, RunSql.LOCK_EXPIRED_ATTEMPT, AttemptRow::map, attemptId, at);
-      if (expired.isEmpty()) {
-        return new Reaped(ReapOutcome.SKIPPED, run.id(), run.teamSlug(), run.appSlug());
-      }
-      AttemptRow attempt = expired.get();
-      boolean cancel =
-          run.cancelRequested()
-              || "cancelling".equals(attempt.status())
-              || "cancelling".equals(run.status());
-      ReapOutcome outcome;
-      RunRow after;
-      RunEventType type;
-      if (cancel) {
-        Jdbc.update(c, RunSql.ATTEMPT_END, "cancelled", attemptId);
-        after =
-            Jdbc.queryOne(c, RunSql.RUN_FINISH, RunRow::map, "cancelled", run.id()).orElseThrow();
-        outcome = ReapOutcome.CANCELLED;
-        type = RunEventType.CANCELLED;
-      } else if (run.retryCount() < run.maxRetries()) {
-        Jdbc.update(c, RunSql.ATTEMPT_END, "expired", attemptId);
-        after = Jdbc.queryOne(c, RunSql.REQUEUE_EXPIRED, RunRow::map, run.id()).orElseThrow();
-        outcome = ReapOutcome.RETRIED;
-        type = RunEventType.REQUEUED;
-        notifyQueued(c, after.environment());
-      } else {
-        Jdbc.update(c, RunSql.ATTEMPT_END, "expired", attemptId);
-        after = Jdbc.queryOne(c, RunSql.RUN_FINISH, RunRow::map, "dead", run.id()).orElseThrow();
-        outcome = ReapOutcome.DEAD;
-        type = RunEventType.DEAD;
-      }
-      outbox.runEvent(
-          type,
-          after.eventSeq(),
-          after.event(
-              run.status(), attempt.attemptNo(), attempt.runnerId(), null, null, "lease expired"));
-      return new Reaped(outcome, run.id(), run.teamSlug(), run.appSlug());
-    } catch (SQLException e) {
-      throw new StoreException("reap attempt", e);
-    }
-  }
-
-  // ---------------------------------------------------------------- helpers
-
-  /** The channel runner-service listens on to wake long-polling leasers ({@code LISTEN}). */
-  public static String queuedChannel() {
-    return RunSql.QUEUED_CHANNEL;
-  }
-
-  /** The channel on which a cancel request announces the holding runner's id at commit. */
-  public static String cancelChannel() {
-    return RunSql.CANCEL_CHANNEL;
-  }
-
   /**
    * Ids of the runs whose live attempt held by {@code runnerId} is being cancelled (the runner's
    * cancel push; at most 256). Reading needs no transaction.
@@ -688,21 +463,6 @@ public class RunTransitions {
     }
   }
 
-  /** The channel on which log appends announce their run id (payload) at commit. */
-  public static String logsChannel() {
-    return RunSql.LOGS_CHANNEL;
-  }
-
-  /** Wakes waiting leasers of {@code environment} when the transaction commits. */
-  private static void notifyQueued(Connection c, String environment) throws SQLException {
-    Jdbc.queryOne(c, RunSql.NOTIFY_QUEUED, rs -> true, environment);
-  }
-
-  private static RunRow lockRun(Connection c, long runId) throws SQLException {
-    return Jdbc.queryOne(c, RunSql.LOCK_RUN, RunRow::map, runId)
-        .orElseThrow(() -> ApiException.gone(GONE_MESSAGE));
-  }
-
   private static AttemptRow liveAttempt(Connection c, LeaseRef ref) throws SQLException {
     return Jdbc.queryOne(
             c,
@@ -711,18 +471,18 @@ public class RunTransitions {
             ref.runId(),
             ref.runnerId(),
             ref.leaseTokenHash())
-        .orElseThrow(() -> ApiException.gone(GONE_MESSAGE));
+        .orElseThrow(RunRefusal::gone);
   }
 
   private static AttemptState attemptState(Connection c, LeaseRef ref) throws SQLException {
     return Jdbc.queryOne(
             c,
             RunSql.ATTEMPT_STATE,
-            RunTransitions::mapAttemptState,
+            AttemptTransitions::mapAttemptState,
             ref.runId(),
             ref.runnerId(),
             ref.leaseTokenHash())
-        .orElseThrow(() -> ApiException.gone(GONE_MESSAGE));
+        .orElseThrow(RunRefusal::gone);
   }
 
   private static AttemptState mapAttemptState(ResultSet rs) throws SQLException {
@@ -733,98 +493,7 @@ public class RunTransitions {
         rs.getInt("attempt_no"),
         status,
         Jdbc.instant(rs, "lease_expires_at"),
-        rs.getBoolean("cancel_requested") || "cancelling".equals(status),
+        rs.getBoolean("cancel_requested") || AttemptStatus.CANCELLING.wire().equals(status),
         rs.getString("run_status"));
-  }
-
-  /** The columns of a run a transition needs, read with its lock. */
-  record RunRow(
-      long id,
-      long runNo,
-      long teamId,
-      String teamSlug,
-      long appId,
-      String appSlug,
-      String environment,
-      String status,
-      int retryCount,
-      int maxRetries,
-      boolean retryOnFailure,
-      boolean cancelRequested,
-      Instant queuedAt,
-      Instant finishedAt,
-      long eventSeq) {
-
-    static RunRow map(ResultSet rs) throws SQLException {
-      return new RunRow(
-          rs.getLong("id"),
-          rs.getLong("run_no"),
-          rs.getLong("team_id"),
-          rs.getString("team_slug"),
-          rs.getLong("app_id"),
-          rs.getString("app_slug"),
-          rs.getString("environment_name"),
-          rs.getString("status"),
-          rs.getInt("retry_count"),
-          rs.getInt("max_retries"),
-          rs.getBoolean("retry_on_failure"),
-          rs.getBoolean("cancel_requested"),
-          Jdbc.instant(rs, "queued_at"),
-          Jdbc.instant(rs, "finished_at"),
-          rs.getLong("event_seq"));
-    }
-
-    RunEventData event(String previous, Integer attemptNo, String reason) {
-      return event(previous, attemptNo, null, null, null, reason);
-    }
-
-    RunEventData event(
-        String previous,
-        Integer attemptNo,
-        Long runnerId,
-        Integer exitCode,
-        String error,
-        String reason) {
-      return new RunEventData(
-          id,
-          runNo,
-          teamId,
-          teamSlug,
-          appId,
-          appSlug,
-          environment,
-          status,
-          previous,
-          retryCount,
-          attemptNo,
-          runnerId,
-          exitCode,
-          error,
-          reason);
-    }
-  }
-
-  /** An attempt row with whether its lease is still unexpired by database time. */
-  record AttemptRow(
-      long id,
-      int attemptNo,
-      long runnerId,
-      String status,
-      Integer exitCode,
-      Instant queuedAt,
-      Instant startedAt,
-      boolean unexpired) {
-
-    static AttemptRow map(ResultSet rs) throws SQLException {
-      return new AttemptRow(
-          rs.getLong("id"),
-          rs.getInt("attempt_no"),
-          rs.getLong("runner_id"),
-          rs.getString("status"),
-          Jdbc.intOrNull(rs, "exit_code"),
-          Jdbc.instant(rs, "queued_at"),
-          Jdbc.instant(rs, "started_at"),
-          rs.getBoolean("unexpired"));
-    }
   }
 }

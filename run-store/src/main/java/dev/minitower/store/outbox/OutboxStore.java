@@ -1,4 +1,4 @@
-package dev.minitower.scheduler.outbox;
+package dev.minitower.store.outbox;
 
 import dev.minitower.store.jdbc.Jdbc;
 import dev.minitower.store.jdbc.StoreException;
@@ -11,7 +11,10 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 
-/** Every SQL statement of the relay over the {@code outbox} table. */
+/**
+ * Every SQL statement of the outbox relay over the {@code outbox} table (the writes of events are
+ * {@link OutboxWriter}'s). Marking and deleting are each their own transaction.
+ */
 @ApplicationScoped
 public class OutboxStore {
   // Served by outbox_unpublished_idx (id) WHERE published_at IS NULL.
