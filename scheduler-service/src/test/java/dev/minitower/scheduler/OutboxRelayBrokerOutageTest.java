@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.minitower.model.event.CloudEvent;
 import dev.minitower.model.event.EventCodec;
 import dev.minitower.model.event.EventTopics;
-import dev.minitower.platform.kafka.KafkaClients;
+import dev.minitower.scheduler.kafka.KafkaClients;
 import dev.minitower.scheduler.outbox.OutboxRelay;
 import dev.minitower.testsupport.DbFixtures;
 import dev.minitower.testsupport.Management;
