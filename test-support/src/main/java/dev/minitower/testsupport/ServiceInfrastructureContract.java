@@ -58,6 +58,17 @@ public abstract class ServiceInfrastructureContract {
   }
 
   @Test
+  void theSuiteHasADatabaseOfItsOwn() throws Exception {
+    try (Connection c = dataSource.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT current_database()")) {
+      rs.next();
+      assertThat(rs.getString(1)).isEqualTo(ModuleDatabase.databaseName());
+      assertThat(rs.getString(1)).startsWith("minitower_test_");
+    }
+  }
+
+  @Test
   void schemaIsMigratedFromTheSharedHistory() throws Exception {
     try (Connection c = dataSource.getConnection();
         Statement s = c.createStatement();

@@ -3,8 +3,6 @@ package dev.minitower.scheduler.liveness;
 import dev.minitower.model.event.RunnerEventData;
 import dev.minitower.model.event.RunnerEventType;
 import dev.minitower.scheduler.config.SchedulerConfig;
-import dev.minitower.scheduler.config.Scoped;
-import dev.minitower.scheduler.config.SweepScope;
 import dev.minitower.store.jdbc.Jdbc;
 import dev.minitower.store.jdbc.StoreException;
 import dev.minitower.store.outbox.OutboxWriter;
@@ -39,8 +37,7 @@ public class RunnerLiveness {
           + " SELECT id FROM runners WHERE status = 'online'"
           + " AND COALESCE(last_seen_at, updated_at, created_at) < "
           + NOW
-          + " - ? * interval '1 millisecond' AND "
-          + Scoped.in("environment")
+          + " - ? * interval '1 millisecond'"
           + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)"
           + " AND r.status = 'online' AND COALESCE(r.last_seen_at, r.updated_at, r.created_at) < "
           + NOW
@@ -51,8 +48,7 @@ public class RunnerLiveness {
       "DELETE FROM runners r WHERE r.id IN ("
           + " SELECT id FROM runners x WHERE x.status = 'offline' AND x.updated_at < "
           + NOW
-          + " - ? * interval '1 millisecond' AND "
-          + Scoped.in("x.environment")
+          + " - ? * interval '1 millisecond'"
           + " AND NOT EXISTS (SELECT 1 FROM run_attempts a WHERE a.runner_id = x.id)"
           + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)"
           + " AND r.status = 'offline'"
@@ -61,21 +57,17 @@ public class RunnerLiveness {
   private final AgroalDataSource dataSource;
   private final OutboxWriter outbox;
   private final SchedulerConfig config;
-  private final SweepScope scope;
 
-  RunnerLiveness(
-      AgroalDataSource dataSource, OutboxWriter outbox, SchedulerConfig config, SweepScope scope) {
+  RunnerLiveness(AgroalDataSource dataSource, OutboxWriter outbox, SchedulerConfig config) {
     this.dataSource = dataSource;
     this.outbox = outbox;
     this.config = config;
-    this.scope = scope;
   }
 
   /** Marks stale runners offline; answers how many. {@code now} null = the database's clock. */
   public int markStaleOffline(Instant now) {
     Object at = now == null ? Jdbc.TypedNull.TIMESTAMP : now;
     long staleMs = config.leaseTtl().multipliedBy(2).toMillis();
-    Object[] in = Scoped.params(scope);
     int total = 0;
     while (true) {
       List<RunnerEventData> marked =
@@ -89,8 +81,6 @@ public class RunnerLiveness {
                           at,
                           at,
                           staleMs,
-                          in[0],
-                          in[1],
                           BATCH,
                           at,
                           staleMs));
@@ -115,7 +105,6 @@ public class RunnerLiveness {
       return 0;
     }
     Object at = now == null ? Jdbc.TypedNull.TIMESTAMP : now;
-    Object[] in = Scoped.params(scope);
     int total = 0;
     while (true) {
       List<RunnerEventData> pruned =
@@ -123,14 +112,7 @@ public class RunnerLiveness {
               .call(
                   () ->
                       changeAndEmit(
-                          PRUNE,
-                          RunnerEventType.PRUNED,
-                          "offline",
-                          at,
-                          after.toMillis(),
-                          in[0],
-                          in[1],
-                          BATCH));
+                          PRUNE, RunnerEventType.PRUNED, "offline", at, after.toMillis(), BATCH));
       total += pruned.size();
       if (pruned.size() < BATCH) {
         break;

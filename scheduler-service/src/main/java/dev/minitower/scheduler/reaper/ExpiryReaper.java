@@ -15,8 +15,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Reaps attempts whose lease expired (runs.md §7) through {@link RunTransitions#reap}, one
- * transaction per attempt. Safe with any number of scheduler replicas: reap locks the run with
- * {@code SKIP LOCKED} and re-checks the attempt, so a second reaper (or a racing heartbeat or
+ * transaction per attempt; the candidates are run-store's {@link RunTransitions#expiredAttempts}
+ * (hints only: reap re-checks each). Safe with any number of scheduler replicas: reap locks the run
+ * with {@code SKIP LOCKED} and re-checks the attempt, so a second reaper (or a racing heartbeat or
  * result) makes it answer {@code SKIPPED} instead of acting twice.
  */
 @ApplicationScoped
@@ -33,17 +34,11 @@ public class ExpiryReaper {
     }
   }
 
-  private final ExpiredAttempts candidates;
   private final RunTransitions transitions;
   private final RunMetrics metrics;
   private final SchedulerConfig config;
 
-  ExpiryReaper(
-      ExpiredAttempts candidates,
-      RunTransitions transitions,
-      RunMetrics metrics,
-      SchedulerConfig config) {
-    this.candidates = candidates;
+  ExpiryReaper(RunTransitions transitions, RunMetrics metrics, SchedulerConfig config) {
     this.transitions = transitions;
     this.metrics = metrics;
     this.config = config;
@@ -58,7 +53,7 @@ public class ExpiryReaper {
     Map<ReapOutcome, Integer> counts = new EnumMap<>(ReapOutcome.class);
     int errors = 0;
     for (int round = 0; round < MAX_ROUNDS; round++) {
-      List<Long> ids = candidates.find(now, batch);
+      List<Long> ids = transitions.expiredAttempts(now, batch);
       int progressed = 0;
       for (long id : ids) {
         try {

@@ -1,8 +1,6 @@
 package dev.minitower.scheduler.retention;
 
 import dev.minitower.scheduler.config.SchedulerConfig;
-import dev.minitower.scheduler.config.Scoped;
-import dev.minitower.scheduler.config.SweepScope;
 import dev.minitower.store.jdbc.Jdbc;
 import dev.minitower.store.jdbc.StoreException;
 import io.agroal.api.AgroalDataSource;
@@ -29,26 +27,20 @@ public class RetentionSweeper {
   private static final String DELETE_LOGS =
       "DELETE FROM run_logs WHERE (attempt_id, seq) IN (SELECT l.attempt_id, l.seq FROM runs r"
           + " JOIN run_logs l ON l.run_id = r.id WHERE r.finished_at IS NOT NULL"
-          + " AND r.finished_at < ? AND "
-          + Scoped.in("r.environment_name")
-          + " LIMIT ?)";
+          + " AND r.finished_at < ? LIMIT ?)";
   private static final String DELETE_RUNS =
       "DELETE FROM runs WHERE id IN (SELECT id FROM runs WHERE finished_at IS NOT NULL"
-          + " AND finished_at < ? AND "
-          + Scoped.in("environment_name")
-          + " ORDER BY finished_at LIMIT ? FOR UPDATE SKIP LOCKED)";
+          + " AND finished_at < ? ORDER BY finished_at LIMIT ? FOR UPDATE SKIP LOCKED)";
 
   /** What one pass deleted. */
   public record Pass(long logLines, long runs) {}
 
   private final AgroalDataSource dataSource;
   private final SchedulerConfig config;
-  private final SweepScope scope;
 
-  RetentionSweeper(AgroalDataSource dataSource, SchedulerConfig config, SweepScope scope) {
+  RetentionSweeper(AgroalDataSource dataSource, SchedulerConfig config) {
     this.dataSource = dataSource;
     this.config = config;
-    this.scope = scope;
   }
 
   public Pass sweep(Instant now) {
@@ -66,7 +58,6 @@ public class RetentionSweeper {
     }
     Instant cutoff = now.minus(retention);
     int batch = Math.max(1, config.retention().batchSize());
-    Object[] in = Scoped.params(scope);
     long total = 0;
     for (int i = 0; i < MAX_BATCHES; i++) {
       int n =
@@ -74,7 +65,7 @@ public class RetentionSweeper {
               .call(
                   () -> {
                     try (Connection c = dataSource.getConnection()) {
-                      return Jdbc.update(c, sql, cutoff, in[0], in[1], batch);
+                      return Jdbc.update(c, sql, cutoff, batch);
                     } catch (SQLException e) {
                       throw new StoreException("retention delete", e);
                     }
