@@ -1,9 +1,12 @@
 package dev.minitower.platform;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.minitower.platform.health.DatabaseReadiness;
+import dev.minitower.platform.health.ProcessLiveness;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.specification.RequestSpecification;
@@ -34,9 +37,17 @@ class ProbesTest {
   }
 
   @Test
-  void quarkusProbesExistBesideTheOriginalOnes() {
-    onManagement().get("/q/health/live").then().statusCode(200);
-    onManagement().get("/q/health/ready").then().statusCode(200);
+  void quarkusProbesRunTheSameChecksAsTheOriginalOnes() {
+    onManagement()
+        .get("/q/health/live")
+        .then()
+        .statusCode(200)
+        .body("checks.name", contains(ProcessLiveness.NAME));
+    onManagement()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200)
+        .body("checks.name", contains(DatabaseReadiness.NAME));
   }
 
   @Test

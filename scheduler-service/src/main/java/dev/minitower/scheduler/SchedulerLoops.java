@@ -7,16 +7,15 @@ import dev.minitower.scheduler.reaper.ExpiryReaper;
 import dev.minitower.scheduler.retention.RetentionSweeper;
 import dev.minitower.scheduler.schedules.ScheduleFirer;
 import dev.minitower.store.runs.LeaseClock;
-import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.ScheduledExecution;
+import io.quarkus.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -26,6 +25,12 @@ import org.jboss.logging.Logger;
  * disables its loop (MINITOWER_EXPIRY_CHECK_INTERVAL ≤ 0 disables reaping and runner sweeps). While
  * the database cannot be reached the steps keep failing: that outage is one WARN ({@link
  * DatabaseAvailability}), not an ERROR with a stack trace per step and tick.
+ *
+ * <p>The loops are quarkus-scheduler jobs ({@code expiry}, {@code schedules}, {@code retention}),
+ * each with {@link Scheduled.ConcurrentExecution#SKIP}: a tick still running when the next is due
+ * makes that one skipped, never run beside it. They are defined at start from the typed {@link
+ * SchedulerConfig} rather than with {@code @Scheduled}: an interval ≤ 0 must disable a loop (the
+ * original's contract), which an {@code every} expression cannot say.
  */
 @ApplicationScoped
 public class SchedulerLoops {
@@ -39,7 +44,6 @@ public class SchedulerLoops {
   private final Clock clock;
   private final DatabaseAvailability database;
   private final LeaseClock leaseClock;
-  private ScheduledExecutorService executor;
 
   /** When a step last found the database unreachable ({@link System#nanoTime()}; 0 = never). */
   private volatile long lastDatabaseOutage;
@@ -63,39 +67,35 @@ public class SchedulerLoops {
     this.database = database;
   }
 
-  void start(@Observes StartupEvent event) {
-    executor =
-        Executors.newScheduledThreadPool(
-            3,
-            r -> {
-              Thread t = new Thread(r, "scheduler-loop");
-              t.setDaemon(true);
-              return t;
-            });
+  void start(@Observes StartupEvent event, Scheduler scheduler) {
     // The first reaper pass runs at start: leases that expired while no scheduler ran (a restart)
     // are requeued at once, not one interval later.
-    every(config.expiryCheckInterval(), this::expiryTick, "expiry", true);
-    every(config.schedules().checkInterval(), this::scheduleTick, "schedules", false);
+    every(scheduler, "expiry", config.expiryCheckInterval(), true, this::expiryTick);
+    every(scheduler, "schedules", config.schedules().checkInterval(), false, this::scheduleTick);
     boolean retentionOn =
         isPositive(config.retention().logs()) || isPositive(config.retention().runs());
     if (retentionOn) {
-      every(config.retention().interval(), this::retentionTick, "retention", false);
+      every(scheduler, "retention", config.retention().interval(), false, this::retentionTick);
     }
   }
 
-  void stop(@Observes ShutdownEvent event) {
-    if (executor != null) {
-      executor.shutdownNow();
-    }
-  }
-
-  private void every(Duration interval, Runnable task, String name, boolean atStart) {
+  private static void every(
+      Scheduler scheduler, String name, Duration interval, boolean atStart, Runnable tick) {
     if (!isPositive(interval)) {
       LOG.infof("%s loop disabled (interval %s)", name, interval);
       return;
     }
-    long ms = interval.toMillis();
-    executor.scheduleWithFixedDelay(task, atStart ? 0 : ms, ms, TimeUnit.MILLISECONDS);
+    Scheduler.JobDefinition<?> job =
+        scheduler
+            .newJob(name)
+            .setInterval(interval.toString())
+            .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+            .setSkipPredicate(Scheduled.ApplicationNotRunning.class)
+            .setTask((ScheduledExecution execution) -> tick.run());
+    if (!atStart) {
+      job.setDelayed(interval.toString());
+    }
+    job.schedule();
   }
 
   /**

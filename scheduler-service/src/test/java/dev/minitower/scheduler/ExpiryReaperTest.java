@@ -40,7 +40,6 @@ class ExpiryReaperTest {
   @Inject SchedulerLoops loops;
   @Inject RunSteps steps;
   @Inject DbFixtures db;
-  @Inject OwnedEnvironments envs;
   @Inject SettableClock clock;
   @Inject RunnerLiveness liveness;
   @Inject ScheduleFirer firer;
@@ -54,7 +53,8 @@ class ExpiryReaperTest {
   @BeforeEach
   void setUp() {
     clock.reset();
-    app = db.app(envs.fresh());
+    db.clearQueue();
+    app = db.app(DbFixtures.uniqueEnvironment());
     runner = db.runner(null, app.env(), 256);
   }
 

@@ -21,18 +21,18 @@ class GaugesTest {
 
   @Inject RunSteps steps;
   @Inject DbFixtures db;
-  @Inject OwnedEnvironments envs;
 
   @Test
   void pendingRunsAndOnlineRunnersAreScrapedByGroupAndZeroGroupsAreLeftOut() {
-    String env = envs.fresh();
+    db.clearQueue();
+    String env = DbFixtures.uniqueEnvironment();
     DbFixtures.App app = db.app(env);
     for (int i = 0; i < 3; i++) {
       steps.create(app, 0, false);
     }
     db.runner(null, env, 1);
     db.runner(null, env, 1);
-    String other = envs.another();
+    String other = DbFixtures.uniqueEnvironment();
     DbFixtures.App idle = db.app(other);
     long runner = db.runner(null, other, 1);
     db.exec("UPDATE runners SET status = 'offline' WHERE id = ?", runner);

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.minitower.model.event.CloudEvent;
 import dev.minitower.model.event.EventCodec;
 import dev.minitower.model.event.EventTopics;
-import dev.minitower.platform.kafka.KafkaClients;
+import dev.minitower.scheduler.kafka.KafkaClients;
 import dev.minitower.scheduler.outbox.OutboxRelay;
 import dev.minitower.testsupport.DbFixtures;
 import dev.minitower.testsupport.Management;
@@ -47,13 +47,13 @@ class OutboxRelayBrokerOutageTest {
   @Inject OutboxRelay relay;
   @Inject RunSteps steps;
   @Inject DbFixtures db;
-  @Inject OwnedEnvironments envs;
   @Inject KafkaClients kafka;
   @Inject AgroalDataSource dataSource;
 
   @Test
   void everyEventArrivesOnceAfterDedupeAndInRunOrderAcrossABrokerRestart() throws Exception {
-    DbFixtures.App app = db.app(envs.fresh());
+    db.clearQueue();
+    DbFixtures.App app = db.app(DbFixtures.uniqueEnvironment());
     long runner = db.runner(null, app.env(), 256);
     await().atMost(Duration.ofSeconds(30)).until(relay::isLeader);
 

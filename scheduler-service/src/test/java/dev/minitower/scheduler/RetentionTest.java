@@ -16,7 +16,6 @@ class RetentionTest {
   @Inject RetentionSweeper retention;
   @Inject RunSteps steps;
   @Inject DbFixtures db;
-  @Inject OwnedEnvironments envs;
   @Inject SettableClock clock;
 
   DbFixtures.App app;
@@ -24,7 +23,8 @@ class RetentionTest {
 
   @BeforeEach
   void setUp() {
-    app = db.app(envs.fresh());
+    db.clearQueue();
+    app = db.app(DbFixtures.uniqueEnvironment());
     runner = db.runner(null, app.env(), 16);
   }
 

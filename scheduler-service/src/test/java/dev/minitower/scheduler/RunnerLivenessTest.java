@@ -28,7 +28,6 @@ class RunnerLivenessTest {
   @Inject SchedulerLoops loops;
   @Inject RunSteps steps;
   @Inject DbFixtures db;
-  @Inject OwnedEnvironments envs;
   @Inject SettableClock clock;
   @Inject SettableLeaseClock leaseClock;
   @Inject ScheduleFirer firer;
@@ -41,7 +40,8 @@ class RunnerLivenessTest {
   @BeforeEach
   void setUp() {
     clock.reset();
-    env = envs.fresh();
+    db.clearQueue();
+    env = DbFixtures.uniqueEnvironment();
   }
 
   @Test

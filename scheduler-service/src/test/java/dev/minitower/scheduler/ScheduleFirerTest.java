@@ -25,14 +25,14 @@ class ScheduleFirerTest {
   @Inject ScheduleFirer firer;
   @Inject RunSteps steps;
   @Inject DbFixtures db;
-  @Inject OwnedEnvironments envs;
   @Inject SettableClock clock;
 
   DbFixtures.App app;
 
   @BeforeEach
   void setUp() {
-    app = db.app(envs.fresh());
+    db.clearQueue();
+    app = db.app(DbFixtures.uniqueEnvironment());
   }
 
   @Test

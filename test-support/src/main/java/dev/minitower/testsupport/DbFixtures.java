@@ -47,6 +47,16 @@ public class DbFixtures {
     return "env-" + UUID.randomUUID().toString().substring(0, 8);
   }
 
+  /**
+   * Empties the tables the scheduler's sweeps act on: runs (with their attempts, logs, secrets and
+   * schedule ticks), runners, schedules and the outbox. A suite's database is its own ({@link
+   * ModuleDatabase}), so a test of a sweep over every row can start from nothing; teams, apps and
+   * tokens stay.
+   */
+  public void clearQueue() {
+    exec("TRUNCATE runs, runners, schedules, outbox CASCADE");
+  }
+
   public App app(String env) {
     String team = uniqueSlug("t");
     long teamId = id("INSERT INTO teams (slug, name) VALUES (?, ?) RETURNING id", team, team);

@@ -1,6 +1,5 @@
 package dev.minitower.store.retention;
 
-import dev.minitower.store.jdbc.EnvironmentScope;
 import dev.minitower.store.jdbc.Jdbc;
 import dev.minitower.store.jdbc.StoreException;
 import io.agroal.api.AgroalDataSource;
@@ -13,8 +12,7 @@ import java.time.Instant;
 
 /**
  * The retention deletes of finished runs, one batch per call inside the caller's transaction.
- * Active runs are never touched: they have no {@code finished_at}. {@code null} environments mean
- * every one.
+ * Active runs are never touched: they have no {@code finished_at}.
  */
 @ApplicationScoped
 public class RetentionStore {
@@ -22,14 +20,10 @@ public class RetentionStore {
   private static final String DELETE_LOGS =
       "DELETE FROM run_logs WHERE (attempt_id, seq) IN (SELECT l.attempt_id, l.seq FROM runs r"
           + " JOIN run_logs l ON l.run_id = r.id WHERE r.finished_at IS NOT NULL"
-          + " AND r.finished_at < ? AND "
-          + EnvironmentScope.in("r.environment_name")
-          + " LIMIT ?)";
+          + " AND r.finished_at < ? LIMIT ?)";
   private static final String DELETE_RUNS =
       "DELETE FROM runs WHERE id IN (SELECT id FROM runs WHERE finished_at IS NOT NULL"
-          + " AND finished_at < ? AND "
-          + EnvironmentScope.in("environment_name")
-          + " ORDER BY finished_at LIMIT ? FOR UPDATE SKIP LOCKED)";
+          + " AND finished_at < ? ORDER BY finished_at LIMIT ? FOR UPDATE SKIP LOCKED)";
 
   private final AgroalDataSource dataSource;
 
@@ -39,22 +33,21 @@ public class RetentionStore {
 
   /** Deletes up to {@code limit} log lines of runs finished before {@code cutoff}. */
   @Transactional(TxType.MANDATORY)
-  public int deleteLogLines(Instant cutoff, String[] environments, int limit) {
-    return delete(DELETE_LOGS, cutoff, environments, limit);
+  public int deleteLogLines(Instant cutoff, int limit) {
+    return delete(DELETE_LOGS, cutoff, limit);
   }
 
   /**
    * Deletes up to {@code limit} runs finished before {@code cutoff} (attempts and logs cascade).
    */
   @Transactional(TxType.MANDATORY)
-  public int deleteRuns(Instant cutoff, String[] environments, int limit) {
-    return delete(DELETE_RUNS, cutoff, environments, limit);
+  public int deleteRuns(Instant cutoff, int limit) {
+    return delete(DELETE_RUNS, cutoff, limit);
   }
 
-  private int delete(String sql, Instant cutoff, String[] environments, int limit) {
-    Object[] in = EnvironmentScope.params(environments);
+  private int delete(String sql, Instant cutoff, int limit) {
     try (Connection c = dataSource.getConnection()) {
-      return Jdbc.update(c, sql, cutoff, in[0], in[1], limit);
+      return Jdbc.update(c, sql, cutoff, limit);
     } catch (SQLException e) {
       throw new StoreException("retention delete", e);
     }

@@ -2,7 +2,6 @@ package dev.minitower.store.runners;
 
 import dev.minitower.model.event.RunnerEventData;
 import dev.minitower.model.event.RunnerEventType;
-import dev.minitower.store.jdbc.EnvironmentScope;
 import dev.minitower.store.jdbc.Jdbc;
 import dev.minitower.store.jdbc.StoreException;
 import dev.minitower.store.outbox.OutboxWriter;
@@ -50,8 +49,7 @@ public class RunnerStore {
           + " SELECT id FROM runners WHERE status = 'online'"
           + " AND COALESCE(last_seen_at, updated_at, created_at) < "
           + NOW
-          + " - ? * interval '1 millisecond' AND "
-          + EnvironmentScope.in("environment")
+          + " - ? * interval '1 millisecond'"
           + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)"
           + " AND r.status = 'online' AND COALESCE(r.last_seen_at, r.updated_at, r.created_at) < "
           + NOW
@@ -62,8 +60,7 @@ public class RunnerStore {
       "DELETE FROM runners r WHERE r.id IN ("
           + " SELECT id FROM runners x WHERE x.status = 'offline' AND x.updated_at < "
           + NOW
-          + " - ? * interval '1 millisecond' AND "
-          + EnvironmentScope.in("x.environment")
+          + " - ? * interval '1 millisecond'"
           + " AND NOT EXISTS (SELECT 1 FROM run_attempts a WHERE a.runner_id = x.id)"
           + " ORDER BY id LIMIT ? FOR UPDATE SKIP LOCKED)"
           + " AND r.status = 'offline'"
@@ -153,29 +150,25 @@ public class RunnerStore {
   }
 
   /**
-   * Marks up to {@code limit} online runners of the environments unseen for {@code stale} offline,
+   * Marks up to {@code limit} online runners unseen for {@code stale} offline,
    * with their {@code runner.offline} events; answers them.
    */
   @Transactional(TxType.MANDATORY)
-  public List<RunnerEventData> markStaleOffline(
-      Instant now, Duration stale, String[] environments, int limit) {
+  public List<RunnerEventData> markStaleOffline(Instant now, Duration stale, int limit) {
     Object at = now == null ? Jdbc.TypedNull.TIMESTAMP : now;
-    Object[] in = EnvironmentScope.params(environments);
     long staleMs = stale.toMillis();
     return changeAndEmit(
-        MARK_OFFLINE, RunnerEventType.OFFLINE, at, at, staleMs, in[0], in[1], limit, at, staleMs);
+        MARK_OFFLINE, RunnerEventType.OFFLINE, at, at, staleMs, limit, at, staleMs);
   }
 
   /**
-   * Deletes up to {@code limit} runners of the environments offline for longer than {@code after}
+   * Deletes up to {@code limit} runners offline for longer than {@code after}
    * that never held an attempt, with their {@code runner.pruned} events; answers them.
    */
   @Transactional(TxType.MANDATORY)
-  public List<RunnerEventData> pruneOffline(
-      Instant now, Duration after, String[] environments, int limit) {
+  public List<RunnerEventData> pruneOffline(Instant now, Duration after, int limit) {
     Object at = now == null ? Jdbc.TypedNull.TIMESTAMP : now;
-    Object[] in = EnvironmentScope.params(environments);
-    return changeAndEmit(PRUNE, RunnerEventType.PRUNED, at, after.toMillis(), in[0], in[1], limit);
+    return changeAndEmit(PRUNE, RunnerEventType.PRUNED, at, after.toMillis(), limit);
   }
 
   private List<RunnerEventData> changeAndEmit(String sql, RunnerEventType type, Object... params) {

@@ -3,7 +3,6 @@ package dev.minitower.store.runs;
 import dev.minitower.model.event.RunEventType;
 import dev.minitower.model.run.AttemptStatus;
 import dev.minitower.model.run.RunStatus;
-import dev.minitower.store.jdbc.EnvironmentScope;
 import dev.minitower.store.jdbc.Jdbc;
 import dev.minitower.store.jdbc.StoreException;
 import dev.minitower.store.outbox.OutboxWriter;
@@ -41,19 +40,9 @@ public class RunReaper {
    * transaction; each is then handled by {@link #reap}.
    */
   public List<Long> expiredAttempts(Instant asOf, int limit) {
-    return expiredAttempts(asOf, null, limit);
-  }
-
-  /** {@link #expiredAttempts(Instant, int)} of runs in {@code environments} (null: every one). */
-  public List<Long> expiredAttempts(Instant asOf, String[] environments, int limit) {
     Object at = asOf == null ? Jdbc.TypedNull.TIMESTAMP : asOf;
     try (Connection c = dataSource.getConnection()) {
-      if (environments == null) {
-        return Jdbc.query(c, RunSql.EXPIRED_ATTEMPTS, rs -> rs.getLong(1), at, limit);
-      }
-      Object[] in = EnvironmentScope.params(environments);
-      return Jdbc.query(
-          c, RunSql.EXPIRED_ATTEMPTS_IN_SCOPE, rs -> rs.getLong(1), at, in[0], in[1], limit);
+      return Jdbc.query(c, RunSql.EXPIRED_ATTEMPTS, rs -> rs.getLong(1), at, limit);
     } catch (SQLException e) {
       throw new StoreException("find expired attempts", e);
     }

@@ -1,6 +1,5 @@
 package dev.minitower.store.runs;
 
-import dev.minitower.store.jdbc.EnvironmentScope;
 
 /**
  * Every SQL statement of the queue tables ({@code runs}, {@code run_attempts}, {@code run_logs}) in
@@ -304,16 +303,6 @@ public final class RunSql {
           + LIVE
           + " AND lease_expires_at <= COALESCE(?::timestamptz, now())"
           + " ORDER BY lease_expires_at LIMIT ?";
-
-  /** {@link #EXPIRED_ATTEMPTS} narrowed to a sweep's environments. */
-  public static final String EXPIRED_ATTEMPTS_IN_SCOPE =
-      "SELECT a.id FROM run_attempts a JOIN runs r ON r.id = a.run_id"
-          + " WHERE a.status IN "
-          + LIVE
-          + " AND a.lease_expires_at <= COALESCE(?::timestamptz, now())"
-          + " AND "
-          + EnvironmentScope.in("r.environment_name")
-          + " ORDER BY a.lease_expires_at LIMIT ?";
 
   public static final String LOCK_RUN_OF_ATTEMPT_SKIP_LOCKED =
       SELECT_RUN

@@ -55,6 +55,19 @@ public class RunnerAuthenticator {
     notifications.listen(CHANNEL, this::invalidate);
   }
 
+  /**
+   * The runner of a valid cached token, or null (not cached, expired, or not a runner token at
+   * all): no I/O, so {@link RunnerIdentityProvider} answers a cached runner on the calling thread.
+   */
+  public RunnerPrincipal cached(String authorizationHeader) {
+    String token = Secrets.bearer(authorizationHeader);
+    if (token == null || !token.startsWith("mtr_")) {
+      return null;
+    }
+    Entry cached = cache.get(Secrets.sha256Hex(token));
+    return cached != null && System.nanoTime() - cached.expiresAt() < 0 ? cached.runner() : null;
+  }
+
   public RunnerPrincipal authenticate(String authorizationHeader) {
     String token = Secrets.bearer(authorizationHeader);
     if (token == null || !token.startsWith("mtr_")) {

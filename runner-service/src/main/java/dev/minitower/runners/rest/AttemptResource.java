@@ -7,11 +7,13 @@ import dev.minitower.model.runner.RunnerProtocol;
 import dev.minitower.model.wire.StrictJson;
 import dev.minitower.platform.error.ApiException;
 import dev.minitower.platform.json.JsonBodies;
-import dev.minitower.runners.auth.RunnerAuthenticator;
+import dev.minitower.runners.auth.RunnerIdentityProvider;
 import dev.minitower.runners.auth.RunnerPrincipal;
 import dev.minitower.runners.service.ArtifactDownloads;
 import dev.minitower.runners.service.AttemptService;
 import dev.minitower.store.runs.RunRecords.LeaseRef;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -28,30 +30,31 @@ import java.util.Map;
  * (401), run id (400), lease token header (400), then the lease itself (410: wrong token, another
  * runner's lease, finished, or expired by time).
  */
+@RolesAllowed(RunnerIdentityProvider.ROLE)
 @Path("/api/v1/runs/{run}")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 public class AttemptResource {
   private static final Map<String, String> OK = Map.of("status", "ok");
 
-  private final RunnerAuthenticator auth;
+  private final SecurityIdentity identity;
   private final AttemptService attempts;
   private final ArtifactDownloads artifacts;
   private final JsonBodies json;
 
   AttemptResource(
-      RunnerAuthenticator auth,
+      SecurityIdentity identity,
       AttemptService attempts,
       ArtifactDownloads artifacts,
       JsonBodies json) {
-    this.auth = auth;
+    this.identity = identity;
     this.attempts = attempts;
     this.artifacts = artifacts;
     this.json = json;
   }
 
-  private LeaseRef lease(String authorization, String run, String leaseToken) {
-    RunnerPrincipal runner = auth.authenticate(authorization);
+  private LeaseRef lease(String run, String leaseToken) {
+    RunnerPrincipal runner = RunnerIdentityProvider.runner(identity);
     long runId = RunIds.parse(run);
     return AttemptService.ref(runner, runId, RunIds.leaseToken(leaseToken));
   }
@@ -59,29 +62,26 @@ public class AttemptResource {
   @POST
   @Path("start")
   public AttemptView start(
-      @HeaderParam("Authorization") String authorization,
       @PathParam("run") String run,
       @HeaderParam(RunnerProtocol.LEASE_TOKEN_HEADER) String leaseToken) {
-    return RunnerViews.attempt(attempts.start(lease(authorization, run, leaseToken)), false);
+    return RunnerViews.attempt(attempts.start(lease(run, leaseToken)), false);
   }
 
   @POST
   @Path("heartbeat")
   public AttemptView heartbeat(
-      @HeaderParam("Authorization") String authorization,
       @PathParam("run") String run,
       @HeaderParam(RunnerProtocol.LEASE_TOKEN_HEADER) String leaseToken) {
-    return RunnerViews.attempt(attempts.heartbeat(lease(authorization, run, leaseToken)), false);
+    return RunnerViews.attempt(attempts.heartbeat(lease(run, leaseToken)), false);
   }
 
   @POST
   @Path("logs")
   public Map<String, String> logs(
-      @HeaderParam("Authorization") String authorization,
       @PathParam("run") String run,
       @HeaderParam(RunnerProtocol.LEASE_TOKEN_HEADER) String leaseToken,
       byte[] body) {
-    LeaseRef ref = lease(authorization, run, leaseToken);
+    LeaseRef ref = lease(run, leaseToken);
     // One transaction on the happy path; a bad body still answers 410 first when the lease is
     // invalid (the original checks the lease before the body).
     try {
@@ -100,11 +100,10 @@ public class AttemptResource {
   @POST
   @Path("result")
   public Map<String, String> result(
-      @HeaderParam("Authorization") String authorization,
       @PathParam("run") String run,
       @HeaderParam(RunnerProtocol.LEASE_TOKEN_HEADER) String leaseToken,
       byte[] body) {
-    LeaseRef ref = lease(authorization, run, leaseToken);
+    LeaseRef ref = lease(run, leaseToken);
     attempts.result(ref, JsonBody.parse(json, body, ResultRequest.class));
     return OK;
   }
@@ -113,10 +112,9 @@ public class AttemptResource {
   @Path("artifact")
   @Produces({"application/gzip", MediaType.APPLICATION_JSON})
   public Response artifact(
-      @HeaderParam("Authorization") String authorization,
       @PathParam("run") String run,
       @HeaderParam(RunnerProtocol.LEASE_TOKEN_HEADER) String leaseToken) {
-    LeaseRef ref = lease(authorization, run, leaseToken);
+    LeaseRef ref = lease(run, leaseToken);
     attempts.requireLive(ref);
     return artifacts.download(ref.runId());
   }

@@ -5,12 +5,13 @@ import dev.minitower.model.runner.HeartbeatBatchResponse;
 import dev.minitower.model.runner.RunnerProtocol;
 import dev.minitower.platform.error.ApiException;
 import dev.minitower.platform.json.JsonBodies;
-import dev.minitower.runners.auth.RunnerAuthenticator;
+import dev.minitower.runners.auth.RunnerIdentityProvider;
 import dev.minitower.runners.auth.RunnerPrincipal;
 import dev.minitower.runners.service.AttemptService;
 import dev.minitower.store.runs.RunRefusal;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -22,27 +23,27 @@ import java.util.List;
  * {@code POST /api/v1/runners/heartbeat} (addition): extends every listed lease of the calling
  * runner in one call; each entry answers its attempt view or {@code gone}.
  */
+@RolesAllowed(RunnerIdentityProvider.ROLE)
 @Path(RunnerProtocol.BATCH_HEARTBEAT)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 public class BatchHeartbeatResource {
   private static final int MAX_LEASES = 256;
 
-  private final RunnerAuthenticator auth;
+  private final SecurityIdentity identity;
   private final AttemptService attempts;
 
   private final JsonBodies json;
 
-  BatchHeartbeatResource(RunnerAuthenticator auth, AttemptService attempts, JsonBodies json) {
-    this.auth = auth;
+  BatchHeartbeatResource(SecurityIdentity identity, AttemptService attempts, JsonBodies json) {
+    this.identity = identity;
     this.attempts = attempts;
     this.json = json;
   }
 
   @POST
-  public HeartbeatBatchResponse heartbeat(
-      @HeaderParam("Authorization") String authorization, byte[] body) {
-    RunnerPrincipal runner = auth.authenticate(authorization);
+  public HeartbeatBatchResponse heartbeat(byte[] body) {
+    RunnerPrincipal runner = RunnerIdentityProvider.runner(identity);
     HeartbeatBatchRequest request = JsonBody.parse(json, body, HeartbeatBatchRequest.class);
     if (request == null || request.leases() == null) {
       throw ApiException.badRequest("leases is required");

@@ -5,11 +5,13 @@ import dev.minitower.model.runner.BatchLeaseResponse;
 import dev.minitower.model.runner.RunnerProtocol;
 import dev.minitower.platform.error.ApiException;
 import dev.minitower.platform.json.JsonBodies;
-import dev.minitower.runners.auth.RunnerAuthenticator;
+import dev.minitower.runners.auth.RunnerIdentityProvider;
 import dev.minitower.runners.auth.RunnerPrincipal;
 import dev.minitower.runners.service.LeaseService;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -25,16 +27,17 @@ import java.util.concurrent.CompletionStage;
  * statement, optionally already started ({@link BatchLeaseRequest}). 200 with the leases, 204 when
  * none within the wait, 409 when the runner has no free slot.
  */
+@RolesAllowed(RunnerIdentityProvider.ROLE)
 @Path(RunnerProtocol.BATCH_LEASE)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 public class BatchLeaseResource {
-  private final RunnerAuthenticator auth;
+  private final SecurityIdentity identity;
   private final LeaseService leases;
   private final JsonBodies json;
 
-  BatchLeaseResource(RunnerAuthenticator auth, LeaseService leases, JsonBodies json) {
-    this.auth = auth;
+  BatchLeaseResource(SecurityIdentity identity, LeaseService leases, JsonBodies json) {
+    this.identity = identity;
     this.leases = leases;
     this.json = json;
   }
@@ -42,12 +45,11 @@ public class BatchLeaseResource {
   @POST
   @Blocking
   public CompletionStage<Response> lease(
-      @HeaderParam("Authorization") String authorization,
       @QueryParam("wait") String waitParam,
       @HeaderParam(RunnerProtocol.LEASE_WAIT_HEADER) String waitHeader,
       byte[] body,
       RoutingContext rc) {
-    RunnerPrincipal runner = auth.authenticate(authorization);
+    RunnerPrincipal runner = RunnerIdentityProvider.runner(identity);
     BatchLeaseRequest request = JsonBody.parse(json, body, BatchLeaseRequest.class);
     int max = request == null || request.max() == null ? 1 : request.max();
     if (max < 1 || max > BatchLeaseRequest.MAX_LEASES) {

@@ -5,11 +5,13 @@ import dev.minitower.model.runner.CancelWatchResponse;
 import dev.minitower.model.runner.RunnerProtocol;
 import dev.minitower.platform.error.ApiException;
 import dev.minitower.platform.json.JsonBodies;
-import dev.minitower.runners.auth.RunnerAuthenticator;
+import dev.minitower.runners.auth.RunnerIdentityProvider;
 import dev.minitower.runners.auth.RunnerPrincipal;
 import dev.minitower.runners.lease.CancelWatch;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -27,16 +29,17 @@ import java.util.concurrent.CompletionStage;
  * cancel request reaches the runner holding the run within milliseconds instead of at its next
  * heartbeat.
  */
+@RolesAllowed(RunnerIdentityProvider.ROLE)
 @Path(RunnerProtocol.CANCELS)
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.WILDCARD)
 public class CancelWatchResource {
-  private final RunnerAuthenticator auth;
+  private final SecurityIdentity identity;
   private final CancelWatch watch;
   private final JsonBodies json;
 
-  CancelWatchResource(RunnerAuthenticator auth, CancelWatch watch, JsonBodies json) {
-    this.auth = auth;
+  CancelWatchResource(SecurityIdentity identity, CancelWatch watch, JsonBodies json) {
+    this.identity = identity;
     this.watch = watch;
     this.json = json;
   }
@@ -44,12 +47,11 @@ public class CancelWatchResource {
   @POST
   @Blocking
   public CompletionStage<CancelWatchResponse> watch(
-      @HeaderParam("Authorization") String authorization,
       @QueryParam("wait") String waitParam,
       @HeaderParam(RunnerProtocol.LEASE_WAIT_HEADER) String waitHeader,
       byte[] body,
       RoutingContext rc) {
-    RunnerPrincipal runner = auth.authenticate(authorization);
+    RunnerPrincipal runner = RunnerIdentityProvider.runner(identity);
     CancelWatchRequest request = JsonBody.parse(json, body, CancelWatchRequest.class);
     List<Long> ignore = request == null || request.ignore() == null ? List.of() : request.ignore();
     if (ignore.size() > CancelWatchRequest.MAX_IGNORE) {

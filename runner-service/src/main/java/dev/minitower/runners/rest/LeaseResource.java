@@ -2,11 +2,13 @@ package dev.minitower.runners.rest;
 
 import dev.minitower.model.runner.RunnerProtocol;
 import dev.minitower.platform.error.ApiException;
-import dev.minitower.runners.auth.RunnerAuthenticator;
+import dev.minitower.runners.auth.RunnerIdentityProvider;
 import dev.minitower.runners.auth.RunnerPrincipal;
 import dev.minitower.runners.service.LeaseService;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.ext.web.RoutingContext;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -23,27 +25,27 @@ import java.util.regex.Pattern;
  * {@code POST /api/v1/runs/lease}: 200 with a lease, 204 when there is no work, 409 when the runner
  * is at its concurrency limit. {@code ?wait=20s} (or header {@code X-Lease-Wait: 20}) long-polls.
  */
+@RolesAllowed(RunnerIdentityProvider.ROLE)
 @Path(RunnerProtocol.LEASE)
 @Produces(MediaType.APPLICATION_JSON)
 public class LeaseResource {
   private static final Pattern WAIT = Pattern.compile("(\\d{1,6})(ms|s|m)?");
 
-  private final RunnerAuthenticator auth;
+  private final SecurityIdentity identity;
   private final LeaseService leases;
 
-  LeaseResource(RunnerAuthenticator auth, LeaseService leases) {
-    this.auth = auth;
+  LeaseResource(SecurityIdentity identity, LeaseService leases) {
+    this.identity = identity;
     this.leases = leases;
   }
 
   @POST
   @Blocking
   public CompletionStage<Response> lease(
-      @HeaderParam("Authorization") String authorization,
       @QueryParam("wait") String waitParam,
       @HeaderParam(RunnerProtocol.LEASE_WAIT_HEADER) String waitHeader,
       RoutingContext rc) {
-    RunnerPrincipal runner = auth.authenticate(authorization);
+    RunnerPrincipal runner = RunnerIdentityProvider.runner(identity);
     LongPollRequest poll = LongPollRequest.of(waitParam, waitHeader, rc);
     return leases
         .lease(runner, poll.maxWait(), poll.clientGone())

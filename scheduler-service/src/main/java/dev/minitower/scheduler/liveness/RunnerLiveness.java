@@ -2,7 +2,6 @@ package dev.minitower.scheduler.liveness;
 
 import dev.minitower.model.event.RunnerEventData;
 import dev.minitower.scheduler.config.SchedulerConfig;
-import dev.minitower.scheduler.config.SweepScope;
 import dev.minitower.store.runners.RunnerStore;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,23 +23,20 @@ public class RunnerLiveness {
 
   private final RunnerStore runners;
   private final SchedulerConfig config;
-  private final SweepScope scope;
 
-  RunnerLiveness(RunnerStore runners, SchedulerConfig config, SweepScope scope) {
+  RunnerLiveness(RunnerStore runners, SchedulerConfig config) {
     this.runners = runners;
     this.config = config;
-    this.scope = scope;
   }
 
   /** Marks stale runners offline; answers how many. {@code now} null = the database's clock. */
   public int markStaleOffline(Instant now) {
     Duration stale = config.leaseTtl().multipliedBy(2);
-    String[] environments = scope.sqlArray();
     int total = 0;
     while (true) {
       List<RunnerEventData> marked =
           QuarkusTransaction.requiringNew()
-              .call(() -> runners.markStaleOffline(now, stale, environments, BATCH));
+              .call(() -> runners.markStaleOffline(now, stale, BATCH));
       total += marked.size();
       if (marked.size() < BATCH) {
         break;
@@ -61,12 +57,11 @@ public class RunnerLiveness {
     if (after.isZero() || after.isNegative()) {
       return 0;
     }
-    String[] environments = scope.sqlArray();
     int total = 0;
     while (true) {
       List<RunnerEventData> pruned =
           QuarkusTransaction.requiringNew()
-              .call(() -> runners.pruneOffline(now, after, environments, BATCH));
+              .call(() -> runners.pruneOffline(now, after, BATCH));
       total += pruned.size();
       if (pruned.size() < BATCH) {
         break;

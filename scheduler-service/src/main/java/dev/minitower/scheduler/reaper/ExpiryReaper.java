@@ -33,17 +33,11 @@ public class ExpiryReaper {
     }
   }
 
-  private final ExpiredAttempts candidates;
   private final RunReaper transitions;
   private final RunMetrics metrics;
   private final SchedulerConfig config;
 
-  ExpiryReaper(
-      ExpiredAttempts candidates,
-      RunReaper transitions,
-      RunMetrics metrics,
-      SchedulerConfig config) {
-    this.candidates = candidates;
+  ExpiryReaper(RunReaper transitions, RunMetrics metrics, SchedulerConfig config) {
     this.transitions = transitions;
     this.metrics = metrics;
     this.config = config;
@@ -58,7 +52,7 @@ public class ExpiryReaper {
     Map<ReapOutcome, Integer> counts = new EnumMap<>(ReapOutcome.class);
     int errors = 0;
     for (int round = 0; round < MAX_ROUNDS; round++) {
-      List<Long> ids = candidates.find(now, batch);
+      List<Long> ids = transitions.expiredAttempts(now, batch);
       int progressed = 0;
       for (long id : ids) {
         try {

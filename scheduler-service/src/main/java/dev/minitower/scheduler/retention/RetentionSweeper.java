@@ -1,7 +1,6 @@
 package dev.minitower.scheduler.retention;
 
 import dev.minitower.scheduler.config.SchedulerConfig;
-import dev.minitower.scheduler.config.SweepScope;
 import dev.minitower.store.retention.RetentionStore;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,19 +22,17 @@ public class RetentionSweeper {
   /** What one pass deleted. */
   public record Pass(long logLines, long runs) {}
 
-  /** One batch of deletes: cutoff, environments (null: all), limit; answers how many. */
+  /** One batch of deletes: cutoff, limit; answers how many. */
   private interface Delete {
-    int batch(Instant cutoff, String[] environments, int limit);
+    int batch(Instant cutoff, int limit);
   }
 
   private final RetentionStore store;
   private final SchedulerConfig config;
-  private final SweepScope scope;
 
-  RetentionSweeper(RetentionStore store, SchedulerConfig config, SweepScope scope) {
+  RetentionSweeper(RetentionStore store, SchedulerConfig config) {
     this.store = store;
     this.config = config;
-    this.scope = scope;
   }
 
   public Pass sweep(Instant now) {
@@ -53,11 +50,10 @@ public class RetentionSweeper {
     }
     Instant cutoff = now.minus(retention);
     int batch = Math.max(1, config.retention().batchSize());
-    String[] environments = scope.sqlArray();
     long total = 0;
     for (int i = 0; i < MAX_BATCHES; i++) {
       int n =
-          QuarkusTransaction.requiringNew().call(() -> delete.batch(cutoff, environments, batch));
+          QuarkusTransaction.requiringNew().call(() -> delete.batch(cutoff, batch));
       total += n;
       if (n < batch) {
         break;

@@ -1,7 +1,5 @@
 package dev.minitower.scheduler.schedules;
 
-import dev.minitower.scheduler.config.Scoped;
-import dev.minitower.scheduler.config.SweepScope;
 import dev.minitower.store.jdbc.Jdbc;
 import dev.minitower.store.jdbc.StoreException;
 import io.agroal.api.AgroalDataSource;
@@ -29,15 +27,13 @@ public class ScheduleStore {
   private static final String LOCK_DUE =
       "SELECT "
           + COLUMNS
-          + " FROM schedules s WHERE s.enabled AND s.next_fire_at <= ? AND "
-          + Scoped.in("s.environment_name")
+          + " FROM schedules s WHERE s.enabled AND s.next_fire_at <= ?"
           + " ORDER BY s.next_fire_at, s.id LIMIT ? FOR UPDATE OF s SKIP LOCKED";
 
   private static final String LOCK_UNSET =
       "SELECT "
           + COLUMNS
-          + " FROM schedules s WHERE s.enabled AND s.next_fire_at IS NULL AND "
-          + Scoped.in("s.environment_name")
+          + " FROM schedules s WHERE s.enabled AND s.next_fire_at IS NULL"
           + " ORDER BY s.id LIMIT ? FOR UPDATE OF s SKIP LOCKED";
 
   private static final String INSERT_TICK =
@@ -86,23 +82,19 @@ public class ScheduleStore {
       Instant nextFireAt) {}
 
   private final AgroalDataSource dataSource;
-  private final SweepScope scope;
 
-  ScheduleStore(AgroalDataSource dataSource, SweepScope scope) {
+  ScheduleStore(AgroalDataSource dataSource) {
     this.dataSource = dataSource;
-    this.scope = scope;
   }
 
   @Transactional(Transactional.TxType.MANDATORY)
   public List<Schedule> lockDue(Instant now, int limit) {
-    Object[] in = Scoped.params(scope);
-    return list(LOCK_DUE, now, in[0], in[1], limit);
+    return list(LOCK_DUE, now, limit);
   }
 
   @Transactional(Transactional.TxType.MANDATORY)
   public List<Schedule> lockUnset(int limit) {
-    Object[] in = Scoped.params(scope);
-    return list(LOCK_UNSET, in[0], in[1], limit);
+    return list(LOCK_UNSET, limit);
   }
 
   /** Records a tick; false when it was already recorded (another replica handled it). */

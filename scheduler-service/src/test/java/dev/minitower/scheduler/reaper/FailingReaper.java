@@ -15,7 +15,7 @@ public class FailingReaper extends ExpiryReaper {
   }
 
   public FailingReaper(RuntimeException failure) {
-    super(null, null, null, null);
+    super(null, null, null);
     this.failure = failure;
   }
 

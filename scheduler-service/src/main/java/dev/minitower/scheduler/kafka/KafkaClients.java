@@ -1,4 +1,4 @@
-package dev.minitower.platform.kafka;
+package dev.minitower.scheduler.kafka;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Properties;
