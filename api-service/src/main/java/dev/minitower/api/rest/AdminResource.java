@@ -2,6 +2,7 @@ package dev.minitower.api.rest;
 
 import dev.minitower.api.auth.TeamAuthenticator;
 import dev.minitower.api.service.AdminService;
+import dev.minitower.model.api.Views;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;

@@ -7,6 +7,8 @@ import dev.minitower.api.service.Paging;
 import dev.minitower.api.service.RunQueryService;
 import dev.minitower.api.service.RunService;
 import dev.minitower.api.service.VersionService;
+import dev.minitower.model.api.Requests;
+import dev.minitower.model.api.Views;
 import dev.minitower.platform.json.JsonBodies;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;

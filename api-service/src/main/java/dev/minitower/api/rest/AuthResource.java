@@ -1,6 +1,8 @@
 package dev.minitower.api.rest;
 
 import dev.minitower.api.service.TeamService;
+import dev.minitower.model.api.Requests;
+import dev.minitower.model.api.Views;
 import dev.minitower.platform.error.ApiException;
 import dev.minitower.platform.json.JsonBodies;
 import io.vertx.core.http.HttpServerRequest;

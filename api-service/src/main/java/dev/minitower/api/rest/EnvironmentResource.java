@@ -2,6 +2,8 @@ package dev.minitower.api.rest;
 
 import dev.minitower.api.auth.TeamAuthenticator;
 import dev.minitower.api.service.EnvironmentService;
+import dev.minitower.model.api.Requests;
+import dev.minitower.model.api.Views;
 import dev.minitower.platform.json.JsonBodies;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;

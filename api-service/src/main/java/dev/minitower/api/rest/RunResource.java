@@ -5,6 +5,7 @@ import dev.minitower.api.auth.TeamAuthenticator;
 import dev.minitower.api.service.Paging;
 import dev.minitower.api.service.RunQueryService;
 import dev.minitower.api.service.RunService;
+import dev.minitower.model.api.Views;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;

@@ -3,6 +3,8 @@ package dev.minitower.api.rest;
 import dev.minitower.api.auth.Caller;
 import dev.minitower.api.auth.TeamAuthenticator;
 import dev.minitower.api.service.RunnerTokenService;
+import dev.minitower.model.api.Requests;
+import dev.minitower.model.api.Views;
 import dev.minitower.platform.json.JsonBodies;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;

@@ -2,6 +2,8 @@ package dev.minitower.api.schedules;
 
 import dev.minitower.api.auth.Caller;
 import dev.minitower.api.auth.TeamAuthenticator;
+import dev.minitower.model.api.ScheduleRequest;
+import dev.minitower.model.api.ScheduleView;
 import dev.minitower.platform.error.ApiException;
 import dev.minitower.platform.json.JsonBodies;
 import jakarta.ws.rs.DELETE;

@@ -1,6 +1,7 @@
 package dev.minitower.api.schedules;
 
 import dev.minitower.api.auth.TeamAuthenticator;
+import dev.minitower.model.api.ScheduleView;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;

@@ -2,8 +2,8 @@ package dev.minitower.api.secrets;
 
 import dev.minitower.api.auth.Caller;
 import dev.minitower.api.auth.TeamAuthenticator;
-import dev.minitower.api.secrets.TeamSecretsViews.PutSecret;
-import dev.minitower.api.secrets.TeamSecretsViews.SecretList;
+import dev.minitower.model.api.SecretViews.PutSecret;
+import dev.minitower.model.api.SecretViews.SecretList;
 import dev.minitower.platform.error.ApiException;
 import dev.minitower.platform.json.JsonBodies;
 import jakarta.ws.rs.DELETE;

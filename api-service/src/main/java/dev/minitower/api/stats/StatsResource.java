@@ -1,6 +1,7 @@
 package dev.minitower.api.stats;
 
 import dev.minitower.api.auth.TeamAuthenticator;
+import dev.minitower.model.api.StatsViews;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
