@@ -1,10 +1,10 @@
 package dev.minitower.api.rest;
 
 import dev.minitower.api.auth.TeamAuthenticator;
+import dev.minitower.api.http.JsonBody;
 import dev.minitower.api.service.EnvironmentService;
 import dev.minitower.model.api.Requests;
 import dev.minitower.model.api.Views;
-import dev.minitower.platform.json.JsonBodies;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -12,7 +12,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** A team's environments. */
 @Path("/api/v1/environments")
@@ -20,12 +20,10 @@ import jakarta.ws.rs.core.Response;
 public class EnvironmentResource {
   private final TeamAuthenticator auth;
   private final EnvironmentService service;
-  private final JsonBodies json;
 
-  public EnvironmentResource(TeamAuthenticator auth, EnvironmentService service, JsonBodies json) {
+  public EnvironmentResource(TeamAuthenticator auth, EnvironmentService service) {
     this.auth = auth;
     this.service = service;
-    this.json = json;
   }
 
   @GET
@@ -34,11 +32,10 @@ public class EnvironmentResource {
   }
 
   @POST
-  public Response create(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
+  public RestResponse<Views.EnvironmentView> create(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @JsonBody Requests.CreateEnvironment req) {
     var caller = auth.authenticate(authorization);
-    Requests.CreateEnvironment req =
-        json.read(body, Requests.CreateEnvironment.class, "invalid JSON body");
-    return Response.status(201).entity(service.create(caller, req.name())).build();
+    return RestResponse.status(RestResponse.Status.CREATED, service.create(caller, req.name()));
   }
 }

@@ -2,10 +2,10 @@ package dev.minitower.api.rest;
 
 import dev.minitower.api.auth.Caller;
 import dev.minitower.api.auth.TeamAuthenticator;
+import dev.minitower.api.http.JsonBody;
 import dev.minitower.api.service.RunnerTokenService;
 import dev.minitower.model.api.Requests;
 import dev.minitower.model.api.Views;
-import dev.minitower.platform.json.JsonBodies;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -16,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** A team's runner registration tokens (admin only). */
 @Path("/api/v1/runner-tokens")
@@ -23,23 +24,20 @@ import jakarta.ws.rs.core.Response;
 public class RunnerTokenResource {
   private final TeamAuthenticator auth;
   private final RunnerTokenService service;
-  private final JsonBodies json;
 
-  public RunnerTokenResource(TeamAuthenticator auth, RunnerTokenService service, JsonBodies json) {
+  public RunnerTokenResource(TeamAuthenticator auth, RunnerTokenService service) {
     this.auth = auth;
     this.service = service;
-    this.json = json;
   }
 
   @POST
-  public Response create(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
+  public RestResponse<Views.RunnerTokenCreated> create(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @JsonBody(value = "malformed JSON body", optional = true) Requests.CreateRunnerToken body) {
     Caller caller = auth.authenticate(authorization);
     Requests.CreateRunnerToken req =
-        JsonBodies.isBlank(body)
-            ? new Requests.CreateRunnerToken(null, null, null)
-            : json.read(body, Requests.CreateRunnerToken.class, "malformed JSON body");
-    return Response.status(201).entity(service.create(caller, req)).build();
+        body == null ? new Requests.CreateRunnerToken(null, null, null) : body;
+    return RestResponse.status(RestResponse.Status.CREATED, service.create(caller, req));
   }
 
   @GET

@@ -2,10 +2,10 @@ package dev.minitower.api.rest;
 
 import dev.minitower.api.auth.Caller;
 import dev.minitower.api.auth.TeamAuthenticator;
+import dev.minitower.api.http.JsonBody;
 import dev.minitower.api.service.TokenService;
 import dev.minitower.model.api.Requests;
 import dev.minitower.model.api.Views;
-import dev.minitower.platform.json.JsonBodies;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -16,6 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** Team API tokens: mint, list, revoke. */
 @Path("/api/v1/tokens")
@@ -23,23 +24,20 @@ import jakarta.ws.rs.core.Response;
 public class TokenResource {
   private final TeamAuthenticator auth;
   private final TokenService tokens;
-  private final JsonBodies json;
 
-  public TokenResource(TeamAuthenticator auth, TokenService tokens, JsonBodies json) {
+  public TokenResource(TeamAuthenticator auth, TokenService tokens) {
     this.auth = auth;
     this.tokens = tokens;
-    this.json = json;
   }
 
   @POST
-  public Response create(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
+  public RestResponse<Views.TokenCreated> create(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @JsonBody(value = "malformed JSON body", optional = true) Requests.CreateToken body) {
     Caller caller = auth.authenticate(authorization);
     Requests.CreateToken req =
-        JsonBodies.isBlank(body)
-            ? new Requests.CreateToken(null, null, null, null)
-            : json.read(body, Requests.CreateToken.class, "malformed JSON body");
-    return Response.status(201).entity(tokens.create(caller, req)).build();
+        body == null ? new Requests.CreateToken(null, null, null, null) : body;
+    return RestResponse.status(RestResponse.Status.CREATED, tokens.create(caller, req));
   }
 
   @GET

@@ -2,10 +2,10 @@ package dev.minitower.api.schedules;
 
 import dev.minitower.api.auth.Caller;
 import dev.minitower.api.auth.TeamAuthenticator;
+import dev.minitower.api.http.JsonBody;
 import dev.minitower.model.api.ScheduleRequest;
 import dev.minitower.model.api.ScheduleView;
 import dev.minitower.platform.error.ApiException;
-import dev.minitower.platform.json.JsonBodies;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -18,6 +18,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * Cron schedules of an app: {@code /api/v1/apps/{app}/schedules[/{id}]}. Create answers 201; update
@@ -26,16 +27,12 @@ import jakarta.ws.rs.core.Response;
 @Path("/api/v1/apps/{app}/schedules")
 @Produces(MediaType.APPLICATION_JSON)
 public class ScheduleResource {
-  private static final String INVALID_BODY = "invalid JSON body";
-
   private final TeamAuthenticator auth;
   private final ScheduleService schedules;
-  private final JsonBodies json;
 
-  public ScheduleResource(TeamAuthenticator auth, ScheduleService schedules, JsonBodies json) {
+  public ScheduleResource(TeamAuthenticator auth, ScheduleService schedules) {
     this.auth = auth;
     this.schedules = schedules;
-    this.json = json;
   }
 
   @GET
@@ -45,13 +42,12 @@ public class ScheduleResource {
   }
 
   @POST
-  public Response create(
+  public RestResponse<ScheduleView> create(
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       @PathParam("app") String app,
-      byte[] body) {
+      @JsonBody ScheduleRequest req) {
     Caller caller = auth.authenticate(authorization);
-    ScheduleRequest req = json.read(body, ScheduleRequest.class, INVALID_BODY);
-    return Response.status(201).entity(schedules.create(caller, app, req)).build();
+    return RestResponse.status(RestResponse.Status.CREATED, schedules.create(caller, app, req));
   }
 
   @GET
@@ -93,9 +89,8 @@ public class ScheduleResource {
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       @PathParam("app") String app,
       @PathParam("id") String id,
-      byte[] body) {
+      @JsonBody ScheduleRequest req) {
     Caller caller = auth.authenticate(authorization);
-    ScheduleRequest req = json.read(body, ScheduleRequest.class, INVALID_BODY);
     return schedules.update(caller, app, id(id), req);
   }
 
@@ -105,8 +100,8 @@ public class ScheduleResource {
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       @PathParam("app") String app,
       @PathParam("id") String id,
-      byte[] body) {
-    return patch(authorization, app, id, body);
+      @JsonBody ScheduleRequest req) {
+    return patch(authorization, app, id, req);
   }
 
   @DELETE

@@ -2,10 +2,10 @@ package dev.minitower.api.secrets;
 
 import dev.minitower.api.auth.Caller;
 import dev.minitower.api.auth.TeamAuthenticator;
+import dev.minitower.api.http.JsonBody;
+import dev.minitower.model.api.SecretViews;
 import dev.minitower.model.api.SecretViews.PutSecret;
 import dev.minitower.model.api.SecretViews.SecretList;
-import dev.minitower.platform.error.ApiException;
-import dev.minitower.platform.json.JsonBodies;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -17,6 +17,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * Team secrets: {@code PUT /api/v1/secrets/{name}} (admin; 201 created, 200 replaced), {@code GET
@@ -28,12 +29,10 @@ import jakarta.ws.rs.core.Response;
 public class TeamSecretsResource {
   private final TeamAuthenticator auth;
   private final TeamSecretsService secrets;
-  private final JsonBodies json;
 
-  public TeamSecretsResource(TeamAuthenticator auth, TeamSecretsService secrets, JsonBodies json) {
+  public TeamSecretsResource(TeamAuthenticator auth, TeamSecretsService secrets) {
     this.auth = auth;
     this.secrets = secrets;
-    this.json = json;
   }
 
   @GET
@@ -43,18 +42,15 @@ public class TeamSecretsResource {
 
   @PUT
   @Path("/{name}")
-  public Response put(
+  public RestResponse<SecretViews.SecretView> put(
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       @PathParam("name") String name,
-      byte[] body) {
+      @JsonBody(blank = "invalid JSON body: a body {\"value\": \"…\"} is required") PutSecret req) {
     Caller caller = auth.authenticate(authorization);
     caller.requireAdmin();
-    if (JsonBodies.isBlank(body)) {
-      throw ApiException.badRequest("invalid JSON body: a body {\"value\": \"…\"} is required");
-    }
-    PutSecret req = json.read(body, PutSecret.class, "invalid JSON body");
     TeamSecretsService.Written written = secrets.put(caller, name, req);
-    return Response.status(written.created() ? 201 : 200).entity(written.view()).build();
+    return RestResponse.status(
+        written.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, written.view());
   }
 
   @DELETE
