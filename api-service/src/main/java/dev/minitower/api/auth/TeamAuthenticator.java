@@ -53,8 +53,13 @@ public class TeamAuthenticator {
     notifications.listen(CHANNEL, this::invalidate);
   }
 
+  /** The caller behind an {@code Authorization} header value, or 401. */
   public Caller authenticate(String authorizationHeader) {
-    String token = Secrets.bearer(authorizationHeader);
+    return authenticateToken(Secrets.bearer(authorizationHeader));
+  }
+
+  /** The caller behind a bare team token ({@code mtk_…}), or 401. */
+  public Caller authenticateToken(String token) {
     if (token == null || !token.startsWith(Secrets.TEAM_PREFIX)) {
       throw ApiException.unauthorized();
     }

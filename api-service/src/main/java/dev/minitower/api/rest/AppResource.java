@@ -1,7 +1,7 @@
 package dev.minitower.api.rest;
 
 import dev.minitower.api.auth.Caller;
-import dev.minitower.api.auth.TeamAuthenticator;
+import dev.minitower.api.auth.CurrentCaller;
 import dev.minitower.api.http.JsonBody;
 import dev.minitower.api.service.AppService;
 import dev.minitower.api.service.Paging;
@@ -10,6 +10,7 @@ import dev.minitower.api.service.RunService;
 import dev.minitower.api.service.VersionService;
 import dev.minitower.model.api.Requests;
 import dev.minitower.model.api.Views;
+import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -18,7 +19,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -30,25 +30,26 @@ import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /** Apps, their versions and their runs. */
+@Authenticated
 @Path("/api/v1/apps")
 @Produces(MediaType.APPLICATION_JSON)
 public class AppResource {
   static final int APPS_DEFAULT_LIMIT = 100;
   static final int APPS_MAX_LIMIT = 1000;
 
-  private final TeamAuthenticator auth;
+  private final CurrentCaller callers;
   private final AppService apps;
   private final VersionService versions;
   private final RunQueryService runQueries;
   private final RunService runService;
 
   public AppResource(
-      TeamAuthenticator auth,
+      CurrentCaller callers,
       AppService apps,
       VersionService versions,
       RunQueryService runQueries,
       RunService runService) {
-    this.auth = auth;
+    this.callers = callers;
     this.apps = apps;
     this.versions = versions;
     this.runQueries = runQueries;
@@ -57,36 +58,30 @@ public class AppResource {
 
   @GET
   public Views.AppList list(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @QueryParam("limit") String limit,
-      @QueryParam("offset") String offset) {
-    Caller caller = auth.authenticate(authorization);
+      @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
+    Caller caller = callers.get();
     return apps.list(caller, Paging.parse(limit, offset, APPS_DEFAULT_LIMIT, APPS_MAX_LIMIT));
   }
 
   @POST
-  public RestResponse<Views.AppView> create(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @JsonBody Requests.CreateApp req) {
-    Caller caller = auth.authenticate(authorization);
+  public RestResponse<Views.AppView> create(@JsonBody Requests.CreateApp req) {
+    Caller caller = callers.get();
     return RestResponse.status(RestResponse.Status.CREATED, apps.create(caller, req));
   }
 
   @GET
   @Path("/{app}")
-  public Views.AppView get(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("app") String app) {
-    return apps.get(auth.authenticate(authorization), app);
+  public Views.AppView get(@PathParam("app") String app) {
+    return apps.get(callers.get(), app);
   }
 
   @GET
   @Path("/{app}/versions")
   public Views.VersionList versions(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       @PathParam("app") String app,
       @QueryParam("limit") String limit,
       @QueryParam("offset") String offset) {
-    Caller caller = auth.authenticate(authorization);
+    Caller caller = callers.get();
     return versions.list(
         caller, app, Paging.parse(limit, offset, APPS_DEFAULT_LIMIT, APPS_MAX_LIMIT));
   }
@@ -94,21 +89,18 @@ public class AppResource {
   @GET
   @Path("/{app}/versions/{version}")
   public Views.VersionView version(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @PathParam("app") String app,
-      @PathParam("version") String version) {
-    Caller caller = auth.authenticate(authorization);
+      @PathParam("app") String app, @PathParam("version") String version) {
+    Caller caller = callers.get();
     return versions.get(caller, app, PathIds.parse(version, "invalid version number"));
   }
 
   @GET
   @Path("/{app}/runs")
   public Views.RunList runs(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       @PathParam("app") String app,
       @QueryParam("limit") String limit,
       @QueryParam("offset") String offset) {
-    Caller caller = auth.authenticate(authorization);
+    Caller caller = callers.get();
     return runQueries.listForApp(
         caller,
         app,
@@ -123,13 +115,12 @@ public class AppResource {
   @POST
   @Path("/{app}/runs")
   public RestResponse<Views.RunView> createRun(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       @HeaderParam("Idempotency-Key") String idempotencyKey,
       @PathParam("app") String app,
       @RequestBody(content = @Content(schema = @Schema(implementation = Requests.CreateRun.class)))
           byte[] body) {
     // byte[] on purpose: the app's 404 comes before the body's 400 (api.md 2.16), see README.
-    Caller caller = auth.authenticate(authorization);
+    Caller caller = callers.get();
     RunService.Created created = runService.create(caller, app, body, idempotencyKey);
     return RestResponse.status(
         created.replayed() ? RestResponse.Status.OK : RestResponse.Status.CREATED, created.run());
@@ -143,10 +134,8 @@ public class AppResource {
   @Path("/{app}/versions")
   @Consumes(MediaType.MULTIPART_FORM_DATA)
   public RestResponse<Views.VersionView> upload(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @PathParam("app") String app,
-      @RestForm("artifact") FileUpload artifact) {
-    Caller caller = auth.authenticate(authorization);
+      @PathParam("app") String app, @RestForm("artifact") FileUpload artifact) {
+    Caller caller = callers.get();
     return RestResponse.status(
         RestResponse.Status.CREATED,
         versions.upload(caller, app, artifact == null ? null : artifact.uploadedFile()));
@@ -157,9 +146,8 @@ public class AppResource {
   @Path("/{app}/versions")
   @Consumes(MediaType.WILDCARD)
   @Operation(hidden = true)
-  public Response uploadNotMultipart(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("app") String app) {
-    Caller caller = auth.authenticate(authorization);
+  public Response uploadNotMultipart(@PathParam("app") String app) {
+    Caller caller = callers.get();
     apps.get(caller, app);
     throw dev.minitower.platform.error.ApiException.badRequest("invalid multipart form");
   }

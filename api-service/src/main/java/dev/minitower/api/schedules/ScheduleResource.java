@@ -1,21 +1,20 @@
 package dev.minitower.api.schedules;
 
 import dev.minitower.api.auth.Caller;
-import dev.minitower.api.auth.TeamAuthenticator;
+import dev.minitower.api.auth.CurrentCaller;
 import dev.minitower.api.http.JsonBody;
 import dev.minitower.model.api.ScheduleRequest;
 import dev.minitower.model.api.ScheduleView;
 import dev.minitower.platform.error.ApiException;
+import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -24,39 +23,34 @@ import org.jboss.resteasy.reactive.RestResponse;
  * Cron schedules of an app: {@code /api/v1/apps/{app}/schedules[/{id}]}. Create answers 201; update
  * (PATCH, or PUT with the same partial semantics) changes only the fields sent.
  */
+@Authenticated
 @Path("/api/v1/apps/{app}/schedules")
 @Produces(MediaType.APPLICATION_JSON)
 public class ScheduleResource {
-  private final TeamAuthenticator auth;
+  private final CurrentCaller callers;
   private final ScheduleService schedules;
 
-  public ScheduleResource(TeamAuthenticator auth, ScheduleService schedules) {
-    this.auth = auth;
+  public ScheduleResource(CurrentCaller callers, ScheduleService schedules) {
+    this.callers = callers;
     this.schedules = schedules;
   }
 
   @GET
-  public ScheduleView.ScheduleList list(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("app") String app) {
-    return schedules.list(auth.authenticate(authorization), app);
+  public ScheduleView.ScheduleList list(@PathParam("app") String app) {
+    return schedules.list(callers.get(), app);
   }
 
   @POST
   public RestResponse<ScheduleView> create(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @PathParam("app") String app,
-      @JsonBody ScheduleRequest req) {
-    Caller caller = auth.authenticate(authorization);
+      @PathParam("app") String app, @JsonBody ScheduleRequest req) {
+    Caller caller = callers.get();
     return RestResponse.status(RestResponse.Status.CREATED, schedules.create(caller, app, req));
   }
 
   @GET
   @Path("/{id}")
-  public ScheduleView get(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @PathParam("app") String app,
-      @PathParam("id") String id) {
-    Caller caller = auth.authenticate(authorization);
+  public ScheduleView get(@PathParam("app") String app, @PathParam("id") String id) {
+    Caller caller = callers.get();
     return schedules.get(caller, app, id(id));
   }
 
@@ -64,11 +58,10 @@ public class ScheduleResource {
   @GET
   @Path("/{id}/ticks")
   public ScheduleView.TickList ticks(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       @PathParam("app") String app,
       @PathParam("id") String id,
       @jakarta.ws.rs.QueryParam("limit") String limit) {
-    Caller caller = auth.authenticate(authorization);
+    Caller caller = callers.get();
     int n = 20;
     if (limit != null) {
       try {
@@ -86,31 +79,22 @@ public class ScheduleResource {
   @PATCH
   @Path("/{id}")
   public ScheduleView patch(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @PathParam("app") String app,
-      @PathParam("id") String id,
-      @JsonBody ScheduleRequest req) {
-    Caller caller = auth.authenticate(authorization);
+      @PathParam("app") String app, @PathParam("id") String id, @JsonBody ScheduleRequest req) {
+    Caller caller = callers.get();
     return schedules.update(caller, app, id(id), req);
   }
 
   @PUT
   @Path("/{id}")
   public ScheduleView put(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @PathParam("app") String app,
-      @PathParam("id") String id,
-      @JsonBody ScheduleRequest req) {
-    return patch(authorization, app, id, req);
+      @PathParam("app") String app, @PathParam("id") String id, @JsonBody ScheduleRequest req) {
+    return patch(app, id, req);
   }
 
   @DELETE
   @Path("/{id}")
-  public Response delete(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @PathParam("app") String app,
-      @PathParam("id") String id) {
-    Caller caller = auth.authenticate(authorization);
+  public Response delete(@PathParam("app") String app, @PathParam("id") String id) {
+    Caller caller = callers.get();
     schedules.delete(caller, app, id(id));
     return Response.noContent().build();
   }
