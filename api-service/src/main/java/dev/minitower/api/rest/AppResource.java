@@ -117,7 +117,11 @@ public class AppResource {
   public RestResponse<Views.RunView> createRun(
       @HeaderParam("Idempotency-Key") String idempotencyKey,
       @PathParam("app") String app,
-      @RequestBody(content = @Content(schema = @Schema(implementation = Requests.CreateRun.class)))
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = Requests.CreateRun.class)))
           byte[] body) {
     // byte[] on purpose: the app's 404 comes before the body's 400 (api.md 2.16), see README.
     Caller caller = callers.get();

@@ -42,7 +42,11 @@ public class AuthResource {
   @POST
   @Path("/teams/signup")
   public RestResponse<Views.TeamCreated> signup(
-      @RequestBody(content = @Content(schema = @Schema(implementation = Requests.Signup.class)))
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = Requests.Signup.class)))
           byte[] body,
       @Context HttpServerRequest request) {
     teams.requireSignupEnabled(clientAddress(request));
@@ -66,7 +70,11 @@ public class AuthResource {
   @Path("/bootstrap/team")
   public RestResponse<Views.TeamCreated> bootstrap(
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @RequestBody(content = @Content(schema = @Schema(implementation = Requests.Bootstrap.class)))
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = Requests.Bootstrap.class)))
           byte[] body) {
     if (!teams.bootstrapEnabled()) {
       throw ApiException.notFound("no such endpoint");
