@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.minitower.cli.CliException;
 import dev.minitower.cli.ExitCodes;
 import dev.minitower.cli.http.ApiClient;
-import dev.minitower.cli.output.JsonOutput;
 import dev.minitower.cli.output.Table;
+import dev.minitower.model.api.Requests;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -103,11 +103,11 @@ final class AppsCommand extends GroupCommand {
       if (slug == null || slug.isBlank()) {
         throw CliException.usage("app slug is required (<slug> or --slug)");
       }
-      ObjectNode body = JsonOutput.object().put("slug", slug.trim());
-      if (description == null || description.isBlank()) {
-        body.putNull("description");
-      } else {
-        body.put("description", description);
+      boolean none = description == null || description.isBlank();
+      ObjectNode body =
+          ApiClient.body(new Requests.CreateApp(slug.trim(), none ? null : description));
+      if (none) {
+        body.putNull("description"); // what the original CLI sends
       }
       JsonNode app = api().post("/api/v1/apps", body);
       if (json.json) {

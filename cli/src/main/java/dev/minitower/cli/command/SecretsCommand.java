@@ -1,12 +1,12 @@
 package dev.minitower.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.minitower.cli.CliException;
 import dev.minitower.cli.ExitCodes;
 import dev.minitower.cli.http.ApiClient;
 import dev.minitower.cli.output.JsonOutput;
 import dev.minitower.cli.output.Table;
+import dev.minitower.model.api.SecretViews;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -66,11 +66,8 @@ final class SecretsCommand extends GroupCommand {
       if (value == null || value.isEmpty()) {
         throw CliException.usage("a value is required (prompt or stdin)");
       }
-      ObjectNode body = JsonOutput.object().put("value", value);
-      if (environment != null) {
-        body.put("environment", environment);
-      }
-      JsonNode resp = api().put(path(name), body);
+      JsonNode resp =
+          api().put(path(name), ApiClient.body(new SecretViews.PutSecret(value, environment)));
       if (json.json) {
         printJson(resp);
       } else {

@@ -1,11 +1,12 @@
 package dev.minitower.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.minitower.cli.CliException;
 import dev.minitower.cli.ExitCodes;
+import dev.minitower.cli.http.ApiClient;
 import dev.minitower.cli.output.JsonOutput;
 import dev.minitower.cli.output.Table;
+import dev.minitower.model.api.Requests;
 import dev.minitower.model.time.GoDuration;
 import java.time.Duration;
 import picocli.CommandLine.Command;
@@ -61,17 +62,11 @@ final class TokensCommand extends GroupCommand {
         }
         expiresInSeconds = d.getSeconds();
       }
-      ObjectNode body = JsonOutput.object();
-      if (name != null) {
-        body.put("name", name);
-      }
-      if (role != null) {
-        body.put("role", role);
-      }
-      if (expiresInSeconds != null) {
-        body.put("expires_in_seconds", expiresInSeconds);
-      }
-      JsonNode tok = api().post("/api/v1/tokens", body);
+      JsonNode tok =
+          api()
+              .post(
+                  "/api/v1/tokens",
+                  ApiClient.body(new Requests.CreateToken(name, role, expiresInSeconds, null)));
       if (json.json) {
         printJson(tok);
       } else {
