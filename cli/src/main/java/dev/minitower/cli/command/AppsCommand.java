@@ -9,6 +9,7 @@ import dev.minitower.cli.ExitCodes;
 import dev.minitower.cli.http.ApiClient;
 import dev.minitower.cli.output.Table;
 import dev.minitower.model.api.Requests;
+import dev.minitower.model.api.Views;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,13 +26,14 @@ final class AppsCommand extends GroupCommand {
     return new Table("APP_ID", "SLUG", "DISABLED", "DESCRIPTION", "UPDATED_AT");
   }
 
-  static void row(Table t, JsonNode app) {
+  static void row(Table t, JsonNode json) {
+    Views.AppView app = ApiClient.as(json, Views.AppView.class);
     t.row(
-        text(app, "app_id"),
-        text(app, "slug"),
-        text(app, "disabled"),
-        text(app, "description"),
-        text(app, "updated_at"));
+        String.valueOf(app.appId()),
+        app.slug(),
+        String.valueOf(app.disabled()),
+        app.description(),
+        app.updatedAt());
   }
 
   @Command(name = "list", description = "List the team's apps.")

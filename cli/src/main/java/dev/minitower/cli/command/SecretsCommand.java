@@ -10,6 +10,7 @@ import dev.minitower.model.api.SecretViews;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -97,13 +98,16 @@ final class SecretsCommand extends GroupCommand {
         return ExitCodes.OK;
       }
       Table t = new Table("NAME", "ENVIRONMENT", "FINGERPRINT", "UPDATED_AT");
-      for (JsonNode s : resp.path("secrets")) {
-        String env = text(s, "environment");
+      List<SecretViews.SecretView> secrets =
+          ApiClient.as(resp, SecretViews.SecretList.class).secrets();
+      for (SecretViews.SecretView s :
+          secrets == null ? List.<SecretViews.SecretView>of() : secrets) {
+        String env = s.environment();
         t.row(
-            text(s, "name"),
+            s.name(),
             env == null || env.isEmpty() || env.equals("null") ? "(all)" : env,
-            text(s, "fingerprint"),
-            text(s, "updated_at"));
+            s.fingerprint(),
+            s.updatedAt());
       }
       t.print(out());
       return ExitCodes.OK;

@@ -7,8 +7,10 @@ import dev.minitower.cli.http.ApiClient;
 import dev.minitower.cli.output.JsonOutput;
 import dev.minitower.cli.output.Table;
 import dev.minitower.model.api.Requests;
+import dev.minitower.model.api.Views;
 import dev.minitower.model.time.GoDuration;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -91,15 +93,16 @@ final class TokensCommand extends GroupCommand {
       Table t =
           new Table(
               "TOKEN_ID", "NAME", "ROLE", "CREATED_AT", "LAST_USED_AT", "EXPIRES_AT", "REVOKED_AT");
-      for (JsonNode tok : resp.path("tokens")) {
+      List<Views.TokenInfo> tokens = ApiClient.as(resp, Views.TokenList.class).tokens();
+      for (Views.TokenInfo tok : tokens == null ? List.<Views.TokenInfo>of() : tokens) {
         t.row(
-            text(tok, "token_id"),
-            text(tok, "name"),
-            text(tok, "role"),
-            text(tok, "created_at"),
-            text(tok, "last_used_at"),
-            text(tok, "expires_at"),
-            text(tok, "revoked_at"));
+            String.valueOf(tok.tokenId()),
+            tok.name(),
+            tok.role(),
+            tok.createdAt(),
+            tok.lastUsedAt(),
+            tok.expiresAt(),
+            tok.revokedAt());
       }
       t.print(out());
       return ExitCodes.OK;
