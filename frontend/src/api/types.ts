@@ -1,5 +1,9 @@
-// Wire types of the MiniTower HTTP API (see shared/spec/api.md). Optional fields are the ones the
-// server omits when null/empty.
+// Wire types of the MiniTower HTTP API (see docs/spec/api.md). Request bodies are the types
+// generated from api-service's OpenAPI document (./generated.ts); response types add what the
+// document cannot say (status unions, which fields are always present, null vs omitted) and are
+// checked key for key against the generated ones in ./contract.ts, so a field renamed, added or
+// removed on the server fails the type check. Optional fields are the ones the server omits.
+import type * as Wire from './generated'
 
 export type RunStatus =
   | 'queued'
@@ -39,11 +43,9 @@ export interface AuthOptions {
   bootstrap_enabled: boolean
 }
 
-export interface SignupRequest {
-  slug: string
-  name: string
-  password: string
-}
+export type SignupRequest = Required<Wire.Signup>
+
+export type LoginRequest = Required<Wire.Login>
 
 export interface SignupResponse {
   team_id: number
@@ -194,16 +196,11 @@ export interface CreatedToken {
   expires_at?: string
 }
 
-export interface CreateRunRequest {
-  input?: Record<string, unknown>
-  version_no?: number
-  priority?: number
-  max_retries?: number
-  /** Extension of this implementation: also retry when the job fails (sent only when true). */
-  retry_on_failure?: boolean
-  /** Environment to run in; sent only when one other than the default is picked. */
-  environment?: string
-}
+/**
+ * retry_on_failure is sent only when true; environment only when one other than the default is
+ * picked.
+ */
+export type CreateRunRequest = Wire.CreateRun
 
 export interface RunsQuery {
   status?: string
@@ -251,19 +248,12 @@ export interface TeamSchedule extends Schedule {
   last_tick: ScheduleTick | null
 }
 
-export interface ScheduleRequest {
-  name?: string
-  cron?: string
-  timezone?: string
-  environment?: string
+/** On update, absent fields keep their value; version_no null = always the latest version. */
+export interface ScheduleRequest
+  extends Omit<Wire.ScheduleRequest, 'version_no' | 'overlap_policy' | 'catchup_policy'> {
   version_no?: number | null
-  input?: Record<string, unknown>
-  priority?: number
-  max_retries?: number
-  enabled?: boolean
   overlap_policy?: OverlapPolicy
   catchup_policy?: CatchupPolicy
-  catchup_max?: number
 }
 
 // --- environments and runner tokens ----------------------------------------------------------

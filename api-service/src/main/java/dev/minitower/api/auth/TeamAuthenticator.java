@@ -16,8 +16,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Resolves {@code Authorization: Bearer mtk_…} to the calling team token. Unknown, revoked and
- * expired tokens all answer the original's 401. Tokens in query strings are never read.
+ * Resolves a team token ({@code mtk_…}, from {@link TeamTokenMechanism}'s bearer header) to the
+ * calling team token. Unknown, revoked and expired tokens all answer the original's 401. Tokens in
+ * query strings are never read.
  *
  * <p>Live tokens are cached by digest, so a request costs no database round trip for its caller (a
  * run creation used to spend one of its transactions on it). A trigger (V5) {@code NOTIFY}s the
@@ -53,8 +54,8 @@ public class TeamAuthenticator {
     notifications.listen(CHANNEL, this::invalidate);
   }
 
-  public Caller authenticate(String authorizationHeader) {
-    String token = Secrets.bearer(authorizationHeader);
+  /** The caller behind a bare team token ({@code mtk_…}), or 401. */
+  public Caller authenticateToken(String token) {
     if (token == null || !token.startsWith(Secrets.TEAM_PREFIX)) {
       throw ApiException.unauthorized();
     }

@@ -1,8 +1,8 @@
 package dev.minitower.api.live;
 
 import dev.minitower.api.auth.Caller;
-import dev.minitower.api.rest.Views;
 import dev.minitower.api.service.RunQueryService;
+import dev.minitower.model.api.Views;
 import dev.minitower.model.run.RunStatus;
 import dev.minitower.platform.error.ErrorBody;
 import jakarta.ws.rs.core.MediaType;

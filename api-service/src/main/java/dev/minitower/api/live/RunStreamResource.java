@@ -1,18 +1,17 @@
 package dev.minitower.api.live;
 
 import dev.minitower.api.auth.Caller;
-import dev.minitower.api.auth.TeamAuthenticator;
+import dev.minitower.api.auth.CurrentCaller;
 import dev.minitower.api.service.RunQueryService;
 import dev.minitower.platform.error.ApiException;
+import io.quarkus.security.Authenticated;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
@@ -24,14 +23,15 @@ import jakarta.ws.rs.sse.SseEventSink;
  * usual {@code Authorization} header (never a token in the query string); the stream closes after
  * the run ends.
  */
+@Authenticated
 @Path("/api/v1/runs/{run}/stream")
 public class RunStreamResource {
-  private final TeamAuthenticator auth;
+  private final CurrentCaller callers;
   private final RunQueryService queries;
   private final LiveRunHub hub;
 
-  RunStreamResource(TeamAuthenticator auth, RunQueryService queries, LiveRunHub hub) {
-    this.auth = auth;
+  RunStreamResource(CurrentCaller callers, RunQueryService queries, LiveRunHub hub) {
+    this.callers = callers;
     this.queries = queries;
     this.hub = hub;
   }
@@ -40,13 +40,12 @@ public class RunStreamResource {
   @Produces(MediaType.SERVER_SENT_EVENTS)
   @Blocking
   public void stream(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       @PathParam("run") String run,
       @QueryParam("after_attempt") String afterAttempt,
       @QueryParam("after_seq") String afterSeq,
       @Context SseEventSink sink,
       @Context Sse sse) {
-    Caller caller = auth.authenticate(authorization);
+    Caller caller = callers.get();
     long runId;
     try {
       runId = Long.parseLong(run);

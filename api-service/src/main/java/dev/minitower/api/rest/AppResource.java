@@ -1,13 +1,16 @@
 package dev.minitower.api.rest;
 
 import dev.minitower.api.auth.Caller;
-import dev.minitower.api.auth.TeamAuthenticator;
+import dev.minitower.api.auth.CurrentCaller;
+import dev.minitower.api.http.JsonBody;
 import dev.minitower.api.service.AppService;
 import dev.minitower.api.service.Paging;
 import dev.minitower.api.service.RunQueryService;
 import dev.minitower.api.service.RunService;
 import dev.minitower.api.service.VersionService;
-import dev.minitower.platform.json.JsonBodies;
+import dev.minitower.model.api.Requests;
+import dev.minitower.model.api.Views;
+import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -16,73 +19,69 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /** Apps, their versions and their runs. */
+@Authenticated
 @Path("/api/v1/apps")
 @Produces(MediaType.APPLICATION_JSON)
 public class AppResource {
   static final int APPS_DEFAULT_LIMIT = 100;
   static final int APPS_MAX_LIMIT = 1000;
 
-  private final TeamAuthenticator auth;
+  private final CurrentCaller callers;
   private final AppService apps;
   private final VersionService versions;
   private final RunQueryService runQueries;
   private final RunService runService;
-  private final JsonBodies json;
 
   public AppResource(
-      TeamAuthenticator auth,
+      CurrentCaller callers,
       AppService apps,
       VersionService versions,
       RunQueryService runQueries,
-      RunService runService,
-      JsonBodies json) {
-    this.auth = auth;
+      RunService runService) {
+    this.callers = callers;
     this.apps = apps;
     this.versions = versions;
     this.runQueries = runQueries;
     this.runService = runService;
-    this.json = json;
   }
 
   @GET
   public Views.AppList list(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @QueryParam("limit") String limit,
-      @QueryParam("offset") String offset) {
-    Caller caller = auth.authenticate(authorization);
+      @QueryParam("limit") String limit, @QueryParam("offset") String offset) {
+    Caller caller = callers.get();
     return apps.list(caller, Paging.parse(limit, offset, APPS_DEFAULT_LIMIT, APPS_MAX_LIMIT));
   }
 
   @POST
-  public Response create(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
-    Caller caller = auth.authenticate(authorization);
-    Requests.CreateApp req = json.read(body, Requests.CreateApp.class, "invalid JSON body");
-    return Response.status(201).entity(apps.create(caller, req)).build();
+  public RestResponse<Views.AppView> create(@JsonBody Requests.CreateApp req) {
+    Caller caller = callers.get();
+    return RestResponse.status(RestResponse.Status.CREATED, apps.create(caller, req));
   }
 
   @GET
   @Path("/{app}")
-  public Views.AppView get(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("app") String app) {
-    return apps.get(auth.authenticate(authorization), app);
+  public Views.AppView get(@PathParam("app") String app) {
+    return apps.get(callers.get(), app);
   }
 
   @GET
   @Path("/{app}/versions")
   public Views.VersionList versions(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       @PathParam("app") String app,
       @QueryParam("limit") String limit,
       @QueryParam("offset") String offset) {
-    Caller caller = auth.authenticate(authorization);
+    Caller caller = callers.get();
     return versions.list(
         caller, app, Paging.parse(limit, offset, APPS_DEFAULT_LIMIT, APPS_MAX_LIMIT));
   }
@@ -90,21 +89,18 @@ public class AppResource {
   @GET
   @Path("/{app}/versions/{version}")
   public Views.VersionView version(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @PathParam("app") String app,
-      @PathParam("version") String version) {
-    Caller caller = auth.authenticate(authorization);
+      @PathParam("app") String app, @PathParam("version") String version) {
+    Caller caller = callers.get();
     return versions.get(caller, app, PathIds.parse(version, "invalid version number"));
   }
 
   @GET
   @Path("/{app}/runs")
   public Views.RunList runs(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       @PathParam("app") String app,
       @QueryParam("limit") String limit,
       @QueryParam("offset") String offset) {
-    Caller caller = auth.authenticate(authorization);
+    Caller caller = callers.get();
     return runQueries.listForApp(
         caller,
         app,
@@ -118,14 +114,20 @@ public class AppResource {
    */
   @POST
   @Path("/{app}/runs")
-  public Response createRun(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+  public RestResponse<Views.RunView> createRun(
       @HeaderParam("Idempotency-Key") String idempotencyKey,
       @PathParam("app") String app,
-      byte[] body) {
-    Caller caller = auth.authenticate(authorization);
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = Requests.CreateRun.class)))
+          byte[] body) {
+    // byte[] on purpose: the app's 404 comes before the body's 400 (api.md 2.16), see README.
+    Caller caller = callers.get();
     RunService.Created created = runService.create(caller, app, body, idempotencyKey);
-    return Response.status(created.replayed() ? 200 : 201).entity(created.run()).build();
+    return RestResponse.status(
+        created.replayed() ? RestResponse.Status.OK : RestResponse.Status.CREATED, created.run());
   }
 
   /**
@@ -135,23 +137,21 @@ public class AppResource {
   @POST
   @Path("/{app}/versions")
   @Consumes(MediaType.MULTIPART_FORM_DATA)
-  public Response upload(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @PathParam("app") String app,
-      @RestForm("artifact") FileUpload artifact) {
-    Caller caller = auth.authenticate(authorization);
-    return Response.status(201)
-        .entity(versions.upload(caller, app, artifact == null ? null : artifact.uploadedFile()))
-        .build();
+  public RestResponse<Views.VersionView> upload(
+      @PathParam("app") String app, @RestForm("artifact") FileUpload artifact) {
+    Caller caller = callers.get();
+    return RestResponse.status(
+        RestResponse.Status.CREATED,
+        versions.upload(caller, app, artifact == null ? null : artifact.uploadedFile()));
   }
 
   /** Anything but a multipart form is refused like the original: 400 invalid multipart form. */
   @POST
   @Path("/{app}/versions")
   @Consumes(MediaType.WILDCARD)
-  public Response uploadNotMultipart(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("app") String app) {
-    Caller caller = auth.authenticate(authorization);
+  @Operation(hidden = true)
+  public Response uploadNotMultipart(@PathParam("app") String app) {
+    Caller caller = callers.get();
     apps.get(caller, app);
     throw dev.minitower.platform.error.ApiException.badRequest("invalid multipart form");
   }

@@ -1,6 +1,9 @@
 package dev.minitower.api.rest;
 
+import dev.minitower.api.http.JsonBody;
 import dev.minitower.api.service.TeamService;
+import dev.minitower.model.api.Requests;
+import dev.minitower.model.api.Views;
 import dev.minitower.platform.error.ApiException;
 import dev.minitower.platform.json.JsonBodies;
 import io.vertx.core.http.HttpServerRequest;
@@ -12,7 +15,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** Unauthenticated team endpoints: auth options, signup, login and operator bootstrap. */
 @Path("/api/v1")
@@ -32,32 +38,52 @@ public class AuthResource {
     return teams.options();
   }
 
+  /** byte[] on purpose: a disabled signup answers 403 before the body is read (api.md 2.5). */
   @POST
   @Path("/teams/signup")
-  public Response signup(byte[] body, @Context HttpServerRequest request) {
+  public RestResponse<Views.TeamCreated> signup(
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = Requests.Signup.class)))
+          byte[] body,
+      @Context HttpServerRequest request) {
     teams.requireSignupEnabled(clientAddress(request));
     Requests.Signup req = json.read(body, Requests.Signup.class, "invalid JSON body");
-    return Response.status(201).entity(teams.signup(req)).build();
+    return RestResponse.status(RestResponse.Status.CREATED, teams.signup(req));
   }
 
   @POST
   @Path("/teams/login")
-  public Response login(byte[] body, @Context HttpServerRequest request) {
-    Requests.Login req = json.read(body, Requests.Login.class, "invalid JSON body");
-    return Response.status(201).entity(teams.login(req, clientAddress(request))).build();
+  public RestResponse<Views.LoginResult> login(
+      @JsonBody Requests.Login req, @Context HttpServerRequest request) {
+    return RestResponse.status(
+        RestResponse.Status.CREATED, teams.login(req, clientAddress(request)));
   }
 
+  /**
+   * byte[] on purpose: a missing route (404) and a wrong bootstrap token (401) come before the
+   * body's 400 (api.md 2.7).
+   */
   @POST
   @Path("/bootstrap/team")
-  public Response bootstrap(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
+  public RestResponse<Views.TeamCreated> bootstrap(
+      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+      @RequestBody(
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON,
+                      schema = @Schema(implementation = Requests.Bootstrap.class)))
+          byte[] body) {
     if (!teams.bootstrapEnabled()) {
       throw ApiException.notFound("no such endpoint");
     }
     teams.requireBootstrapToken(authorization);
     Requests.Bootstrap req = json.read(body, Requests.Bootstrap.class, "invalid JSON body");
     TeamService.BootstrapResult result = teams.bootstrap(req);
-    return Response.status(result.created() ? 201 : 200).entity(result.body()).build();
+    return RestResponse.status(
+        result.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, result.body());
   }
 
   static String clientAddress(HttpServerRequest request) {

@@ -1,42 +1,39 @@
 package dev.minitower.api.rest;
 
-import dev.minitower.api.auth.TeamAuthenticator;
+import dev.minitower.api.auth.CurrentCaller;
+import dev.minitower.api.http.JsonBody;
 import dev.minitower.api.service.EnvironmentService;
-import dev.minitower.platform.json.JsonBodies;
+import dev.minitower.model.api.Requests;
+import dev.minitower.model.api.Views;
+import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** A team's environments. */
+@Authenticated
 @Path("/api/v1/environments")
 @Produces(MediaType.APPLICATION_JSON)
 public class EnvironmentResource {
-  private final TeamAuthenticator auth;
+  private final CurrentCaller callers;
   private final EnvironmentService service;
-  private final JsonBodies json;
 
-  public EnvironmentResource(TeamAuthenticator auth, EnvironmentService service, JsonBodies json) {
-    this.auth = auth;
+  public EnvironmentResource(CurrentCaller callers, EnvironmentService service) {
+    this.callers = callers;
     this.service = service;
-    this.json = json;
   }
 
   @GET
-  public Views.EnvironmentList list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-    return service.list(auth.authenticate(authorization));
+  public Views.EnvironmentList list() {
+    return service.list(callers.get());
   }
 
   @POST
-  public Response create(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
-    var caller = auth.authenticate(authorization);
-    Requests.CreateEnvironment req =
-        json.read(body, Requests.CreateEnvironment.class, "invalid JSON body");
-    return Response.status(201).entity(service.create(caller, req.name())).build();
+  public RestResponse<Views.EnvironmentView> create(@JsonBody Requests.CreateEnvironment req) {
+    var caller = callers.get();
+    return RestResponse.status(RestResponse.Status.CREATED, service.create(caller, req.name()));
   }
 }

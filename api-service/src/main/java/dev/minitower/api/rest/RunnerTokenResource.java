@@ -1,55 +1,53 @@
 package dev.minitower.api.rest;
 
 import dev.minitower.api.auth.Caller;
-import dev.minitower.api.auth.TeamAuthenticator;
+import dev.minitower.api.auth.CurrentCaller;
+import dev.minitower.api.http.JsonBody;
 import dev.minitower.api.service.RunnerTokenService;
-import dev.minitower.platform.json.JsonBodies;
+import dev.minitower.model.api.Requests;
+import dev.minitower.model.api.Views;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** A team's runner registration tokens (admin only). */
+@RolesAllowed(Caller.ADMIN)
 @Path("/api/v1/runner-tokens")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunnerTokenResource {
-  private final TeamAuthenticator auth;
+  private final CurrentCaller callers;
   private final RunnerTokenService service;
-  private final JsonBodies json;
 
-  public RunnerTokenResource(TeamAuthenticator auth, RunnerTokenService service, JsonBodies json) {
-    this.auth = auth;
+  public RunnerTokenResource(CurrentCaller callers, RunnerTokenService service) {
+    this.callers = callers;
     this.service = service;
-    this.json = json;
   }
 
   @POST
-  public Response create(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, byte[] body) {
-    Caller caller = auth.authenticate(authorization);
+  public RestResponse<Views.RunnerTokenCreated> create(
+      @JsonBody(value = "malformed JSON body", optional = true) Requests.CreateRunnerToken body) {
+    Caller caller = callers.get();
     Requests.CreateRunnerToken req =
-        JsonBodies.isBlank(body)
-            ? new Requests.CreateRunnerToken(null, null, null)
-            : json.read(body, Requests.CreateRunnerToken.class, "malformed JSON body");
-    return Response.status(201).entity(service.create(caller, req)).build();
+        body == null ? new Requests.CreateRunnerToken(null, null, null) : body;
+    return RestResponse.status(RestResponse.Status.CREATED, service.create(caller, req));
   }
 
   @GET
-  public Views.RunnerTokenList list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-    return service.list(auth.authenticate(authorization));
+  public Views.RunnerTokenList list() {
+    return service.list(callers.get());
   }
 
   @DELETE
   @Path("/{id}")
-  public Response revoke(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("id") String id) {
-    Caller caller = auth.authenticate(authorization);
+  public Response revoke(@PathParam("id") String id) {
+    Caller caller = callers.get();
     service.revoke(caller, PathIds.parse(id, "invalid token ID"));
     return Response.noContent().build();
   }

@@ -1,64 +1,56 @@
 package dev.minitower.api.schedules;
 
 import dev.minitower.api.auth.Caller;
-import dev.minitower.api.auth.TeamAuthenticator;
+import dev.minitower.api.auth.CurrentCaller;
+import dev.minitower.api.http.JsonBody;
+import dev.minitower.model.api.ScheduleRequest;
+import dev.minitower.model.api.ScheduleView;
 import dev.minitower.platform.error.ApiException;
-import dev.minitower.platform.json.JsonBodies;
+import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * Cron schedules of an app: {@code /api/v1/apps/{app}/schedules[/{id}]}. Create answers 201; update
  * (PATCH, or PUT with the same partial semantics) changes only the fields sent.
  */
+@Authenticated
 @Path("/api/v1/apps/{app}/schedules")
 @Produces(MediaType.APPLICATION_JSON)
 public class ScheduleResource {
-  private static final String INVALID_BODY = "invalid JSON body";
-
-  private final TeamAuthenticator auth;
+  private final CurrentCaller callers;
   private final ScheduleService schedules;
-  private final JsonBodies json;
 
-  public ScheduleResource(TeamAuthenticator auth, ScheduleService schedules, JsonBodies json) {
-    this.auth = auth;
+  public ScheduleResource(CurrentCaller callers, ScheduleService schedules) {
+    this.callers = callers;
     this.schedules = schedules;
-    this.json = json;
   }
 
   @GET
-  public ScheduleView.ScheduleList list(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("app") String app) {
-    return schedules.list(auth.authenticate(authorization), app);
+  public ScheduleView.ScheduleList list(@PathParam("app") String app) {
+    return schedules.list(callers.get(), app);
   }
 
   @POST
-  public Response create(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @PathParam("app") String app,
-      byte[] body) {
-    Caller caller = auth.authenticate(authorization);
-    ScheduleRequest req = json.read(body, ScheduleRequest.class, INVALID_BODY);
-    return Response.status(201).entity(schedules.create(caller, app, req)).build();
+  public RestResponse<ScheduleView> create(
+      @PathParam("app") String app, @JsonBody ScheduleRequest req) {
+    Caller caller = callers.get();
+    return RestResponse.status(RestResponse.Status.CREATED, schedules.create(caller, app, req));
   }
 
   @GET
   @Path("/{id}")
-  public ScheduleView get(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @PathParam("app") String app,
-      @PathParam("id") String id) {
-    Caller caller = auth.authenticate(authorization);
+  public ScheduleView get(@PathParam("app") String app, @PathParam("id") String id) {
+    Caller caller = callers.get();
     return schedules.get(caller, app, id(id));
   }
 
@@ -66,11 +58,10 @@ public class ScheduleResource {
   @GET
   @Path("/{id}/ticks")
   public ScheduleView.TickList ticks(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       @PathParam("app") String app,
       @PathParam("id") String id,
       @jakarta.ws.rs.QueryParam("limit") String limit) {
-    Caller caller = auth.authenticate(authorization);
+    Caller caller = callers.get();
     int n = 20;
     if (limit != null) {
       try {
@@ -88,32 +79,22 @@ public class ScheduleResource {
   @PATCH
   @Path("/{id}")
   public ScheduleView patch(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @PathParam("app") String app,
-      @PathParam("id") String id,
-      byte[] body) {
-    Caller caller = auth.authenticate(authorization);
-    ScheduleRequest req = json.read(body, ScheduleRequest.class, INVALID_BODY);
+      @PathParam("app") String app, @PathParam("id") String id, @JsonBody ScheduleRequest req) {
+    Caller caller = callers.get();
     return schedules.update(caller, app, id(id), req);
   }
 
   @PUT
   @Path("/{id}")
   public ScheduleView put(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @PathParam("app") String app,
-      @PathParam("id") String id,
-      byte[] body) {
-    return patch(authorization, app, id, body);
+      @PathParam("app") String app, @PathParam("id") String id, @JsonBody ScheduleRequest req) {
+    return patch(app, id, req);
   }
 
   @DELETE
   @Path("/{id}")
-  public Response delete(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @PathParam("app") String app,
-      @PathParam("id") String id) {
-    Caller caller = auth.authenticate(authorization);
+  public Response delete(@PathParam("app") String app, @PathParam("id") String id) {
+    Caller caller = callers.get();
     schedules.delete(caller, app, id(id));
     return Response.noContent().build();
   }

@@ -8,6 +8,8 @@ import dev.minitower.api.service.RunService;
 import dev.minitower.api.store.AppStore;
 import dev.minitower.api.store.EnvironmentStore;
 import dev.minitower.api.store.VersionStore;
+import dev.minitower.model.api.ScheduleRequest;
+import dev.minitower.model.api.ScheduleView;
 import dev.minitower.model.run.RunInputs;
 import dev.minitower.model.schedule.CronSchedule;
 import dev.minitower.platform.error.ApiException;

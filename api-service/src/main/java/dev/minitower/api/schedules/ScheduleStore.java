@@ -2,6 +2,7 @@ package dev.minitower.api.schedules;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.minitower.model.api.ScheduleView;
 import dev.minitower.model.wire.WireTime;
 import dev.minitower.store.jdbc.Jdbc;
 import dev.minitower.store.jdbc.StoreException;

@@ -1,12 +1,12 @@
 package dev.minitower.api.schedules;
 
-import dev.minitower.api.auth.TeamAuthenticator;
+import dev.minitower.api.auth.CurrentCaller;
+import dev.minitower.model.api.ScheduleView;
+import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 /**
@@ -14,20 +14,20 @@ import jakarta.ws.rs.core.MediaType;
  * each with its latest tick (what the web UI's schedule lists show). Changes go through the per-app
  * resource.
  */
+@Authenticated
 @Path("/api/v1/schedules")
 @Produces(MediaType.APPLICATION_JSON)
 public class TeamScheduleResource {
-  private final TeamAuthenticator auth;
+  private final CurrentCaller callers;
   private final ScheduleService schedules;
 
-  public TeamScheduleResource(TeamAuthenticator auth, ScheduleService schedules) {
-    this.auth = auth;
+  public TeamScheduleResource(CurrentCaller callers, ScheduleService schedules) {
+    this.callers = callers;
     this.schedules = schedules;
   }
 
   @GET
-  public ScheduleView.TeamScheduleList list(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @QueryParam("app") String app) {
-    return schedules.listForTeam(auth.authenticate(authorization), app);
+  public ScheduleView.TeamScheduleList list(@QueryParam("app") String app) {
+    return schedules.listForTeam(callers.get(), app);
   }
 }

@@ -1,7 +1,7 @@
 package dev.minitower.api.secrets;
 
-import dev.minitower.api.secrets.TeamSecretsViews.Reencrypted;
 import dev.minitower.api.service.TeamService;
+import dev.minitower.model.api.SecretViews.Reencrypted;
 import dev.minitower.platform.error.ApiException;
 import dev.minitower.platform.secrets.SecretCipher.SecretCipherException;
 import jakarta.ws.rs.HeaderParam;

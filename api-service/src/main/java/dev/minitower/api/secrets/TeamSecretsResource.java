@@ -1,69 +1,64 @@
 package dev.minitower.api.secrets;
 
 import dev.minitower.api.auth.Caller;
-import dev.minitower.api.auth.TeamAuthenticator;
-import dev.minitower.api.secrets.TeamSecretsViews.PutSecret;
-import dev.minitower.api.secrets.TeamSecretsViews.SecretList;
-import dev.minitower.platform.error.ApiException;
-import dev.minitower.platform.json.JsonBodies;
+import dev.minitower.api.auth.CurrentCaller;
+import dev.minitower.api.http.JsonBody;
+import dev.minitower.model.api.SecretViews;
+import dev.minitower.model.api.SecretViews.PutSecret;
+import dev.minitower.model.api.SecretViews.SecretList;
+import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * Team secrets: {@code PUT /api/v1/secrets/{name}} (admin; 201 created, 200 replaced), {@code GET
  * /api/v1/secrets} (any member; never values), {@code DELETE /api/v1/secrets/{name}} (admin; {@code
  * ?environment=} for a scoped one).
  */
+@Authenticated
 @Path("/api/v1/secrets")
 @Produces(MediaType.APPLICATION_JSON)
 public class TeamSecretsResource {
-  private final TeamAuthenticator auth;
+  private final CurrentCaller callers;
   private final TeamSecretsService secrets;
-  private final JsonBodies json;
 
-  public TeamSecretsResource(TeamAuthenticator auth, TeamSecretsService secrets, JsonBodies json) {
-    this.auth = auth;
+  public TeamSecretsResource(CurrentCaller callers, TeamSecretsService secrets) {
+    this.callers = callers;
     this.secrets = secrets;
-    this.json = json;
   }
 
   @GET
-  public SecretList list(@HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-    return secrets.list(auth.authenticate(authorization));
+  public SecretList list() {
+    return secrets.list(callers.get());
   }
 
   @PUT
+  @RolesAllowed(Caller.ADMIN)
   @Path("/{name}")
-  public Response put(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
+  public RestResponse<SecretViews.SecretView> put(
       @PathParam("name") String name,
-      byte[] body) {
-    Caller caller = auth.authenticate(authorization);
-    caller.requireAdmin();
-    if (JsonBodies.isBlank(body)) {
-      throw ApiException.badRequest("invalid JSON body: a body {\"value\": \"…\"} is required");
-    }
-    PutSecret req = json.read(body, PutSecret.class, "invalid JSON body");
+      @JsonBody(blank = "invalid JSON body: a body {\"value\": \"…\"} is required") PutSecret req) {
+    Caller caller = callers.get();
     TeamSecretsService.Written written = secrets.put(caller, name, req);
-    return Response.status(written.created() ? 201 : 200).entity(written.view()).build();
+    return RestResponse.status(
+        written.created() ? RestResponse.Status.CREATED : RestResponse.Status.OK, written.view());
   }
 
   @DELETE
+  @RolesAllowed(Caller.ADMIN)
   @Path("/{name}")
   public Response delete(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @PathParam("name") String name,
-      @QueryParam("environment") String environment) {
-    secrets.delete(auth.authenticate(authorization), name, environment);
+      @PathParam("name") String name, @QueryParam("environment") String environment) {
+    secrets.delete(callers.get(), name, environment);
     return Response.noContent().build();
   }
 }

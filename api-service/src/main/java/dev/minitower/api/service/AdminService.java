@@ -1,8 +1,8 @@
 package dev.minitower.api.service;
 
 import dev.minitower.api.auth.Caller;
-import dev.minitower.api.rest.Views;
 import dev.minitower.api.store.RunnerStore;
+import dev.minitower.model.api.Views;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**

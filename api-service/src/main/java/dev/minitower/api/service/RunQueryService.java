@@ -1,9 +1,9 @@
 package dev.minitower.api.service;
 
 import dev.minitower.api.auth.Caller;
-import dev.minitower.api.rest.Views;
 import dev.minitower.api.store.AppStore;
 import dev.minitower.api.store.RunQueryStore;
+import dev.minitower.model.api.Views;
 import dev.minitower.platform.error.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;

@@ -1,9 +1,9 @@
 package dev.minitower.api.service;
 
 import dev.minitower.api.auth.Caller;
-import dev.minitower.api.rest.Requests;
-import dev.minitower.api.rest.Views;
 import dev.minitower.api.store.RunnerTokenStore;
+import dev.minitower.model.api.Requests;
+import dev.minitower.model.api.Views;
 import dev.minitower.platform.error.ApiException;
 import dev.minitower.platform.security.Secrets;
 import jakarta.enterprise.context.ApplicationScoped;

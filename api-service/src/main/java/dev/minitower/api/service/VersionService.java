@@ -2,9 +2,9 @@ package dev.minitower.api.service;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.minitower.api.auth.Caller;
-import dev.minitower.api.rest.Views;
 import dev.minitower.api.store.AppStore;
 import dev.minitower.api.store.VersionStore;
+import dev.minitower.model.api.Views;
 import dev.minitower.model.artifact.ArchiveContents;
 import dev.minitower.model.artifact.ArchiveException;
 import dev.minitower.model.artifact.ArchiveInspector;

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.minitower.api.json.JsonValues;
-import dev.minitower.api.rest.Views;
 import dev.minitower.api.store.AppStore;
 import dev.minitower.api.store.RunQueryStore;
 import dev.minitower.api.store.VersionStore;
+import dev.minitower.model.api.Views;
 import java.util.List;
 
 /** Maps store rows to response views; rows never reach the HTTP layer. */

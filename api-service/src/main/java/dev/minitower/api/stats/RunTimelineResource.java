@@ -1,30 +1,30 @@
 package dev.minitower.api.stats;
 
-import dev.minitower.api.auth.TeamAuthenticator;
+import dev.minitower.api.auth.CurrentCaller;
 import dev.minitower.api.rest.PathIds;
+import dev.minitower.model.api.StatsViews;
+import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 /** {@code GET /api/v1/runs/{run}/timeline}: every attempt's queued, leased, started, finished. */
+@Authenticated
 @Path("/api/v1/runs/{run}/timeline")
 @Produces(MediaType.APPLICATION_JSON)
 public class RunTimelineResource {
-  private final TeamAuthenticator auth;
+  private final CurrentCaller callers;
   private final StatsService stats;
 
-  public RunTimelineResource(TeamAuthenticator auth, StatsService stats) {
-    this.auth = auth;
+  public RunTimelineResource(CurrentCaller callers, StatsService stats) {
+    this.callers = callers;
     this.stats = stats;
   }
 
   @GET
-  public StatsViews.RunTimeline timeline(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization, @PathParam("run") String run) {
-    return stats.timeline(auth.authenticate(authorization), PathIds.parse(run, "invalid run ID"));
+  public StatsViews.RunTimeline timeline(@PathParam("run") String run) {
+    return stats.timeline(callers.get(), PathIds.parse(run, "invalid run ID"));
   }
 }

@@ -1,12 +1,12 @@
 package dev.minitower.api.stats;
 
-import dev.minitower.api.auth.TeamAuthenticator;
+import dev.minitower.api.auth.CurrentCaller;
+import dev.minitower.model.api.StatsViews;
+import io.quarkus.security.Authenticated;
 import jakarta.ws.rs.GET;
-import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 /**
@@ -14,31 +14,28 @@ import jakarta.ws.rs.core.MediaType;
  * /api/v1/runs/stats/apps?since=&limit=} (the slowest apps). A class of its own, with the longer
  * literal path, so {@code /runs/stats} never reaches {@code /runs/{run}}.
  */
+@Authenticated
 @Path("/api/v1/runs/stats")
 @Produces(MediaType.APPLICATION_JSON)
 public class StatsResource {
-  private final TeamAuthenticator auth;
+  private final CurrentCaller callers;
   private final StatsService stats;
 
-  public StatsResource(TeamAuthenticator auth, StatsService stats) {
-    this.auth = auth;
+  public StatsResource(CurrentCaller callers, StatsService stats) {
+    this.callers = callers;
     this.stats = stats;
   }
 
   @GET
   public StatsViews.RunStats team(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @QueryParam("bucket") String bucket,
-      @QueryParam("since") String since) {
-    return stats.runStats(auth.authenticate(authorization), null, bucket, since);
+      @QueryParam("bucket") String bucket, @QueryParam("since") String since) {
+    return stats.runStats(callers.get(), null, bucket, since);
   }
 
   @GET
   @Path("/apps")
   public StatsViews.SlowestApps slowestApps(
-      @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
-      @QueryParam("since") String since,
-      @QueryParam("limit") String limit) {
-    return stats.slowestApps(auth.authenticate(authorization), since, limit);
+      @QueryParam("since") String since, @QueryParam("limit") String limit) {
+    return stats.slowestApps(callers.get(), since, limit);
   }
 }

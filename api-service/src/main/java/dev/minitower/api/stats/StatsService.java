@@ -4,6 +4,7 @@ import dev.minitower.api.auth.Caller;
 import dev.minitower.api.store.AppStore;
 import dev.minitower.api.store.EnvironmentStore;
 import dev.minitower.api.store.RunQueryStore;
+import dev.minitower.model.api.StatsViews;
 import dev.minitower.model.wire.WireTime;
 import dev.minitower.platform.error.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -161,7 +162,7 @@ public class StatsService {
                           ? serving.stream()
                               .map(
                                   r ->
-                                      new StatsViews.RunnerView(
+                                      new StatsViews.EnvironmentRunnerView(
                                           r.id(),
                                           r.name(),
                                           r.status(),

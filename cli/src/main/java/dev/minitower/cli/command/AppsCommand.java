@@ -7,8 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.minitower.cli.CliException;
 import dev.minitower.cli.ExitCodes;
 import dev.minitower.cli.http.ApiClient;
-import dev.minitower.cli.output.JsonOutput;
 import dev.minitower.cli.output.Table;
+import dev.minitower.model.api.Requests;
+import dev.minitower.model.api.Views;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,13 +26,14 @@ final class AppsCommand extends GroupCommand {
     return new Table("APP_ID", "SLUG", "DISABLED", "DESCRIPTION", "UPDATED_AT");
   }
 
-  static void row(Table t, JsonNode app) {
+  static void row(Table t, JsonNode json) {
+    Views.AppView app = ApiClient.as(json, Views.AppView.class);
     t.row(
-        text(app, "app_id"),
-        text(app, "slug"),
-        text(app, "disabled"),
-        text(app, "description"),
-        text(app, "updated_at"));
+        String.valueOf(app.appId()),
+        app.slug(),
+        String.valueOf(app.disabled()),
+        app.description(),
+        app.updatedAt());
   }
 
   @Command(name = "list", description = "List the team's apps.")
@@ -103,11 +105,11 @@ final class AppsCommand extends GroupCommand {
       if (slug == null || slug.isBlank()) {
         throw CliException.usage("app slug is required (<slug> or --slug)");
       }
-      ObjectNode body = JsonOutput.object().put("slug", slug.trim());
-      if (description == null || description.isBlank()) {
-        body.putNull("description");
-      } else {
-        body.put("description", description);
+      boolean none = description == null || description.isBlank();
+      ObjectNode body =
+          ApiClient.body(new Requests.CreateApp(slug.trim(), none ? null : description));
+      if (none) {
+        body.putNull("description"); // what the original CLI sends
       }
       JsonNode app = api().post("/api/v1/apps", body);
       if (json.json) {

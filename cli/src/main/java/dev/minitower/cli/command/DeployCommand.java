@@ -9,6 +9,8 @@ import dev.minitower.cli.http.ApiClient;
 import dev.minitower.cli.http.ApiException;
 import dev.minitower.cli.output.JsonOutput;
 import dev.minitower.cli.output.TerminalText;
+import dev.minitower.model.api.Requests;
+import dev.minitower.model.api.Views;
 import dev.minitower.model.artifact.ArtifactPackager;
 import dev.minitower.model.hash.Sha256;
 import dev.minitower.model.towerfile.Towerfile;
@@ -187,10 +189,12 @@ final class DeployCommand extends ApiCommand {
       if (e.status() != 404) {
         throw e;
       }
-      ObjectNode body = JsonOutput.object().put("slug", app);
-      JsonNode created = api.post("/api/v1/apps", body);
+      Views.AppView created =
+          ApiClient.as(
+              api.post("/api/v1/apps", ApiClient.body(new Requests.CreateApp(app, null))),
+              Views.AppView.class);
       if (!json.json) {
-        out().println("App \"" + app + "\" created (id=" + text(created, "app_id") + ")");
+        out().println("App \"" + app + "\" created (id=" + created.appId() + ")");
       }
     }
   }

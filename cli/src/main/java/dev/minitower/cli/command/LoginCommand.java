@@ -10,6 +10,8 @@ import dev.minitower.cli.config.ConnectionResolver;
 import dev.minitower.cli.config.Profile;
 import dev.minitower.cli.http.ApiClient;
 import dev.minitower.cli.output.JsonOutput;
+import dev.minitower.model.api.Requests;
+import dev.minitower.model.api.Views;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -68,9 +70,10 @@ final class LoginCommand extends BaseCommand {
       throw CliException.usage("password is required");
     }
 
-    ObjectNode body = JsonOutput.object().put("slug", teamSlug).put("password", pw.trim());
-    JsonNode login = new ApiClient(serverUrl, null, null).post("/api/v1/teams/login", body);
-    String token = text(login, "token");
+    JsonNode login =
+        new ApiClient(serverUrl, null, null)
+            .post("/api/v1/teams/login", ApiClient.body(new Requests.Login(teamSlug, pw.trim())));
+    String token = ApiClient.as(login, Views.LoginResult.class).token();
     if (token == null || token.isEmpty()) {
       throw new CliException(
           "login response did not contain a token", "bad_response", ExitCodes.ERROR);

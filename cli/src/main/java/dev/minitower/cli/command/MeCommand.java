@@ -2,6 +2,8 @@ package dev.minitower.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.minitower.cli.ExitCodes;
+import dev.minitower.cli.http.ApiClient;
+import dev.minitower.model.api.Views;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -17,9 +19,10 @@ final class MeCommand extends ApiCommand {
       printJson(me);
       return ExitCodes.OK;
     }
-    out().println("Team: " + text(me, "team_slug") + " (id=" + text(me, "team_id") + ")");
-    out().println("Token ID: " + text(me, "token_id"));
-    out().println("Role: " + text(me, "role"));
+    Views.Me who = ApiClient.as(me, Views.Me.class);
+    out().println("Team: " + who.teamSlug() + " (id=" + who.teamId() + ")");
+    out().println("Token ID: " + who.tokenId());
+    out().println("Role: " + who.role());
     return ExitCodes.OK;
   }
 }

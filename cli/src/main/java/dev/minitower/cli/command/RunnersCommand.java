@@ -2,7 +2,10 @@ package dev.minitower.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.minitower.cli.ExitCodes;
+import dev.minitower.cli.http.ApiClient;
 import dev.minitower.cli.output.Table;
+import dev.minitower.model.api.Views;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -25,13 +28,10 @@ final class RunnersCommand extends GroupCommand {
         return ExitCodes.OK;
       }
       Table t = new Table("RUNNER_ID", "NAME", "ENVIRONMENT", "STATUS", "LAST_SEEN_AT");
-      for (JsonNode r : resp.path("runners")) {
-        t.row(
-            text(r, "runner_id"),
-            text(r, "name"),
-            text(r, "environment"),
-            text(r, "status"),
-            text(r, "last_seen_at"));
+      Views.RunnerList runners = ApiClient.as(resp, Views.RunnerList.class);
+      for (Views.RunnerView r :
+          runners.runners() == null ? List.<Views.RunnerView>of() : runners.runners()) {
+        t.row(String.valueOf(r.runnerId()), r.name(), r.environment(), r.status(), r.lastSeenAt());
       }
       t.print(out());
       return ExitCodes.OK;

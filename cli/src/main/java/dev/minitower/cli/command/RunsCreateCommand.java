@@ -9,6 +9,7 @@ import dev.minitower.cli.ExitCodes;
 import dev.minitower.cli.http.ApiClient;
 import dev.minitower.cli.output.JsonOutput;
 import dev.minitower.cli.params.ParamConverter;
+import dev.minitower.model.api.Requests;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -89,25 +90,15 @@ final class RunsCreateCommand extends ApiCommand {
           ParamConverter.apply(
               inputNode, params, chosen == null ? null : chosen.get("params_schema"), label);
     }
-    ObjectNode body = JsonOutput.object();
-    if (inputNode != null) {
-      body.set("input", inputNode);
-    }
-    if (version != null) {
-      body.put("version_no", version);
-    }
-    if (priority != null) {
-      body.put("priority", priority);
-    }
-    if (maxRetries != null) {
-      body.put("max_retries", maxRetries);
-    }
-    if (environment != null && !environment.isBlank()) {
-      body.put("environment", environment.trim());
-    }
-    if (retryOnFailure) {
-      body.put("retry_on_failure", true);
-    }
+    ObjectNode body =
+        ApiClient.body(
+            new Requests.CreateRun(
+                inputNode,
+                version == null ? null : version.longValue(),
+                priority == null ? null : priority.longValue(),
+                maxRetries == null ? null : maxRetries.longValue(),
+                environment != null && !environment.isBlank() ? environment.trim() : null,
+                retryOnFailure ? Boolean.TRUE : null));
     String key =
         idempotencyKey == null || idempotencyKey.isBlank()
             ? UUID.randomUUID().toString()

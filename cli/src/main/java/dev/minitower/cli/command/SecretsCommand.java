@@ -1,15 +1,16 @@
 package dev.minitower.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.minitower.cli.CliException;
 import dev.minitower.cli.ExitCodes;
 import dev.minitower.cli.http.ApiClient;
 import dev.minitower.cli.output.JsonOutput;
 import dev.minitower.cli.output.Table;
+import dev.minitower.model.api.SecretViews;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,11 +67,8 @@ final class SecretsCommand extends GroupCommand {
       if (value == null || value.isEmpty()) {
         throw CliException.usage("a value is required (prompt or stdin)");
       }
-      ObjectNode body = JsonOutput.object().put("value", value);
-      if (environment != null) {
-        body.put("environment", environment);
-      }
-      JsonNode resp = api().put(path(name), body);
+      JsonNode resp =
+          api().put(path(name), ApiClient.body(new SecretViews.PutSecret(value, environment)));
       if (json.json) {
         printJson(resp);
       } else {
@@ -100,13 +98,16 @@ final class SecretsCommand extends GroupCommand {
         return ExitCodes.OK;
       }
       Table t = new Table("NAME", "ENVIRONMENT", "FINGERPRINT", "UPDATED_AT");
-      for (JsonNode s : resp.path("secrets")) {
-        String env = text(s, "environment");
+      List<SecretViews.SecretView> secrets =
+          ApiClient.as(resp, SecretViews.SecretList.class).secrets();
+      for (SecretViews.SecretView s :
+          secrets == null ? List.<SecretViews.SecretView>of() : secrets) {
+        String env = s.environment();
         t.row(
-            text(s, "name"),
+            s.name(),
             env == null || env.isEmpty() || env.equals("null") ? "(all)" : env,
-            text(s, "fingerprint"),
-            text(s, "updated_at"));
+            s.fingerprint(),
+            s.updatedAt());
       }
       t.print(out());
       return ExitCodes.OK;

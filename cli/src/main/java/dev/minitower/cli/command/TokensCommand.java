@@ -1,13 +1,16 @@
 package dev.minitower.cli.command;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.minitower.cli.CliException;
 import dev.minitower.cli.ExitCodes;
+import dev.minitower.cli.http.ApiClient;
 import dev.minitower.cli.output.JsonOutput;
 import dev.minitower.cli.output.Table;
+import dev.minitower.model.api.Requests;
+import dev.minitower.model.api.Views;
 import dev.minitower.model.time.GoDuration;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,17 +64,11 @@ final class TokensCommand extends GroupCommand {
         }
         expiresInSeconds = d.getSeconds();
       }
-      ObjectNode body = JsonOutput.object();
-      if (name != null) {
-        body.put("name", name);
-      }
-      if (role != null) {
-        body.put("role", role);
-      }
-      if (expiresInSeconds != null) {
-        body.put("expires_in_seconds", expiresInSeconds);
-      }
-      JsonNode tok = api().post("/api/v1/tokens", body);
+      JsonNode tok =
+          api()
+              .post(
+                  "/api/v1/tokens",
+                  ApiClient.body(new Requests.CreateToken(name, role, expiresInSeconds, null)));
       if (json.json) {
         printJson(tok);
       } else {
@@ -96,15 +93,16 @@ final class TokensCommand extends GroupCommand {
       Table t =
           new Table(
               "TOKEN_ID", "NAME", "ROLE", "CREATED_AT", "LAST_USED_AT", "EXPIRES_AT", "REVOKED_AT");
-      for (JsonNode tok : resp.path("tokens")) {
+      List<Views.TokenInfo> tokens = ApiClient.as(resp, Views.TokenList.class).tokens();
+      for (Views.TokenInfo tok : tokens == null ? List.<Views.TokenInfo>of() : tokens) {
         t.row(
-            text(tok, "token_id"),
-            text(tok, "name"),
-            text(tok, "role"),
-            text(tok, "created_at"),
-            text(tok, "last_used_at"),
-            text(tok, "expires_at"),
-            text(tok, "revoked_at"));
+            String.valueOf(tok.tokenId()),
+            tok.name(),
+            tok.role(),
+            tok.createdAt(),
+            tok.lastUsedAt(),
+            tok.expiresAt(),
+            tok.revokedAt());
       }
       t.print(out());
       return ExitCodes.OK;

@@ -1,6 +1,11 @@
 package dev.minitower.cli.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.minitower.cli.CliException;
 import dev.minitower.cli.ExitCodes;
 import dev.minitower.cli.Terminal;
@@ -92,6 +97,35 @@ public final class ApiClient {
                         + URLEncoder.encode(e.getValue().toString(), StandardCharsets.UTF_8))
             .collect(Collectors.joining("&"));
     return q.isEmpty() ? path : path + "?" + q;
+  }
+
+  /**
+   * The client API's records ({@code dev.minitower.model.api}, shared with api-service) as request
+   * bodies: fields left null are not sent, as the server treats an absent field.
+   */
+  private static final ObjectMapper RECORDS =
+      new ObjectMapper()
+          .setSerializationInclusion(JsonInclude.Include.NON_NULL)
+          .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+  /** A request record as the JSON body to send (nulls omitted). */
+  public static ObjectNode body(Record request) {
+    return RECORDS.valueToTree(request);
+  }
+
+  /**
+   * A response read as its record. Fields a newer server adds are ignored; the raw tree stays what
+   * {@code --json} prints.
+   */
+  public static <T extends Record> T as(JsonNode response, Class<T> type) {
+    try {
+      return RECORDS.treeToValue(response, type);
+    } catch (JsonProcessingException e) {
+      throw new CliException(
+          "unexpected response from the server: " + e.getOriginalMessage(),
+          "bad_response",
+          ExitCodes.ERROR);
+    }
   }
 
   /** GET; retried on transient failures (it changes nothing). */

@@ -150,8 +150,8 @@ public class RunnerStore {
   }
 
   /**
-   * Marks up to {@code limit} online runners unseen for {@code stale} offline,
-   * with their {@code runner.offline} events; answers them.
+   * Marks up to {@code limit} online runners unseen for {@code stale} offline, with their {@code
+   * runner.offline} events; answers them.
    */
   @Transactional(TxType.MANDATORY)
   public List<RunnerEventData> markStaleOffline(Instant now, Duration stale, int limit) {
@@ -162,8 +162,8 @@ public class RunnerStore {
   }
 
   /**
-   * Deletes up to {@code limit} runners offline for longer than {@code after}
-   * that never held an attempt, with their {@code runner.pruned} events; answers them.
+   * Deletes up to {@code limit} runners offline for longer than {@code after} that never held an
+   * attempt, with their {@code runner.pruned} events; answers them.
    */
   @Transactional(TxType.MANDATORY)
   public List<RunnerEventData> pruneOffline(Instant now, Duration after, int limit) {

@@ -1,6 +1,5 @@
 package dev.minitower.store.runs;
 
-
 /**
  * Every SQL statement of the queue tables ({@code runs}, {@code run_attempts}, {@code run_logs}) in
  * one place. Guards name the statuses of {@link dev.minitower.model.run.RunTransition}; "live" is

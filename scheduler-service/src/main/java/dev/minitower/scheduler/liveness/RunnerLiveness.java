@@ -35,8 +35,7 @@ public class RunnerLiveness {
     int total = 0;
     while (true) {
       List<RunnerEventData> marked =
-          QuarkusTransaction.requiringNew()
-              .call(() -> runners.markStaleOffline(now, stale, BATCH));
+          QuarkusTransaction.requiringNew().call(() -> runners.markStaleOffline(now, stale, BATCH));
       total += marked.size();
       if (marked.size() < BATCH) {
         break;
@@ -60,8 +59,7 @@ public class RunnerLiveness {
     int total = 0;
     while (true) {
       List<RunnerEventData> pruned =
-          QuarkusTransaction.requiringNew()
-              .call(() -> runners.pruneOffline(now, after, BATCH));
+          QuarkusTransaction.requiringNew().call(() -> runners.pruneOffline(now, after, BATCH));
       total += pruned.size();
       if (pruned.size() < BATCH) {
         break;

@@ -1,8 +1,8 @@
 package dev.minitower.scheduler.outbox;
 
 import dev.minitower.scheduler.config.SchedulerConfig;
-import dev.minitower.store.outbox.OutboxStore;
 import dev.minitower.scheduler.kafka.KafkaClients;
+import dev.minitower.store.outbox.OutboxStore;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;

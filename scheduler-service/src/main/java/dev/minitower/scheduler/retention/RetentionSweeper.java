@@ -52,8 +52,7 @@ public class RetentionSweeper {
     int batch = Math.max(1, config.retention().batchSize());
     long total = 0;
     for (int i = 0; i < MAX_BATCHES; i++) {
-      int n =
-          QuarkusTransaction.requiringNew().call(() -> delete.batch(cutoff, batch));
+      int n = QuarkusTransaction.requiringNew().call(() -> delete.batch(cutoff, batch));
       total += n;
       if (n < batch) {
         break;

@@ -1,4 +1,4 @@
-package dev.minitower.api.stats;
+package dev.minitower.model.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -80,7 +80,7 @@ public final class StatsViews {
       List<AttemptSpanView> attempts) {}
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-  public record RunnerView(
+  public record EnvironmentRunnerView(
       long runnerId, String name, String status, String lastSeenAt, String scope) {}
 
   /**
@@ -97,7 +97,7 @@ public final class StatsViews {
       long activeRuns,
       String oldestQueuedAt,
       long runnersOnline,
-      List<RunnerView> runners) {}
+      List<EnvironmentRunnerView> runners) {}
 
   public record EnvironmentOverviewList(List<EnvironmentOverview> environments) {}
 }

@@ -1,4 +1,4 @@
-package dev.minitower.api.rest;
+package dev.minitower.model.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;

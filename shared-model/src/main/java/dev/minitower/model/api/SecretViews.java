@@ -1,4 +1,4 @@
-package dev.minitower.api.secrets;
+package dev.minitower.model.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
 
 /** Request and response records of the secrets API. No response record has a value field. */
-public final class TeamSecretsViews {
-  private TeamSecretsViews() {}
+public final class SecretViews {
+  private SecretViews() {}
 
   /** {@code PUT /api/v1/secrets/{name}}: the value and an optional environment scope. */
   public record PutSecret(String value, String environment) {

@@ -1,4 +1,4 @@
-package dev.minitower.api.schedules;
+package dev.minitower.model.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
