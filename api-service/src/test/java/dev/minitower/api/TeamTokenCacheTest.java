@@ -2,8 +2,10 @@ package dev.minitower.api;
 
 import static dev.minitower.api.ApiFixtures.as;
 import static dev.minitower.api.ApiFixtures.signup;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.minitower.api.auth.TeamAuthenticator;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class TeamTokenCacheTest {
   @Inject AgroalDataSource dataSource;
+  @Inject TeamAuthenticator authenticator;
 
   private void sql(String statement, String slug) throws Exception {
     try (Connection c = dataSource.getConnection();
@@ -33,6 +36,22 @@ class TeamTokenCacheTest {
     for (int i = 0; i < 3; i++) {
       as(team.token()).get("/api/v1/apps").then().statusCode(200);
     }
+  }
+
+  @Test
+  void aUsedTokenIsAnsweredFromTheCacheWithoutTheDatabaseUntilItIsRevoked() throws Exception {
+    ApiFixtures.Team team = signup("cache");
+    assertThat(authenticator.cachedCaller("mtk_not-a-real-token")).isEmpty();
+    cached(team);
+    assertThat(authenticator.cachedCaller(team.token()))
+        .hasValueSatisfying(c -> assertThat(c.teamSlug()).isEqualTo(team.slug()));
+    sql(
+        "UPDATE team_tokens SET revoked_at = now() WHERE team_id ="
+            + " (SELECT id FROM teams WHERE slug = ?)",
+        team.slug());
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> authenticator.cachedCaller(team.token()).isEmpty());
   }
 
   @Test

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -81,6 +82,23 @@ public class TeamAuthenticator {
       cache.computeIfPresent(hash, (k, e) -> new Entry(used, e.cachedUntil()));
     }
     return new Caller(t.teamId(), t.teamSlug(), t.tokenId(), t.role());
+  }
+
+  /**
+   * The caller of a cached, live token that needs no {@code last_used_at} write: no database work,
+   * so the security layer can answer on the calling (I/O) thread. Empty means "ask {@link
+   * #authenticateToken}" (not cached, expired, due a touch, or malformed), never "refused".
+   */
+  public Optional<Caller> cachedCaller(String token) {
+    if (token == null || !token.startsWith(Secrets.TEAM_PREFIX)) {
+      return Optional.empty();
+    }
+    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    TokenStore.ActiveToken t = cached(Secrets.sha256Hex(token), now);
+    if (t == null || t.lastUsedAt() == null || t.lastUsedAt().isBefore(now.minusMinutes(1))) {
+      return Optional.empty();
+    }
+    return Optional.of(new Caller(t.teamId(), t.teamSlug(), t.tokenId(), t.role()));
   }
 
   private TokenStore.ActiveToken cached(String hash, OffsetDateTime now) {
