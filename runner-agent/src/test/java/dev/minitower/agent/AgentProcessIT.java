@@ -161,6 +161,9 @@ class AgentProcessIT {
 
   @Test
   void agentFrozenLongerThanTheTtlKillsItsWorkloadOnResumeAndReportsNothing() throws Exception {
+    // A TTL long enough that a slow heartbeat on a loaded machine (the agent self-fences a third
+    // of the TTL before expiry) cannot end the run before the freeze this test is about.
+    server.ttl(Duration.ofSeconds(12));
     FakeRun run = enqueueTree();
     Process agent = launch(agentEnv());
     long[] pids = awaitTree();
