@@ -266,17 +266,7 @@ public final class RunSql {
    * attempt's {@code attempt_finished_at}. Parameters: attempt status, exit code, error, attempt
    * id, run status, run id.
    */
-  public static final String FINISH_ATTEMPT_AND_RUN =
-      "WITH af AS ("
-          + ATTEMPT_FINISH
-          + ") UPDATE runs r SET status = ?, finished_at = now(), updated_at = now(),"
-          + " event_seq = r.event_seq + 1"
-          + RUN_FROM
-          + ", af WHERE r.id = ? AND r.status IN "
-          + LIVE
-          + RUN_JOIN
-          + RUN_RETURNING
-          + ", af.finished_at AS attempt_finished_at";
+  public static final String FINISH_ATTEMPT_AND_RUN = withAttemptFinish(RUN_FINISH);
 
   /**
    * As {@link #FINISH_ATTEMPT_AND_RUN} for a failure that retries: the run is requeued ({@link
@@ -284,18 +274,26 @@ public final class RunSql {
    * exit code, error, attempt id, backoff in ms, run id.
    */
   public static final String FINISH_ATTEMPT_AND_REQUEUE =
-      "WITH af AS ("
-          + ATTEMPT_FINISH
-          + ") UPDATE runs r SET status = 'queued', retry_count = r.retry_count + 1,"
-          + " queued_at = now(), available_at = now() + ? * interval '1 millisecond',"
-          + " updated_at = now(), event_seq = r.event_seq + 1"
-          + RUN_FROM
-          + ", af WHERE r.id = ? AND r.status IN ('leased', 'running')"
-          + RUN_JOIN
-          + RUN_RETURNING
-          + ", af.finished_at AS attempt_finished_at, pg_notify('"
+      withAttemptFinish(REQUEUE_AFTER_FAILURE)
+          + ", pg_notify('"
           + QUEUED_CHANNEL
           + "', r.environment_name)::text AS queued_notified";
+
+  /**
+   * {@code runUpdate} (one of the guarded run updates above, unchanged, so its guard is the one
+   * {@code RunSqlGuardTest} checks) preceded by {@link #ATTEMPT_FINISH} in the same statement.
+   */
+  private static String withAttemptFinish(String runUpdate) {
+    String from = RUN_FROM + " WHERE";
+    if (!runUpdate.contains(from)) {
+      throw new IllegalStateException("not a run update of this class: " + runUpdate);
+    }
+    return "WITH af AS ("
+        + ATTEMPT_FINISH
+        + ") "
+        + runUpdate.replace(from, RUN_FROM + ", af WHERE")
+        + ", af.finished_at AS attempt_finished_at";
+  }
 
   public static final String EXPIRED_ATTEMPTS =
       "SELECT id FROM run_attempts WHERE status IN "

@@ -126,4 +126,16 @@ class RunSqlGuardTest {
     assertThat(m.find()).as("SET status in " + sql).isTrue();
     return m.group(1) == null ? null : RunStatus.fromWire(m.group(1));
   }
+
+  @Test
+  void theResultStatementsRunTheCheckedRunUpdatesUnchanged() {
+    // The result path ends attempt and run in one statement: its run part must be the very
+    // statement whose guard the tests above check.
+    assertThat(RunSql.FINISH_ATTEMPT_AND_RUN.replace(", af WHERE", " WHERE"))
+        .startsWith("WITH af AS (" + RunSql.ATTEMPT_FINISH + ") ")
+        .contains(RunSql.RUN_FINISH);
+    assertThat(RunSql.FINISH_ATTEMPT_AND_REQUEUE.replace(", af WHERE", " WHERE"))
+        .contains(RunSql.REQUEUE_AFTER_FAILURE)
+        .contains("pg_notify('" + RunSql.QUEUED_CHANNEL + "'");
+  }
 }
