@@ -49,6 +49,9 @@ public final class BenchArgs {
    */
   public boolean classicProtocol = false;
 
+  // fused protocol only: each result asks for the runner's next run (as this repo's agent does)
+  public boolean resultLeases = true;
+
   /** Measure pgbench's tpcb-like on the same cluster first (the reference of the ratio). */
   public boolean pgbench = true;
 
@@ -87,6 +90,9 @@ public final class BenchArgs {
               "--classic",
               "simulate the original agent (lease, start, heartbeat, logs, result) instead of the"
                   + " fused protocol of this repo's agent"),
+          Map.entry(
+              "--no-result-lease",
+              "fused protocol without the next lease on each result (every run leased by a call)"),
           Map.entry("--no-pgbench", "skip the pgbench tpcb-like reference"),
           Map.entry("--no-ceiling", "skip the direct-SQL ceiling"),
           Map.entry("--apps", "apps the producers spread their runs over (1)"),
@@ -148,6 +154,7 @@ public final class BenchArgs {
       switch (flag) {
         case "--batch-heartbeat" -> a.batchHeartbeat = true;
         case "--classic" -> a.classicProtocol = true;
+        case "--no-result-lease" -> a.resultLeases = false;
         case "--no-pgbench" -> a.pgbench = false;
         case "--no-ceiling" -> a.ceiling = false;
         case "--no-shaped-ceiling" -> a.shapedCeiling = false;

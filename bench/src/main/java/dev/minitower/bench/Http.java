@@ -3,6 +3,7 @@ package dev.minitower.bench;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.minitower.model.runner.BatchLeaseRequest;
 import dev.minitower.model.runner.HeartbeatBatchRequest;
 import dev.minitower.model.runner.LeaseResponse;
 import dev.minitower.model.runner.LogBatch;
@@ -211,15 +212,28 @@ public final class Http {
   }
 
   /** This repo's agent: the result carrying the run's log lines. */
-  public void resultWithLogs(String runnerToken, long runId, String leaseToken, int lines)
+  public Optional<LeaseResponse> resultWithLogs(
+      String runnerToken, long runId, String leaseToken, int lines, boolean next)
       throws IOException {
-    timed(
-        "result+logs",
-        runnerPost(
-            RunnerProtocol.result(runId),
-            runnerToken,
-            leaseToken,
-            json(new ResultRequest("completed", 0, null, entries(runId, lines)))));
+    JsonNode answer =
+        timed(
+            next ? "result+logs+next" : "result+logs",
+            runnerPost(
+                RunnerProtocol.result(runId),
+                runnerToken,
+                leaseToken,
+                json(
+                    new ResultRequest(
+                        "completed",
+                        0,
+                        null,
+                        entries(runId, lines),
+                        next ? new BatchLeaseRequest(1, true) : null))));
+    JsonNode leases = answer.get("leases");
+    if (leases == null || leases.isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(JSON.treeToValue(leases.get(0), LeaseResponse.class));
   }
 
   private static List<LogEntry> entries(long runId, int lines) {

@@ -92,7 +92,8 @@ final class Scenarios {
                   args.heartbeatInterval,
                   args.batchHeartbeat,
                   args.logLines,
-                  !args.classicProtocol),
+                  !args.classicProtocol,
+                  !args.classicProtocol && args.resultLeases),
               "sim-" + r.name());
       t.setDaemon(true);
       t.start();
@@ -225,6 +226,7 @@ final class Scenarios {
             .sum();
     r.figures.put("service_cpu_ms_per_run", serviceCpu * 1000 / Math.max(1, r.completed));
     r.figures.put("protocol_fused", args.classicProtocol ? 0.0 : 1.0);
+    r.figures.put("result_leases", !args.classicProtocol && args.resultLeases ? 1.0 : 0.0);
     Double tps = r.figures.get("pgbench_tpcb_tps");
     if (tps != null && tps > 0) {
       r.figures.put("runs_per_s_over_pgbench_tps", r.runsPerSecond / tps);

@@ -12,7 +12,8 @@ import java.util.function.BooleanSupplier;
  * A simulated runner agent. Classic (the original agent): lease (long-poll or short poll), start,
  * work for a fixed time while heartbeating, at least one heartbeat, one log batch, result {@code
  * completed}. Fused (this repo's agent): batch lease with start, heartbeats only while the work
- * lasts, the result carrying the log lines. Only the protocol; no process is spawned.
+ * lasts, the result carrying the log lines and asking for the runner's next run (which, when
+ * granted, is worked on without a lease call). Only the protocol; no process is spawned.
  */
 final class SimRunner implements Runnable {
   private final Http http;
@@ -26,6 +27,7 @@ final class SimRunner implements Runnable {
   private final boolean batchHeartbeat;
   private final int logLines;
   private final boolean fused;
+  private final boolean resultLeases;
 
   SimRunner(
       Http http,
@@ -38,8 +40,10 @@ final class SimRunner implements Runnable {
       Duration heartbeatInterval,
       boolean batchHeartbeat,
       int logLines,
-      boolean fused) {
+      boolean fused,
+      boolean resultLeases) {
     this.fused = fused;
+    this.resultLeases = resultLeases;
     this.http = http;
     this.token = token;
     this.metrics = metrics;
@@ -55,35 +59,40 @@ final class SimRunner implements Runnable {
   @Override
   public void run() {
     Duration timeout = Duration.ofSeconds(30);
+    Optional<LeaseResponse> next = Optional.empty();
     while (!stop.getAsBoolean()) {
-      Optional<LeaseResponse> lease;
-      try {
-        lease =
-            fused
-                ? http.leaseStarted(token, waitParam, timeout)
-                : http.lease(token, waitParam, timeout);
-      } catch (IOException e) {
-        if (!sleep(Duration.ofMillis(200))) {
-          return;
-        }
-        continue;
-      }
+      Optional<LeaseResponse> lease = next;
+      next = Optional.empty();
       if (lease.isEmpty()) {
-        if (!pollSleep.isZero() && !sleep(pollSleep)) {
-          return;
+        try {
+          lease =
+              fused
+                  ? http.leaseStarted(token, waitParam, timeout)
+                  : http.lease(token, waitParam, timeout);
+        } catch (IOException e) {
+          if (!sleep(Duration.ofMillis(200))) {
+            return;
+          }
+          continue;
         }
-        continue;
+        if (lease.isEmpty()) {
+          if (!pollSleep.isZero() && !sleep(pollSleep)) {
+            return;
+          }
+          continue;
+        }
+        metrics.leased(lease.get().runId(), System.nanoTime());
       }
-      metrics.leased(lease.get().runId(), System.nanoTime());
       try {
-        execute(lease.get());
+        next = execute(lease.get());
       } catch (IOException e) {
         // counted by Http; the lease is left to the reaper
       }
     }
   }
 
-  private void execute(LeaseResponse l) throws IOException {
+  /** Works on one lease; returns the next run granted with its result, if any. */
+  private Optional<LeaseResponse> execute(LeaseResponse l) throws IOException {
     long runId = l.runId();
     String lt = l.leaseToken();
     if (!fused) {
@@ -98,17 +107,19 @@ final class SimRunner implements Runnable {
         break;
       }
       if (!sleep(Duration.ofNanos(Math.min(left, heartbeatInterval.toNanos())))) {
-        return;
+        return Optional.empty();
       }
       if (end - System.nanoTime() > 0) {
         beat(runId, lt);
         beats++;
       }
     }
+    Optional<LeaseResponse> next = Optional.empty();
     if (fused) {
-      // As this repo's agent: no heartbeat for a run shorter than the interval, and the log lines
-      // travel with the result.
-      http.resultWithLogs(token, runId, lt, logLines);
+      // As this repo's agent: no heartbeat for a run shorter than the interval, the log lines
+      // travel with the result, and the result asks for the next run.
+      next = http.resultWithLogs(token, runId, lt, logLines, resultLeases && !stop.getAsBoolean());
+      next.ifPresent(n -> metrics.leased(n.runId(), System.nanoTime()));
     } else {
       if (beats == 0) {
         beat(runId, lt);
@@ -117,6 +128,7 @@ final class SimRunner implements Runnable {
       http.result(token, runId, lt);
     }
     metrics.finished(runId);
+    return next;
   }
 
   private void beat(long runId, String lt) throws IOException {

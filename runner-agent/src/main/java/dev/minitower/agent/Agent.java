@@ -5,6 +5,7 @@ import dev.minitower.agent.client.RunnerClient;
 import dev.minitower.agent.client.TokenStore;
 import dev.minitower.agent.config.AgentConfig;
 import dev.minitower.agent.exec.CommandRunner;
+import dev.minitower.agent.exec.NextLeases;
 import dev.minitower.agent.exec.ProcessLauncher;
 import dev.minitower.agent.exec.PythonEnvironments;
 import dev.minitower.agent.exec.RunExecutor;
@@ -30,6 +31,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -278,15 +280,8 @@ public final class Agent implements AutoCloseable {
                   "more leases granted than asked for, left to expire", "run_id", lease.runId());
               continue;
             }
-            LeaseState state = new LeaseState(lease);
-            state.renewed(
-                WireTime.parseOrNull(lease.leaseExpiresAt()),
-                LeaseKeeper.serverDate(reply),
-                answeredAt,
-                config.heartbeatMinInterval());
-            if (stopping.get()) {
-              // Granted while shutting down: not run; the server reaps it and retries the run.
-              log.warn("lease granted during shutdown left unstarted", "run_id", lease.runId());
+            LeaseState state = granted(lease, LeaseKeeper.serverDate(reply), answeredAt);
+            if (state == null) {
               continue;
             }
             handOver(state);
@@ -314,21 +309,71 @@ public final class Agent implements AutoCloseable {
     }
   }
 
-  /** Runs one granted lease on its own thread; its slot is released when it ends. */
-  private void handOver(LeaseState state) {
-    active.add(state);
+  /**
+   * The local state of a granted lease, renewed from its answer; null when the agent is stopping
+   * (the lease is then not run: the server reaps it and retries the run).
+   */
+  private LeaseState granted(LeaseResponse lease, Instant serverDate, long answeredAt) {
+    if (stopping.get()) {
+      log.warn("lease granted during shutdown left unstarted", "run_id", lease.runId());
+      return null;
+    }
+    LeaseState state = new LeaseState(lease);
+    state.renewed(
+        WireTime.parseOrNull(lease.leaseExpiresAt()),
+        serverDate,
+        answeredAt,
+        config.heartbeatMinInterval());
+    return state;
+  }
+
+  /**
+   * Runs one granted lease on its own thread; its slot is released when it ends. Against a server
+   * that offers the batch lease, the result of each run asks for the slot's next run ({@code next}
+   * of the result call), and the thread goes on to it: a busy slot makes one call per run. An empty
+   * answer (no queued run) hands the slot back to the lease loop's long poll.
+   */
+  private void handOver(LeaseState first) {
+    active.add(first);
     runs.execute(
         () -> {
+          LeaseState state = first;
           try {
-            executor.execute(state);
-          } catch (RuntimeException e) {
-            log.error("run crashed", "run_id", state.runId(), "error", e);
+            while (state != null) {
+              NextLeases next = NextLeases.NONE;
+              try {
+                next = executor.execute(state, batchLeasing && !stopping.get());
+              } catch (RuntimeException e) {
+                log.error("run crashed", "run_id", state.runId(), "error", e);
+              } finally {
+                active.remove(state);
+                finishedRuns.incrementAndGet();
+              }
+              state = nextOf(next);
+            }
           } finally {
-            active.remove(state);
-            finishedRuns.incrementAndGet();
             slots.release();
           }
         });
+  }
+
+  /** The next run granted with a result (at most one is asked for), tracked as active. */
+  private LeaseState nextOf(NextLeases next) {
+    LeaseState state = null;
+    for (LeaseResponse lease : next.leases()) {
+      if (state != null) {
+        log.warn("more leases granted than asked for, left to expire", "run_id", lease.runId());
+        continue;
+      }
+      state = granted(lease, next.serverDate(), next.sentAtNanos());
+      if (state != null) {
+        log.info("next run granted with the result", "run_id", lease.runId());
+      }
+    }
+    if (state != null) {
+      active.add(state);
+    }
+    return state;
   }
 
   /** Waits the poll interval plus jitter (unless {@code really} is false); ends early on stop. */

@@ -166,6 +166,125 @@ class HotPathProtocolTest {
         .isEqualTo("stdout:one,stderr:two");
   }
 
+  @Test
+  void aResultThatAsksForItsNextRunGetsItStartedInTheSameTransaction() {
+    long first = db.queuedRun(app, 1, 0);
+    long second = db.queuedRun(app, 0, 0);
+    Runner runner = register(DbFixtures.uniqueSlug("runner"), env, 1);
+    String token =
+        batchLease(runner, Map.of("max", 1, "start", true), null)
+            .jsonPath()
+            .getString("leases[0].lease_token");
+    Map<String, Object> next = Map.of("max", 1, "start", true);
+    // The runner's only slot is freed by this very result, so the next run fits in it.
+    Response r =
+        postResult(
+            runner,
+            token,
+            first,
+            Map.of(
+                "status",
+                "completed",
+                "exit_code",
+                0,
+                "logs",
+                List.of(RunnerApi.line(1, "stdout", "done")),
+                "next",
+                next));
+    r.then().statusCode(200).body("status", equalTo("ok"));
+    List<Map<String, Object>> leases = r.jsonPath().getList("leases");
+    assertThat(leases).hasSize(1);
+    assertThat(((Number) leases.get(0).get("run_id")).longValue()).isEqualTo(second);
+    assertThat(leases.get(0).get("started")).isEqualTo(true);
+    assertThat(db.runStatus(first)).isEqualTo("completed");
+    assertThat(db.runStatus(second)).isEqualTo("running");
+    assertThat(
+            db.string(
+                "SELECT string_agg(replace(event_type, 'dev.minitower.', ''), ',' ORDER BY id)"
+                    + " FROM outbox WHERE message_key = ?",
+                Long.toString(second)))
+        .isEqualTo("run.leased,run.started");
+    // The granted lease is a real one: its result is accepted; an empty queue answers no lease.
+    String secondToken = (String) leases.get(0).get("lease_token");
+    postResult(runner, secondToken, second, Map.of("status", "completed", "next", next))
+        .then()
+        .statusCode(200)
+        .body("leases.size()", equalTo(0));
+    assertThat(db.runStatus(second)).isEqualTo("completed");
+    // A result without next keeps the original answer exactly.
+    assertThat(
+            postResult(runner, secondToken, second, Map.of("status", "completed"))
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString())
+        .isEqualTo("{\"status\":\"ok\"}");
+  }
+
+  @Test
+  void aResultWhoseRunnerHasNoFreeSlotGetsNoLeaseButIsStored() {
+    long first = db.queuedRun(app, 2, 0);
+    long second = db.queuedRun(app, 1, 0);
+    long third = db.queuedRun(app, 0, 0);
+    Runner runner = register(DbFixtures.uniqueSlug("runner"), env, 2);
+    List<Map<String, Object>> held =
+        batchLease(runner, Map.of("max", 2, "start", true), null).jsonPath().getList("leases");
+    assertThat(held).hasSize(2);
+    // Asking for two while only the finished run's slot frees up: one is granted.
+    Response r =
+        postResult(
+            runner,
+            (String) held.get(0).get("lease_token"),
+            first,
+            Map.of("status", "failed", "exit_code", 1, "next", Map.of("max", 2, "start", true)));
+    r.then().statusCode(200);
+    assertThat(r.jsonPath().getList("leases")).hasSize(1);
+    assertThat(db.runStatus(first)).isEqualTo("failed");
+    assertThat(db.runStatus(third)).isEqualTo("running");
+    // Both slots busy again (second, third) and the queue empty: a result frees one slot, finds
+    // nothing to lease, and still answers 200 with no lease.
+    postResult(
+            runner,
+            (String) held.get(1).get("lease_token"),
+            second,
+            Map.of("status", "cancelled", "next", Map.of("max", 1)))
+        .then()
+        .statusCode(200)
+        .body("leases.size()", equalTo(0));
+    assertThat(db.runStatus(second)).isEqualTo("cancelled");
+  }
+
+  @Test
+  void aBadNextIsRefusedBeforeAnythingIsStored() {
+    long run = db.queuedRun(app, 0, 0);
+    db.queuedRun(app, 0, 0);
+    Runner runner = register(DbFixtures.uniqueSlug("runner"), env, 1);
+    String token =
+        batchLease(runner, Map.of("max", 1, "start", true), null)
+            .jsonPath()
+            .getString("leases[0].lease_token");
+    for (String body :
+        List.of(
+            "{\"status\":\"completed\",\"next\":{\"max\":0}}",
+            "{\"status\":\"completed\",\"next\":{\"max\":257}}",
+            "{\"status\":\"completed\",\"next\":{\"max\":1,\"other\":1}}",
+            "{\"status\":\"completed\",\"next\":[1]}",
+            "{\"status\":\"completed\",\"next\":{\"start\":\"yes\"}}")) {
+      given()
+          .header("Authorization", "Bearer " + runner.token())
+          .header("X-Lease-Token", token)
+          .contentType(ContentType.JSON)
+          .body(body)
+          .post("/api/v1/runs/" + run + "/result")
+          .then()
+          .statusCode(400)
+          .body("error.code", equalTo("invalid_request"));
+    }
+    assertThat(db.runStatus(run)).isEqualTo("running");
+    assertThat(db.longs("SELECT id FROM runs WHERE app_id = ? AND status = 'queued'", app.appId()))
+        .hasSize(1);
+  }
+
   private static Response postResult(
       Runner runner, String token, long run, Map<String, Object> body) {
     return given()

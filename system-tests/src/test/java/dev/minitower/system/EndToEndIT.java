@@ -192,6 +192,40 @@ class EndToEndIT {
 
   @Test
   @Order(5)
+  void aBusySlotGetsItsNextRunWithTheResultInsteadOfALeaseCall() throws Exception {
+    JsonNode config = JSON.readTree(Files.readString(Path.of(cliEnv.get("MINITOWER_CLI_CONFIG"))));
+    String token =
+        config.at("/profiles/" + config.at("/current_profile").asText() + "/token").asText();
+    assertThat(token).isNotEmpty();
+    // Six runs queued at once for two slots: the agent leases what fits, and each result asks
+    // for the slot's next run (docs/leasing.md), so most runs never need a lease call.
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      HttpResponse<String> created =
+          HTTP.send(
+              HttpRequest.newBuilder(URI.create(api.baseUrl() + "/api/v1/apps/hello-shell/runs"))
+                  .header("Authorization", "Bearer " + token)
+                  .POST(HttpRequest.BodyPublishers.ofString("{\"input\":{\"name\":\"Next\"}}"))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+      ids.add(JSON.readTree(created.body()).at("/run_id").asText());
+    }
+    for (String id : ids) {
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .until(
+              () ->
+                  JSON.readTree(cli("runs", "get", id, "--json").out())
+                      .at("/status")
+                      .asText()
+                      .equals("completed"));
+    }
+    assertThat(Files.readString(agentLog)).contains("next run granted with the result");
+  }
+
+  @Test
+  @Order(6)
   void theRunnerIsListedForTheTeamAdmin() throws Exception {
     var list = cli("runners", "list", "--json");
     assertThat(list.exitCode()).as(list.err()).isZero();
@@ -199,7 +233,7 @@ class EndToEndIT {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void everyServiceExportsTheOperationsGuideMetricsWithTheirTypesAndLabels() throws Exception {
     Map<String, String> apiMetrics = metricTypes(api, "api-service");
     Map<String, String> runnerMetrics = metricTypes(runners, "runner-service");

@@ -75,12 +75,38 @@ public class AttemptTransitions {
   @Transactional(TxType.MANDATORY)
   public List<LeaseGrant> leaseBatch(
       RunnerRef runner, List<String> leaseTokenHashes, Duration ttl, boolean start) {
+    return claim(runner, leaseTokenHashes, ttl, start, true);
+  }
+
+  /**
+   * As {@link #leaseBatch}, but a runner that is offline or has no free slot gets nothing instead
+   * of a refusal: the claim that rides on a result ({@code next} of the result call) shares the
+   * result's transaction, which a refusal would roll back.
+   */
+  @Transactional(TxType.MANDATORY)
+  public List<LeaseGrant> leaseBatchIfFree(
+      RunnerRef runner, List<String> leaseTokenHashes, Duration ttl, boolean start) {
+    return claim(runner, leaseTokenHashes, ttl, start, false);
+  }
+
+  private List<LeaseGrant> claim(
+      RunnerRef runner,
+      List<String> leaseTokenHashes,
+      Duration ttl,
+      boolean start,
+      boolean refuse) {
     try (Connection c = dataSource.getConnection()) {
-      int active =
-          Jdbc.queryOne(c, RunSql.LOCK_RUNNER_COUNT_ACTIVE, rs -> rs.getInt(1), runner.runnerId())
-              .orElseThrow(RunRefusal::unauthorized);
+      Optional<Integer> counted =
+          Jdbc.queryOne(c, RunSql.LOCK_RUNNER_COUNT_ACTIVE, rs -> rs.getInt(1), runner.runnerId());
+      if (counted.isEmpty() && !refuse) {
+        return List.of();
+      }
+      int active = counted.orElseThrow(RunRefusal::unauthorized);
       int free = runner.maxConcurrent() - active;
       if (free <= 0) {
+        if (!refuse) {
+          return List.of();
+        }
         throw RunRefusal.conflict("runner already has an active lease");
       }
       int limit = Math.min(free, leaseTokenHashes.size());

@@ -2,13 +2,17 @@ package dev.minitower.agent.exec;
 
 import dev.minitower.agent.client.Reply;
 import dev.minitower.agent.client.RunnerClient;
+import dev.minitower.agent.lease.LeaseKeeper;
 import dev.minitower.agent.lease.LeaseState;
 import dev.minitower.agent.lease.StopReason;
 import dev.minitower.agent.logs.LogShipper;
 import dev.minitower.agent.observability.AgentLog;
+import dev.minitower.model.runner.BatchLeaseRequest;
 import dev.minitower.model.runner.LogEntry;
 import dev.minitower.model.runner.ResultRequest;
+import dev.minitower.model.runner.ResultResponse;
 import dev.minitower.model.wire.WireText;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,12 +30,15 @@ final class ResultReporter {
     this.log = log;
   }
 
-  /** Ships the last lines and reports {@code outcome}; null outcome = lease lost. */
-  void finish(LeaseState state, LogShipper shipper, RunOutcome outcome)
+  /**
+   * Ships the last lines and reports {@code outcome}; null outcome = lease lost. With {@code next},
+   * the result also asks for the runner's next run (see {@link #submit}).
+   */
+  NextLeases finish(LeaseState state, LogShipper shipper, RunOutcome outcome, boolean next)
       throws InterruptedException {
     if (outcome == null || state.lostOrExpired()) {
       log.warn("run abandoned: lease lost", "run_id", state.runId(), "detail", state.lostDetail());
-      return;
+      return NextLeases.NONE;
     }
     if (outcome.logLine() != null) {
       shipper.stderr(outcome.logLine());
@@ -45,13 +52,18 @@ final class ResultReporter {
     }
     if (tail == null && state.lost()) {
       log.warn("stale lease on final log flush", "run_id", state.runId());
-      return;
+      return NextLeases.NONE;
     }
-    submit(state, outcome, tail == null ? List.of() : tail);
+    return submit(state, outcome, tail == null ? List.of() : tail, next);
   }
 
-  /** Retries until acknowledged (200, also the idempotent repeat) or the lease is gone. */
-  void submit(LeaseState state, RunOutcome outcome, List<LogEntry> tail)
+  /**
+   * Retries until acknowledged (200, also the idempotent repeat) or the lease is gone. With {@code
+   * next} (only against a server that offers the batch lease), the result asks for one more run,
+   * granted already started in the result's own transaction: the slot goes on to it without a lease
+   * call. A repeat after a lost answer gets no lease (the one granted then expires and is retried).
+   */
+  NextLeases submit(LeaseState state, RunOutcome outcome, List<LogEntry> tail, boolean next)
       throws InterruptedException {
     // The message (and the lines) may quote a command's output: the result refuses NUL and lone
     // surrogates, which a log batch would store as U+FFFD.
@@ -64,11 +76,19 @@ final class ResultReporter {
     }
     ResultRequest body =
         new ResultRequest(
-            outcome.status(), outcome.exitCode(), WireText.clean(outcome.errorMessage()), logs);
+            outcome.status(),
+            outcome.exitCode(),
+            WireText.clean(outcome.errorMessage()),
+            logs,
+            next ? new BatchLeaseRequest(1, true) : null);
+    long[] sentAt = new long[1];
     Reply reply =
         LeaseRetry.untilAnswered(
             state,
-            () -> client.result(state.runId(), state.leaseToken(), body),
+            () -> {
+              sentAt[0] = System.nanoTime();
+              return client.result(state.runId(), state.leaseToken(), body);
+            },
             failed ->
                 log.warn(
                     "result submit failed, retrying",
@@ -93,10 +113,26 @@ final class ResultReporter {
           outcome.exitCode(),
           "error",
           outcome.errorMessage());
+      return next ? nextLeases(state, reply, sentAt[0]) : NextLeases.NONE;
     } else if (reply.leaseLost()) {
       log.warn("stale lease on result submit", "run_id", state.runId(), "status", reply.status());
     } else {
       log.error("result rejected", "run_id", state.runId(), "error", reply.describe());
+    }
+    return NextLeases.NONE;
+  }
+
+  private NextLeases nextLeases(LeaseState state, Reply reply, long sentAt) {
+    try {
+      ResultResponse answer = RunnerClient.JSON.readValue(reply.body(), ResultResponse.class);
+      if (answer.leases() == null || answer.leases().isEmpty()) {
+        return NextLeases.NONE;
+      }
+      return new NextLeases(answer.leases(), LeaseKeeper.serverDate(reply), sentAt);
+    } catch (IOException | RuntimeException e) {
+      // Any lease in an answer that cannot be read expires and is retried by the server.
+      log.warn("unreadable result answer", "run_id", state.runId(), "error", e);
+      return NextLeases.NONE;
     }
   }
 }

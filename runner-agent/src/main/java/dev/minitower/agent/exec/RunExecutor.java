@@ -63,8 +63,12 @@ public final class RunExecutor {
     return config.dataDir().resolve("runs");
   }
 
-  /** Runs the attempt to its end; {@code state} is already renewed from the lease answer. */
-  public void execute(LeaseState state) {
+  /**
+   * Runs the attempt to its end; {@code state} is already renewed from the lease answer. With
+   * {@code next}, its result asks for the slot's next run, which is returned (empty when none was
+   * granted, or the result was not delivered).
+   */
+  public NextLeases execute(LeaseState state, boolean next) {
     LeaseResponse lease = state.lease();
     log.info(
         "leased run",
@@ -82,23 +86,23 @@ public final class RunExecutor {
     try {
       // A batch lease with start=true answers runs that are already running.
       if (!Boolean.TRUE.equals(lease.started()) && !start(state)) {
-        return;
+        return NextLeases.NONE;
       }
       if (state.stopReason() == StopReason.CANCEL_REQUESTED) {
         log.info("run cancelled", "run_id", lease.runId(), "when", "before start");
-        results.submit(state, RunOutcome.cancelled(null), List.of());
-        return;
+        return results.submit(state, RunOutcome.cancelled(null), List.of(), next);
       }
       LogShipper shipper = new LogShipper(client, state, log);
       try {
         RunOutcome outcome = prepareAndRun(state, shipper);
-        results.finish(state, shipper, outcome);
+        return results.finish(state, shipper, outcome, next);
       } finally {
         shipper.close();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       log.warn("run abandoned: agent stopped", "run_id", lease.runId());
+      return NextLeases.NONE;
     } finally {
       keeper.untrack(state);
     }

@@ -3,6 +3,7 @@ package dev.minitower.runners.rest;
 import dev.minitower.model.runner.AttemptView;
 import dev.minitower.model.runner.LogBatch;
 import dev.minitower.model.runner.ResultRequest;
+import dev.minitower.model.runner.ResultResponse;
 import dev.minitower.model.runner.RunnerProtocol;
 import dev.minitower.model.wire.StrictJson;
 import dev.minitower.platform.error.ApiException;
@@ -99,13 +100,16 @@ public class AttemptResource {
 
   @POST
   @Path("result")
-  public Map<String, String> result(
+  public ResultResponse result(
       @PathParam("run") String run,
       @HeaderParam(RunnerProtocol.LEASE_TOKEN_HEADER) String leaseToken,
       byte[] body) {
-    LeaseRef ref = lease(run, leaseToken);
-    attempts.result(ref, JsonBody.parse(json, body, ResultRequest.class));
-    return OK;
+    RunnerPrincipal runner = RunnerIdentityProvider.runner(identity);
+    LeaseRef ref = AttemptService.ref(runner, RunIds.parse(run), RunIds.leaseToken(leaseToken));
+    return attempts
+        .result(runner, ref, JsonBody.parse(json, body, ResultRequest.class))
+        .map(next -> ResultResponse.withLeases(next.stream().map(RunnerViews::lease).toList()))
+        .orElse(ResultResponse.OK);
   }
 
   @GET

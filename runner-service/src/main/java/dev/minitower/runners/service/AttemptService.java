@@ -1,5 +1,6 @@
 package dev.minitower.runners.service;
 
+import dev.minitower.model.runner.BatchLeaseRequest;
 import dev.minitower.model.runner.LogEntry;
 import dev.minitower.model.runner.ResultRequest;
 import dev.minitower.model.wire.WireText;
@@ -37,9 +38,15 @@ public class AttemptService {
   private final RunMetrics metrics;
   private final RunnerServiceConfig config;
   private final Clock clock;
+  private final LeaseService leases;
 
   AttemptService(
-      AttemptTransitions transitions, RunMetrics metrics, RunnerServiceConfig config, Clock clock) {
+      AttemptTransitions transitions,
+      RunMetrics metrics,
+      RunnerServiceConfig config,
+      Clock clock,
+      LeaseService leases) {
+    this.leases = leases;
     this.transitions = transitions;
     this.metrics = metrics;
     this.config = config;
@@ -104,22 +111,44 @@ public class AttemptService {
     return lines;
   }
 
-  /** Records the result, with its last log lines when it carries some (one transaction). */
-  public void result(LeaseRef ref, ResultRequest request) {
+  /**
+   * Records the result, with its last log lines when it carries some, and claims the runner's next
+   * run(s) when it asks for them ({@code next}): one transaction, so a runner that keeps its slots
+   * busy makes one call and one commit per run after the first. Empty when no next was asked.
+   */
+  public Optional<List<LeaseService.Granted>> result(
+      RunnerPrincipal runner, LeaseRef ref, ResultRequest request) {
     if (request == null
         || request.status() == null
         || !RESULT_STATUSES.contains(request.status())) {
       throw ApiException.badRequest("status must be completed, failed, or cancelled");
     }
+    BatchLeaseRequest next = request.next();
+    int max = next == null || next.max() == null ? 1 : next.max();
+    if (next != null && (max < 1 || max > BatchLeaseRequest.MAX_LEASES)) {
+      throw ApiException.badRequest(
+          "next.max must be between 1 and " + BatchLeaseRequest.MAX_LEASES);
+    }
+    boolean start = next != null && Boolean.TRUE.equals(next.start());
     List<LogLine> lines = request.logs() == null ? List.of() : lines(request.logs());
     RunResult result = new RunResult(request.status(), request.exitCode(), request.errorMessage());
-    Optional<RunEnded> ended =
+    record Done(Optional<RunEnded> ended, LeaseService.Claimed claimed) {}
+    Done done =
         QuarkusTransaction.requiringNew()
             .call(
-                () ->
-                    lines.isEmpty()
-                        ? transitions.complete(ref, result)
-                        : transitions.completeWithLogs(ref, result, lines));
-    ended.ifPresent(metrics::ended);
+                () -> {
+                  Optional<RunEnded> ended =
+                      lines.isEmpty()
+                          ? transitions.complete(ref, result)
+                          : transitions.completeWithLogs(ref, result, lines);
+                  return new Done(
+                      ended, next == null ? null : leases.claimWithin(runner, max, start));
+                });
+    done.ended().ifPresent(metrics::ended);
+    if (done.claimed() == null) {
+      return Optional.empty();
+    }
+    leases.recordMetrics(done.claimed());
+    return Optional.of(done.claimed().granted());
   }
 }

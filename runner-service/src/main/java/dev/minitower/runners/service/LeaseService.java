@@ -88,16 +88,48 @@ public class LeaseService {
   public List<Granted> leaseNow(RunnerPrincipal runner, int max, boolean start) {
     for (int round = 0; round < MAX_FAILED_AT_LEASE; round++) {
       Claimed claimed = claim(runner, max, start);
-      if (!claimed.granted().isEmpty() || claimed.failed() == 0) {
+      if (!claimed.granted().isEmpty() || claimed.failed().isEmpty()) {
         return claimed.granted();
       }
     }
     return List.of();
   }
 
-  private record Claimed(List<Granted> granted, int failed) {}
+  /**
+   * What one claim did: the runs it leased, the leases handed out, and the runs it failed at lease
+   * (team secrets that cannot be resolved) with their end, for the metrics once the transaction has
+   * committed.
+   */
+  public record Claimed(
+      List<LeaseGrant> leased, List<Granted> granted, List<Optional<RunEnded>> failed) {
+    static final Claimed NONE = new Claimed(List.of(), List.of(), List.of());
+  }
 
   private Claimed claim(RunnerPrincipal runner, int max, boolean start) {
+    Claimed claimed =
+        QuarkusTransaction.requiringNew().call(() -> claimIn(runner, max, start, true));
+    recordMetrics(claimed);
+    return claimed;
+  }
+
+  /**
+   * The claim in the caller's transaction (see {@link AttemptService#result}): up to {@code max}
+   * runs, started when {@code start}; a runner without a free slot gets nothing, never a refusal
+   * that would roll back the caller's work. Call {@link #recordMetrics} after the commit.
+   */
+  Claimed claimWithin(RunnerPrincipal runner, int max, boolean start) {
+    return claimIn(runner, max, start, false);
+  }
+
+  /** Counts the claim's leases and failed runs (after its transaction committed). */
+  void recordMetrics(Claimed claimed) {
+    for (LeaseGrant g : claimed.leased()) {
+      metrics.leased(g.environment());
+    }
+    claimed.failed().forEach(ended -> ended.ifPresent(metrics::ended));
+  }
+
+  private Claimed claimIn(RunnerPrincipal runner, int max, boolean start, boolean refuse) {
     List<String> tokens = new ArrayList<>(max);
     List<String> hashes = new ArrayList<>(max);
     for (int i = 0; i < max; i++) {
@@ -105,36 +137,29 @@ public class LeaseService {
       tokens.add(token);
       hashes.add(Secrets.sha256Hex(token));
     }
-    List<Optional<RunEnded>> failed = new ArrayList<>();
-    List<Granted> out = new ArrayList<>(max);
-    List<LeaseGrant> grants =
-        QuarkusTransaction.requiringNew()
-            .call(
-                () -> {
-                  List<LeaseGrant> leased =
-                      transitions.leaseBatch(runner.ref(), hashes, config.leaseTtl(), start);
-                  for (int i = 0; i < leased.size(); i++) {
-                    LeaseGrant g = leased.get(i);
-                    LeaseSecrets.Resolution resolution = secrets.resolve(g);
-                    if (resolution instanceof LeaseSecrets.Unresolvable u) {
-                      // Through the one result transition, in the lease's transaction.
-                      failed.add(
-                          transitions.complete(
-                              new LeaseRef(g.runId(), runner.id(), hashes.get(i)),
-                              new RunResult("failed", null, u.message())));
-                    } else {
-                      out.add(
-                          new Granted(
-                              g, tokens.get(i), ((LeaseSecrets.Resolved) resolution).secrets()));
-                    }
-                  }
-                  return leased;
-                });
-    for (LeaseGrant g : grants) {
-      metrics.leased(g.environment());
+    List<LeaseGrant> leased =
+        refuse
+            ? transitions.leaseBatch(runner.ref(), hashes, config.leaseTtl(), start)
+            : transitions.leaseBatchIfFree(runner.ref(), hashes, config.leaseTtl(), start);
+    if (leased.isEmpty()) {
+      return Claimed.NONE;
     }
-    failed.forEach(ended -> ended.ifPresent(metrics::ended));
-    return new Claimed(out, failed.size());
+    List<Optional<RunEnded>> failed = new ArrayList<>();
+    List<Granted> out = new ArrayList<>(leased.size());
+    for (int i = 0; i < leased.size(); i++) {
+      LeaseGrant g = leased.get(i);
+      LeaseSecrets.Resolution resolution = secrets.resolve(g);
+      if (resolution instanceof LeaseSecrets.Unresolvable u) {
+        // Through the one result transition, in the lease's transaction.
+        failed.add(
+            transitions.complete(
+                new LeaseRef(g.runId(), runner.id(), hashes.get(i)),
+                new RunResult("failed", null, u.message())));
+      } else {
+        out.add(new Granted(g, tokens.get(i), ((LeaseSecrets.Resolved) resolution).secrets()));
+      }
+    }
+    return new Claimed(leased, out, failed);
   }
 
   /**

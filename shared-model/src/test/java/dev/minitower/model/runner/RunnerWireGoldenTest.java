@@ -165,6 +165,24 @@ class RunnerWireGoldenTest {
   }
 
   @Test
+  void aResultThatAsksForItsNextLease() throws IOException {
+    pinned(
+        new ResultRequest(
+            "completed",
+            0,
+            null,
+            List.of(new LogEntry(3, "stdout", "done", "2026-01-02T03:04:06Z")),
+            new BatchLeaseRequest(1, true)),
+        "result-request-next.json");
+  }
+
+  @Test
+  void theResultAnswerIsTheOriginalsUnlessANextLeaseWasAsked() throws IOException {
+    pinned(ResultResponse.OK, "result-response.json");
+    pinned(ResultResponse.withLeases(List.of()), "result-response-no-lease.json");
+  }
+
+  @Test
   void theOriginalAgentsRegisterRequestDecodes() throws IOException {
     pinned(new RegisterRequest("runner-1", "default", null, null), "register-request.json");
   }
