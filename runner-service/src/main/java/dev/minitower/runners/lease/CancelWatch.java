@@ -68,7 +68,8 @@ public class CancelWatch {
             List.of(),
             clientGone,
             config.leaseRecheckInterval(),
-            executor)
+            executor,
+            () -> {})
         .run(capped);
   }
 

@@ -23,12 +23,15 @@ public final class LongPoll<T> {
   private final BooleanSupplier clientGone;
   private final Duration recheck;
   private final Executor executor;
+  private final Runnable wakeUnused;
 
   /**
    * @param wakeUp registers and returns the next wake-up (completing it unregisters it)
    * @param attempt one try (blocking; runs on the caller's thread, then on {@code executor})
    * @param answered whether a try's outcome ends the poll
    * @param nothing the answer when the poll ends without one
+   * @param wakeUnused called when a wake-up ends the poll without a try (the client went away), so
+   *     that a wake-up meant for one waiter can be handed on
    */
   public LongPoll(
       Supplier<CompletableFuture<Void>> wakeUp,
@@ -37,7 +40,9 @@ public final class LongPoll<T> {
       T nothing,
       BooleanSupplier clientGone,
       Duration recheck,
-      Executor executor) {
+      Executor executor,
+      Runnable wakeUnused) {
+    this.wakeUnused = wakeUnused;
     this.wakeUp = wakeUp;
     this.attempt = attempt;
     this.answered = answered;
@@ -72,10 +77,13 @@ public final class LongPoll<T> {
     long slice = Math.min(remaining, recheck.toNanos());
     return wake.completeOnTimeout(null, slice, TimeUnit.NANOSECONDS)
         .thenComposeAsync(
-            ignored ->
-                clientGone.getAsBoolean()
-                    ? CompletableFuture.completedFuture(nothing)
-                    : next(deadline),
+            ignored -> {
+              if (clientGone.getAsBoolean()) {
+                wakeUnused.run();
+                return CompletableFuture.completedFuture(nothing);
+              }
+              return next(deadline);
+            },
             executor);
   }
 }

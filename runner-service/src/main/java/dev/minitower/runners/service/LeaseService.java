@@ -176,14 +176,35 @@ public class LeaseService {
   public CompletionStage<List<Granted>> lease(
       RunnerPrincipal runner, Duration wait, BooleanSupplier clientGone, int max, boolean start) {
     Duration capped = wait.compareTo(config.leaseMaxWait()) > 0 ? config.leaseMaxWait() : wait;
+    String environment = runner.environment();
     return new LongPoll<List<Granted>>(
-            () -> notifications.nextQueued(runner.environment()),
-            () -> leaseNow(runner, max, start),
+            () -> notifications.nextQueued(environment),
+            () -> leaseAndHandOn(runner, max, start),
             granted -> !granted.isEmpty(),
             List.of(),
             clientGone,
             config.leaseRecheckInterval(),
-            executor)
+            executor,
+            () -> notifications.wakeOne(environment))
         .run(capped);
+  }
+
+  /**
+   * One try of a long poll. A queued-run notification wakes one waiter ({@link
+   * QueueNotifications}): the try hands the wake-up on to the next waiter unless it proves the
+   * queue empty for everyone, i.e. unless a platform runner found nothing.
+   */
+  private List<Granted> leaseAndHandOn(RunnerPrincipal runner, int max, boolean start) {
+    List<Granted> granted;
+    try {
+      granted = leaseNow(runner, max, start);
+    } catch (RuntimeException e) {
+      notifications.wakeOne(runner.environment());
+      throw e;
+    }
+    if (!granted.isEmpty() || runner.teamId() != null) {
+      notifications.wakeOne(runner.environment());
+    }
+    return granted;
   }
 }

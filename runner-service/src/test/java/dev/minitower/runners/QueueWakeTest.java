@@ -1,0 +1,123 @@
+package dev.minitower.runners;
+
+import static dev.minitower.runners.RunnerApi.register;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.minitower.runners.RunnerApi.Runner;
+import dev.minitower.runners.lease.QueueNotifications;
+import dev.minitower.store.runs.RunChannels;
+import dev.minitower.testsupport.DbFixtures;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.response.Response;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A queued-run notification wakes one idle long-polling leaser, which hands the wake-up on only
+ * when its try does not prove the queue empty for everyone ({@link QueueNotifications}). Every try
+ * of a lease touches its runner's {@code last_seen_at}, which counts the tries.
+ */
+@QuarkusTest
+class QueueWakeTest {
+  @Inject DbFixtures db;
+  @Inject QueueNotifications notifications;
+
+  private static CompletableFuture<Response> longPoll(Runner runner) {
+    return CompletableFuture.supplyAsync(
+        () ->
+            given()
+                .header("Authorization", "Bearer " + runner.token())
+                .contentType(ContentType.JSON)
+                .body(Map.of("max", 1, "start", true))
+                .queryParam("wait", "20s")
+                .post("/api/v1/runners/lease"));
+  }
+
+  private void announce(String env) {
+    db.string("SELECT pg_notify(?, ?)::text", RunChannels.queued(), env);
+  }
+
+  private String lastSeen(Runner runner) {
+    return db.string("SELECT last_seen_at::text FROM runners WHERE id = ?", runner.id());
+  }
+
+  @Test
+  void aQueuedRunWakesOneIdleRunnerNotEveryOne() throws Exception {
+    String env = DbFixtures.uniqueEnvironment();
+    DbFixtures.App app = db.app(env);
+    List<Runner> runners = new ArrayList<>();
+    List<CompletableFuture<Response>> polls = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      Runner r = register(DbFixtures.uniqueSlug("idle"), env, 1);
+      runners.add(r);
+      polls.add(longPoll(r));
+    }
+    await().atMost(Duration.ofSeconds(10)).until(() -> notifications.waiting(env) == 6);
+    List<String> before = runners.stream().map(this::lastSeen).toList();
+
+    long run = db.queuedRun(app, 0, 0);
+    announce(env);
+
+    // Answered at once, well before the 5 s re-check.
+    Response granted =
+        CompletableFuture.anyOf(polls.toArray(CompletableFuture[]::new))
+            .thenApply(Response.class::cast)
+            .get(3, TimeUnit.SECONDS);
+    assertThat(granted.statusCode()).isEqualTo(200);
+    assertThat(granted.jsonPath().getLong("leases[0].run_id")).isEqualTo(run);
+    await().atMost(Duration.ofSeconds(3)).until(() -> notifications.waiting(env) == 5);
+    // The winner tried, and it handed the wake-up on to one more (which found nothing and stopped
+    // the chain); the four others never ran a claim.
+    int tried = 0;
+    for (int i = 0; i < runners.size(); i++) {
+      if (!lastSeen(runners.get(i)).equals(before.get(i))) {
+        tried++;
+      }
+    }
+    assertThat(tried).isEqualTo(2);
+    assertThat(polls.stream().filter(CompletableFuture::isDone)).hasSize(1);
+  }
+
+  @Test
+  void aTeamRunnerThatFindsNothingHandsTheWakeUpOnToTheRunnerItWasMeantFor() throws Exception {
+    String env = DbFixtures.uniqueEnvironment();
+    DbFixtures.App teamA = db.app(env);
+    DbFixtures.App teamB = db.app(env);
+    Runner a = teamRunner(teamA, env);
+    CompletableFuture<Response> pollA = longPoll(a);
+    await().atMost(Duration.ofSeconds(10)).until(() -> notifications.waiting(env) == 1);
+    Runner b = teamRunner(teamB, env);
+    CompletableFuture<Response> pollB = longPoll(b);
+    await().atMost(Duration.ofSeconds(10)).until(() -> notifications.waiting(env) == 2);
+
+    // Team B's run: the notification wakes team A's runner first (it waited longest); it finds
+    // nothing of its team, and its "nothing" proves nothing for team B, so it hands on.
+    long run = db.queuedRun(teamB, 0, 0);
+    announce(env);
+    Response granted = pollB.get(3, TimeUnit.SECONDS);
+    assertThat(granted.statusCode()).isEqualTo(200);
+    assertThat(granted.jsonPath().getLong("leases[0].run_id")).isEqualTo(run);
+    assertThat(pollA).isNotDone();
+  }
+
+  private Runner teamRunner(DbFixtures.App app, String env) {
+    String token = "mrt_" + UUID.randomUUID();
+    db.exec(
+        "INSERT INTO runner_registration_tokens (team_id, token_hash) VALUES (?, ?)",
+        app.teamId(),
+        DbFixtures.sha256(token));
+    Response r = register(token, Map.of("name", DbFixtures.uniqueSlug("team"), "environment", env));
+    r.then().statusCode(201);
+    return new Runner(r.jsonPath().getLong("runner_id"), r.jsonPath().getString("token"));
+  }
+}
