@@ -269,8 +269,8 @@ public final class Ceiling {
         drainQuery(notify);
         c.commit();
         if (shaped) {
-          reread.setLong(1, runId);
-          reread.setLong(2, target.teamId());
+          reread.setLong(1, target.teamId());
+          reread.setLong(2, runId);
           drainQuery(reread);
         }
         create.recordNanos(System.nanoTime() - t0);

@@ -1,17 +1,19 @@
 package dev.minitower.bench;
 
+import dev.minitower.store.outbox.OutboxWriter;
+import dev.minitower.store.runners.RunnerQueries;
+import dev.minitower.store.runs.RunQueries;
 import dev.minitower.store.runs.RunSql;
 
 /**
- * The statements of one run's lifecycle: run-store's own {@link RunSql} (the very statements the
- * services run), and the outbox insert of {@code OutboxWriter}.
+ * The statements of one run's lifecycle: run-store's own (the very statements the services run:
+ * {@link RunSql}, the outbox insert of {@link OutboxWriter}, the token check of {@link
+ * RunnerQueries}, the run view of {@link RunQueries}), and the shape of api-service's CRUD reads.
  */
 final class CeilingSql {
   private CeilingSql() {}
 
-  static final String OUTBOX_INSERT =
-      "INSERT INTO outbox (event_id, topic, message_key, event_type, payload)"
-          + " VALUES (?, ?, ?, ?, ?::jsonb)";
+  static final String OUTBOX_INSERT = OutboxWriter.INSERT;
 
   static final String NOTIFY_QUEUED = RunSql.NOTIFY_QUEUED;
   static final String INSERT_RUN = RunSql.INSERT_RUN;
@@ -32,10 +34,8 @@ final class CeilingSql {
 
   // ---- what the services add around the transitions (for the "service-shaped" ceiling)
 
-  /** runner-service {@code RunnerAuthenticator.FIND}. */
-  static final String RUNNER_TOKEN =
-      "SELECT id, name, environment, team_id, max_concurrent FROM runners"
-          + " WHERE token_hash = ? AND status = 'online'";
+  /** runner-service's token check ({@code RunnerAuthenticator} on a cache miss). */
+  static final String RUNNER_TOKEN = RunnerQueries.FIND_ONLINE_BY_TOKEN_HASH;
 
   /** api-service {@code TokenStore} lookup (shape). */
   static final String TEAM_TOKEN =
@@ -52,11 +52,6 @@ final class CeilingSql {
   static final String ENVIRONMENT =
       "SELECT id, name, is_default, created_at FROM environments WHERE team_id = ? AND name = ?";
 
-  /** api-service {@code RunQueryStore} read of the created run for the answer. */
-  static final String RUN_VIEW =
-      "SELECT r.id, r.app_id, a.slug, r.run_no, v.version_no, r.status, r.input::text,"
-          + " r.priority, r.max_retries, r.retry_count, r.cancel_requested, r.queued_at,"
-          + " r.started_at, r.finished_at, r.environment_name, r.retry_on_failure, r.request_hash"
-          + " FROM runs r JOIN apps a ON a.id = r.app_id"
-          + " JOIN app_versions v ON v.id = r.app_version_id WHERE r.id = ? AND r.team_id = ?";
+  /** api-service's read of the created run for the answer (parameters: team id, run id). */
+  static final String RUN_VIEW = RunQueries.FIND;
 }

@@ -50,8 +50,8 @@ public class DbFixtures {
   /**
    * Empties the tables the scheduler's sweeps act on: runs (with their attempts, logs, secrets and
    * schedule ticks), runners, schedules and the outbox. A suite's database is its own ({@link
-   * ModuleDatabase}), so a test of a sweep over every row can start from nothing; teams, apps and
-   * tokens stay.
+   * dev.minitower.testdatabase.ModuleDatabase}), so a test of a sweep over every row can start from
+   * nothing; teams, apps and tokens stay.
    */
   public void clearQueue() {
     exec("TRUNCATE runs, runners, schedules, outbox CASCADE");

@@ -1,8 +1,8 @@
 package dev.minitower.api.service;
 
 import dev.minitower.api.auth.Caller;
-import dev.minitower.api.store.RunnerStore;
 import dev.minitower.model.api.Views;
+import dev.minitower.store.runners.RunnerQueries;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
@@ -13,9 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 public class AdminService {
   static final int MAX_RUNNERS = 1000;
 
-  private final RunnerStore runners;
+  private final RunnerQueries runners;
 
-  public AdminService(RunnerStore runners) {
+  public AdminService(RunnerQueries runners) {
     this.runners = runners;
   }
 

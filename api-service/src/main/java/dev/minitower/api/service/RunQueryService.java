@@ -2,9 +2,9 @@ package dev.minitower.api.service;
 
 import dev.minitower.api.auth.Caller;
 import dev.minitower.api.store.AppStore;
-import dev.minitower.api.store.RunQueryStore;
 import dev.minitower.model.api.Views;
 import dev.minitower.platform.error.ApiException;
+import dev.minitower.store.runs.RunQueries;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Set;
@@ -20,10 +20,10 @@ public class RunQueryService {
       Set.of(
           "queued", "leased", "running", "cancelling", "completed", "failed", "cancelled", "dead");
 
-  private final RunQueryStore runs;
+  private final RunQueries runs;
   private final AppService apps;
 
-  public RunQueryService(RunQueryStore runs, AppService apps) {
+  public RunQueryService(RunQueries runs, AppService apps) {
     this.runs = runs;
     this.apps = apps;
   }
@@ -60,7 +60,7 @@ public class RunQueryService {
   }
 
   public Views.RunSummary summary(Caller caller) {
-    RunQueryStore.Summary s = runs.summary(caller.teamId());
+    RunQueries.Summary s = runs.summary(caller.teamId());
     return new Views.RunSummary(s.total(), s.active(), s.queued(), s.terminal());
   }
 
@@ -72,18 +72,18 @@ public class RunQueryService {
   public Views.LogPage logs(Caller caller, long runId, String afterSeq, String afterAttempt) {
     long seq = nonNegative(afterSeq, "after_seq");
     long attemptParam = nonNegative(afterAttempt, "after_attempt");
-    RunQueryStore.RunRow run = require(caller, runId);
+    RunQueries.RunRow run = require(caller, runId);
     int attempt;
     if (afterAttempt != null && !afterAttempt.isBlank()) {
       attempt = (int) Math.min(attemptParam, Integer.MAX_VALUE);
     } else {
       attempt = seq > 0 ? runs.latestAttemptNo(run.id()) : 0;
     }
-    List<RunQueryStore.LogLine> lines = runs.logsAfter(run.id(), attempt, seq, LOG_PAGE_LIMIT);
+    List<RunQueries.LogLine> lines = runs.logsAfter(run.id(), attempt, seq, LOG_PAGE_LIMIT);
     int nextAttempt = attempt;
     long nextSeq = seq;
     if (!lines.isEmpty()) {
-      RunQueryStore.LogLine last = lines.get(lines.size() - 1);
+      RunQueries.LogLine last = lines.get(lines.size() - 1);
       nextAttempt = last.attemptNo();
       nextSeq = last.seq();
     }
@@ -104,7 +104,7 @@ public class RunQueryService {
   }
 
   public Views.AttemptList attempts(Caller caller, long runId) {
-    RunQueryStore.RunRow run = require(caller, runId);
+    RunQueries.RunRow run = require(caller, runId);
     return new Views.AttemptList(
         runs.attempts(run.id()).stream()
             .map(
@@ -121,7 +121,7 @@ public class RunQueryService {
             .toList());
   }
 
-  RunQueryStore.RunRow require(Caller caller, long runId) {
+  RunQueries.RunRow require(Caller caller, long runId) {
     return runs.find(caller.teamId(), runId)
         .orElseThrow(() -> ApiException.notFound("run not found"));
   }

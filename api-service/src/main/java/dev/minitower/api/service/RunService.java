@@ -9,7 +9,6 @@ import dev.minitower.api.auth.Caller;
 import dev.minitower.api.json.JsonValues;
 import dev.minitower.api.store.AppStore;
 import dev.minitower.api.store.EnvironmentStore;
-import dev.minitower.api.store.RunQueryStore;
 import dev.minitower.api.store.VersionStore;
 import dev.minitower.model.api.Requests;
 import dev.minitower.model.api.Views;
@@ -19,6 +18,7 @@ import dev.minitower.platform.error.ApiException;
 import dev.minitower.platform.json.JsonBodies;
 import dev.minitower.store.runs.RunLifecycle;
 import dev.minitower.store.runs.RunMetrics;
+import dev.minitower.store.runs.RunQueries;
 import dev.minitower.store.runs.RunRecords;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Status;
@@ -47,7 +47,7 @@ public class RunService {
   private final AppService apps;
   private final VersionStore versions;
   private final EnvironmentStore environments;
-  private final RunQueryStore runs;
+  private final RunQueries runs;
   private final RunLifecycle transitions;
   private final RunMetrics metrics;
   private final InputSchemas schemas;
@@ -58,7 +58,7 @@ public class RunService {
       AppService apps,
       VersionStore versions,
       EnvironmentStore environments,
-      RunQueryStore runs,
+      RunQueries runs,
       RunLifecycle transitions,
       RunMetrics metrics,
       InputSchemas schemas,
@@ -162,7 +162,7 @@ public class RunService {
     if (!created.replayed()) {
       afterCommit(() -> metrics.created(caller.teamSlug(), app.slug()));
     }
-    RunQueryStore.RunRow row = runs.find(caller.teamId(), created.runId()).orElseThrow();
+    RunQueries.RunRow row = runs.find(caller.teamId(), created.runId()).orElseThrow();
     return new Created(created.replayed(), ViewMapper.run(row, false));
   }
 
@@ -171,7 +171,7 @@ public class RunService {
   public Views.RunView cancel(Caller caller, long runId) {
     Optional<RunRecords.RunEnded> ended = transitions.cancel(caller.teamId(), runId);
     ended.ifPresent(e -> afterCommit(() -> metrics.ended(e)));
-    RunQueryStore.RunRow row =
+    RunQueries.RunRow row =
         runs.find(caller.teamId(), runId).orElseThrow(() -> ApiException.notFound("run not found"));
     return ViewMapper.run(row, false);
   }

@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.minitower.api.json.JsonValues;
 import dev.minitower.api.store.AppStore;
-import dev.minitower.api.store.RunQueryStore;
 import dev.minitower.api.store.VersionStore;
 import dev.minitower.model.api.Views;
+import dev.minitower.store.runs.RunQueries;
 import java.util.List;
 
 /** Maps store rows to response views; rows never reach the HTTP layer. */
@@ -41,7 +41,7 @@ final class ViewMapper {
   }
 
   /** A run; {@code withSlug} selects the endpoints where the original fills {@code app_slug}. */
-  static Views.RunView run(RunQueryStore.RunRow r, boolean withSlug) {
+  static Views.RunView run(RunQueries.RunRow r, boolean withSlug) {
     JsonNode input = parse(r.input());
     return new Views.RunView(
         r.id(),

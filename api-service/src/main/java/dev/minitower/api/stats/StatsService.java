@@ -3,10 +3,13 @@ package dev.minitower.api.stats;
 import dev.minitower.api.auth.Caller;
 import dev.minitower.api.store.AppStore;
 import dev.minitower.api.store.EnvironmentStore;
-import dev.minitower.api.store.RunQueryStore;
 import dev.minitower.model.api.StatsViews;
 import dev.minitower.model.wire.WireTime;
 import dev.minitower.platform.error.ApiException;
+import dev.minitower.store.runners.RunnerQueries;
+import dev.minitower.store.runners.RunnerQueries.RunnerView;
+import dev.minitower.store.runs.RunQueries;
+import dev.minitower.store.stats.RunStats;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -37,21 +40,24 @@ public class StatsService {
   static final Duration SLOWEST_MAX_RANGE = Duration.ofDays(92);
   static final int MAX_RUNNERS = 1000;
 
-  private final StatsStore store;
+  private final RunStats store;
   private final AppStore apps;
-  private final RunQueryStore runs;
+  private final RunQueries runs;
+  private final RunnerQueries runners;
   private final EnvironmentStore environments;
   private final Clock clock;
 
   StatsService(
-      StatsStore store,
+      RunStats store,
       AppStore apps,
-      RunQueryStore runs,
+      RunQueries runs,
+      RunnerQueries runners,
       EnvironmentStore environments,
       Clock clock) {
     this.store = store;
     this.apps = apps;
     this.runs = runs;
+    this.runners = runners;
     this.environments = environments;
     this.clock = clock;
   }
@@ -118,7 +124,7 @@ public class StatsService {
 
   /** The run's attempts as spans: queued → leased → started → finished. */
   public StatsViews.RunTimeline timeline(Caller caller, long runId) {
-    RunQueryStore.RunRow run =
+    RunQueries.RunRow run =
         runs.find(caller.teamId(), runId).orElseThrow(() -> ApiException.notFound("run not found"));
     return new StatsViews.RunTimeline(
         run.id(),
@@ -143,13 +149,13 @@ public class StatsService {
   @Transactional
   public StatsViews.EnvironmentOverviewList environments(Caller caller) {
     environments.ensureDefault(caller.teamId());
-    List<StatsStore.RunnerInEnvironment> runners = store.runners(caller.teamId(), MAX_RUNNERS);
+    List<RunnerView> visible = runners.visibleTo(caller.teamId(), MAX_RUNNERS);
     return new StatsViews.EnvironmentOverviewList(
         store.environmentLoad(caller.teamId()).stream()
             .map(
                 e -> {
-                  List<StatsStore.RunnerInEnvironment> serving =
-                      runners.stream().filter(r -> r.environment().equals(e.name())).toList();
+                  List<RunnerView> serving =
+                      visible.stream().filter(r -> r.environment().equals(e.name())).toList();
                   return new StatsViews.EnvironmentOverview(
                       e.id(),
                       e.name(),

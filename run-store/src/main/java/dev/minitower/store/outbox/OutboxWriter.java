@@ -32,7 +32,8 @@ public class OutboxWriter {
    */
   public static final String RUN_CHANGED_CHANNEL = "minitower_run_changed";
 
-  private static final String INSERT =
+  /** One event (public so that the bench's SQL ceiling runs this very statement). */
+  public static final String INSERT =
       "INSERT INTO outbox (event_id, topic, message_key, event_type, payload)"
           + " VALUES (?, ?, ?, ?, ?::jsonb)";
 

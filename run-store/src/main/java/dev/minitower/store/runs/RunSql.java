@@ -1,10 +1,10 @@
 package dev.minitower.store.runs;
 
 /**
- * Every SQL statement of the queue tables ({@code runs}, {@code run_attempts}, {@code run_logs}) in
- * one place. Guards name the statuses of {@link dev.minitower.model.run.RunTransition}; "live" is
- * {@code leased, running, cancelling}; lease validity always includes {@code lease_expires_at >
- * now()} (database clock).
+ * Every SQL statement of the run transitions over the queue tables ({@code runs}, {@code
+ * run_attempts}, {@code run_logs}) in one place; their reads are {@link RunQueries}'. Guards name
+ * the statuses of {@link dev.minitower.model.run.RunTransition}; "live" is {@code leased, running,
+ * cancelling}; lease validity always includes {@code lease_expires_at > now()} (database clock).
  *
  * <p>Public so that the bench's SQL ceiling runs these very statements, not a copy; services go
  * through {@link RunLifecycle}, {@link AttemptTransitions} and {@link RunReaper}.

@@ -3,14 +3,10 @@ package dev.minitower.runners.auth;
 import dev.minitower.platform.error.ApiException;
 import dev.minitower.platform.pg.PgNotifications;
 import dev.minitower.platform.security.Secrets;
-import dev.minitower.store.jdbc.Jdbc;
-import dev.minitower.store.jdbc.StoreException;
-import io.agroal.api.AgroalDataSource;
+import dev.minitower.store.runners.RunnerQueries;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,19 +31,15 @@ public class RunnerAuthenticator {
   static final Duration TTL = Duration.ofSeconds(30);
   static final int MAX_ENTRIES = 10_000;
 
-  private static final String FIND =
-      "SELECT id, name, environment, team_id, max_concurrent FROM runners"
-          + " WHERE token_hash = ? AND status = 'online'";
-
   private record Entry(RunnerPrincipal runner, long expiresAt) {}
 
   private final Map<String, Entry> cache = new ConcurrentHashMap<>();
   private final AtomicLong generation = new AtomicLong();
-  private final AgroalDataSource dataSource;
+  private final RunnerQueries runners;
   private final PgNotifications notifications;
 
-  RunnerAuthenticator(AgroalDataSource dataSource, PgNotifications notifications) {
-    this.dataSource = dataSource;
+  RunnerAuthenticator(RunnerQueries runners, PgNotifications notifications) {
+    this.runners = runners;
     this.notifications = notifications;
   }
 
@@ -92,22 +84,9 @@ public class RunnerAuthenticator {
   }
 
   private RunnerPrincipal lookup(String hash) {
-    try (Connection c = dataSource.getConnection()) {
-      return Jdbc.queryOne(
-              c,
-              FIND,
-              rs ->
-                  new RunnerPrincipal(
-                      rs.getLong("id"),
-                      rs.getString("name"),
-                      rs.getString("environment"),
-                      Jdbc.longOrNull(rs, "team_id"),
-                      rs.getInt("max_concurrent")),
-              hash)
-          .orElseThrow(ApiException::unauthorized);
-    } catch (SQLException e) {
-      throw new StoreException("authenticate runner", e);
-    }
+    return runners
+        .findOnlineByTokenHash(hash, RunnerPrincipal::new)
+        .orElseThrow(ApiException::unauthorized);
   }
 
   /** A runner's authentication changed ({@code null}: maybe any runner's, after a reconnect). */

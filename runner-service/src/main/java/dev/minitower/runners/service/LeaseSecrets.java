@@ -6,6 +6,7 @@ import dev.minitower.platform.secrets.SecretCipher.Sealed;
 import dev.minitower.platform.secrets.SecretKeyCheck;
 import dev.minitower.runners.config.RunnerServiceConfig;
 import dev.minitower.store.jdbc.StoreException;
+import dev.minitower.store.runs.AttemptSecrets;
 import dev.minitower.store.runs.RunRecords.LeaseGrant;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.StartupEvent;
@@ -27,7 +28,8 @@ import java.util.Optional;
  * Team secrets of a freshly leased run: the names its version's Towerfile declares, each resolved
  * in the run's own team (never another's) for the run's environment (a value scoped to the
  * environment wins over the team-wide one), decrypted with MINITOWER_SECRETS_KEY. The names (never
- * values) are recorded on the attempt. Runs inside the lease transaction ({@code MANDATORY}).
+ * values) are recorded on the attempt (run-store's {@link AttemptSecrets}). Runs inside the lease
+ * transaction ({@code MANDATORY}).
  */
 @ApplicationScoped
 public class LeaseSecrets {
@@ -51,10 +53,6 @@ public class LeaseSecrets {
       "SELECT DISTINCT ON (name) name, environment, key_id, nonce, ciphertext FROM team_secrets"
           + " WHERE team_id = ? AND name = ANY (?) AND (environment = ? OR environment IS NULL)"
           + " ORDER BY name, environment NULLS LAST";
-
-  private static final String RECORD_NAMES =
-      "INSERT INTO run_attempt_secrets (attempt_id, secret_names) VALUES (?, ?)"
-          + " ON CONFLICT (attempt_id) DO NOTHING";
 
   private final AgroalDataSource dataSource;
   private final Optional<SecretCipher> cipher;
@@ -127,11 +125,7 @@ public class LeaseSecrets {
           return new Unresolvable("secret " + name + " cannot be decrypted: " + e.getMessage());
         }
       }
-      try (PreparedStatement ps = c.prepareStatement(RECORD_NAMES)) {
-        ps.setLong(1, attemptId);
-        ps.setArray(2, c.createArrayOf("text", names.toArray()));
-        ps.executeUpdate();
-      }
+      AttemptSecrets.recordNames(c, attemptId, names);
       return new Resolved(values);
     } catch (SQLException e) {
       throw new StoreException("resolve secrets of run " + runId, e);

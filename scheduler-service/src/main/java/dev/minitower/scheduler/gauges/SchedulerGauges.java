@@ -1,6 +1,7 @@
 package dev.minitower.scheduler.gauges;
 
 import dev.minitower.scheduler.config.SchedulerConfig;
+import dev.minitower.store.stats.QueueGauges;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -28,9 +29,9 @@ import org.jboss.logging.Logger;
 public class SchedulerGauges {
   private static final Logger LOG = Logger.getLogger(SchedulerGauges.class);
 
-  private record Cached(GaugeQueries.Snapshot snapshot, long readAtNanos) {}
+  private record Cached(QueueGauges.Snapshot snapshot, long readAtNanos) {}
 
-  private final GaugeQueries queries;
+  private final QueueGauges queries;
   private final SchedulerConfig config;
   private final AtomicReference<Cached> cache = new AtomicReference<>();
   private final AtomicLong backlog = new AtomicLong();
@@ -38,7 +39,7 @@ public class SchedulerGauges {
   private final MultiGauge online;
   private ScheduledExecutorService refresher;
 
-  SchedulerGauges(GaugeQueries queries, SchedulerConfig config, MeterRegistry registry) {
+  SchedulerGauges(QueueGauges queries, SchedulerConfig config, MeterRegistry registry) {
     this.queries = queries;
     this.config = config;
     this.pending =
@@ -75,7 +76,7 @@ public class SchedulerGauges {
 
   /** Re-reads the groups and republishes them; groups that went to zero disappear. */
   void refresh() {
-    GaugeQueries.Snapshot s = snapshot();
+    QueueGauges.Snapshot s = snapshot();
     if (s == null) {
       return;
     }
@@ -102,12 +103,12 @@ public class SchedulerGauges {
   }
 
   private double currentBacklog() {
-    GaugeQueries.Snapshot s = snapshot();
+    QueueGauges.Snapshot s = snapshot();
     return s == null ? backlog.get() : s.outboxBacklog();
   }
 
   /** The current values (cached for the configured TTL); null when the query failed. */
-  public GaugeQueries.Snapshot snapshot() {
+  public QueueGauges.Snapshot snapshot() {
     Cached c = cache.get();
     long now = System.nanoTime();
     if (c != null && now - c.readAtNanos() < config.gauges().cacheTtl().toNanos()) {
@@ -115,7 +116,7 @@ public class SchedulerGauges {
     }
     try {
       int timeout = (int) Math.max(1, config.gauges().queryTimeout().toSeconds());
-      GaugeQueries.Snapshot s = queries.read(timeout);
+      QueueGauges.Snapshot s = queries.read(timeout);
       cache.set(new Cached(s, now));
       return s;
     } catch (RuntimeException e) {

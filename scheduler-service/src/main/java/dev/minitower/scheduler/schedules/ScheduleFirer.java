@@ -6,6 +6,7 @@ import dev.minitower.scheduler.config.SchedulerConfig;
 import dev.minitower.scheduler.schedules.ScheduleStore.Schedule;
 import dev.minitower.store.runs.RunLifecycle;
 import dev.minitower.store.runs.RunMetrics;
+import dev.minitower.store.runs.RunQueries;
 import dev.minitower.store.runs.RunRecords.CreatedRun;
 import dev.minitower.store.runs.RunRecords.NewRun;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -49,13 +50,19 @@ public class ScheduleFirer {
   private record Handled(int fired, int skipped, int failed, List<String[]> created) {}
 
   private final ScheduleStore store;
+  private final RunQueries runs;
   private final RunLifecycle transitions;
   private final RunMetrics metrics;
   private final SchedulerConfig config;
 
   ScheduleFirer(
-      ScheduleStore store, RunLifecycle transitions, RunMetrics metrics, SchedulerConfig config) {
+      ScheduleStore store,
+      RunQueries runs,
+      RunLifecycle transitions,
+      RunMetrics metrics,
+      SchedulerConfig config) {
     this.store = store;
+    this.runs = runs;
     this.transitions = transitions;
     this.metrics = metrics;
     this.config = config;
@@ -160,7 +167,9 @@ public class ScheduleFirer {
     List<String[]> created = new ArrayList<>();
     for (Tick tick : plan) {
       String reason = tick.skipReason();
-      if (reason == null && "skip".equals(s.overlapPolicy()) && store.hasActiveRun(s.id())) {
+      if (reason == null
+          && "skip".equals(s.overlapPolicy())
+          && runs.hasActiveRunOfSchedule(s.id())) {
         reason = "overlap: a run of this schedule is still active";
       }
       if (reason != null) {

@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * Every SQL statement of cron firing over {@code schedules} and {@code schedule_ticks}. The tick
  * insert is the exactly-once guard: its primary key (schedule_id, tick_at) lets one transaction
- * record a tick and every other replica's insert does nothing.
+ * record a tick and every other replica's insert does nothing. The overlap check reads runs, so it
+ * is run-store's ({@code RunQueries.hasActiveRunOfSchedule}).
  */
 @ApplicationScoped
 public class ScheduleStore {
@@ -46,11 +47,6 @@ public class ScheduleStore {
   private static final String ADVANCE =
       "UPDATE schedules SET next_fire_at = ?, last_fired_at = COALESCE(?, last_fired_at),"
           + " updated_at = ? WHERE id = ?";
-
-  // Served by runs_schedule_active_idx.
-  private static final String HAS_ACTIVE_RUN =
-      "SELECT EXISTS (SELECT 1 FROM runs WHERE schedule_id = ?"
-          + " AND status IN ('queued', 'leased', 'running', 'cancelling'))";
 
   private static final String LATEST_VERSION =
       "SELECT id FROM app_versions WHERE app_id = ? ORDER BY version_no DESC LIMIT 1";
@@ -117,11 +113,6 @@ public class ScheduleStore {
         lastFiredAt == null ? Jdbc.TypedNull.TIMESTAMP : lastFiredAt,
         now,
         scheduleId);
-  }
-
-  @Transactional(Transactional.TxType.MANDATORY)
-  public boolean hasActiveRun(long scheduleId) {
-    return one(HAS_ACTIVE_RUN, rs -> rs.getBoolean(1), scheduleId).orElse(false);
   }
 
   public Optional<Long> versionId(long appId, Integer versionNo) {

@@ -1,6 +1,7 @@
-package dev.minitower.api.stats;
+package dev.minitower.store.stats;
 
-import dev.minitower.api.store.Jdbc;
+import dev.minitower.store.jdbc.Reads;
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -9,13 +10,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Every aggregate query of the stats endpoints, computed in PostgreSQL. Each one is scoped by team
- * (and app where asked) and bounded by {@code queued_at >= since}: a range scan of {@code
- * runs_team_list_idx (team_id, queued_at)} for the team, of {@code runs_app_stats_idx (team_id,
- * app_id, queued_at)} (migration V4, which also carries status and timestamps) for one app.
+ * Every aggregate query of the client API's stats over runs and attempts, computed in PostgreSQL.
+ * Each one is scoped by team (and app where asked) and bounded by {@code queued_at >= since}: a
+ * range scan of {@code runs_team_list_idx (team_id, queued_at)} for the team, of {@code
+ * runs_app_stats_idx (team_id, app_id, queued_at)} (migration V4, which also carries status and
+ * timestamps) for one app.
  */
 @ApplicationScoped
-public class StatsStore {
+public class RunStats {
 
   /** Counts of one bucket by current status, and run durations (started → finished). */
   public record Bucket(
@@ -53,22 +55,14 @@ public class StatsStore {
   public record EnvironmentLoad(
       long id, String name, boolean isDefault, long queued, long active, OffsetDateTime oldest) {}
 
-  public record RunnerInEnvironment(
-      long id,
-      String name,
-      String environment,
-      String status,
-      OffsetDateTime lastSeenAt,
-      boolean teamScoped) {}
-
   private static final String DURATION = "EXTRACT(EPOCH FROM (finished_at - started_at))";
   private static final String FINISHED_WITH_START =
       "status IN ('completed', 'failed', 'dead') AND started_at IS NOT NULL";
 
-  private final Jdbc jdbc;
+  private final AgroalDataSource dataSource;
 
-  public StatsStore(Jdbc jdbc) {
-    this.jdbc = jdbc;
+  RunStats(AgroalDataSource dataSource) {
+    this.dataSource = dataSource;
   }
 
   /**
@@ -109,7 +103,8 @@ public class StatsStore {
     params.add(width);
     params.add(since);
     params.add(width);
-    return jdbc.list(
+    return Reads.list(
+        dataSource,
         sql.toString(),
         rs ->
             new Bucket(
@@ -127,7 +122,8 @@ public class StatsStore {
 
   /** The team's apps by p95 duration of their runs queued since {@code since}, slowest first. */
   public List<AppDurations> slowestApps(long teamId, OffsetDateTime since, int limit) {
-    return jdbc.list(
+    return Reads.list(
+        dataSource,
         "SELECT a.slug, count(*), count(*) FILTER (WHERE r.status IN ('failed', 'dead')),"
             + " percentile_cont(0.5) WITHIN GROUP (ORDER BY "
             + DURATION
@@ -154,7 +150,8 @@ public class StatsStore {
 
   /** The app's latest finished runs that started (newest first): one point per run. */
   public List<DurationPoint> durations(long teamId, long appId, int limit) {
-    return jdbc.list(
+    return Reads.list(
+        dataSource,
         "SELECT id, run_no, status, queued_at, started_at, finished_at, "
             + DURATION
             + " FROM runs WHERE team_id = ? AND app_id = ? AND "
@@ -176,7 +173,8 @@ public class StatsStore {
 
   /** Each attempt's queued → leased → started → finished instants (the caller checked scope). */
   public List<AttemptSpan> attempts(long runId) {
-    return jdbc.list(
+    return Reads.list(
+        dataSource,
         "SELECT a.attempt_no, a.status, rn.name, a.queued_at, a.leased_at, a.started_at,"
             + " a.finished_at FROM run_attempts a JOIN runners rn ON rn.id = a.runner_id"
             + " WHERE a.run_id = ? ORDER BY a.attempt_no",
@@ -194,7 +192,8 @@ public class StatsStore {
 
   /** The team's environments with their queued and active run counts (queue depth). */
   public List<EnvironmentLoad> environmentLoad(long teamId) {
-    return jdbc.list(
+    return Reads.list(
+        dataSource,
         "SELECT e.id, e.name, e.is_default,"
             + " count(r.id) FILTER (WHERE r.status = 'queued'),"
             + " count(r.id) FILTER (WHERE r.status IN ('leased', 'running', 'cancelling')),"
@@ -212,23 +211,6 @@ public class StatsStore {
                 rs.getLong(5),
                 rs.getObject(6, OffsetDateTime.class)),
         teamId);
-  }
-
-  /** Runners that can serve the team: its own and the platform's (never another team's). */
-  public List<RunnerInEnvironment> runners(long teamId, int limit) {
-    return jdbc.list(
-        "SELECT id, name, environment, status, last_seen_at, team_id IS NOT NULL FROM runners"
-            + " WHERE team_id IS NULL OR team_id = ? ORDER BY name COLLATE \"C\", id LIMIT ?",
-        rs ->
-            new RunnerInEnvironment(
-                rs.getLong(1),
-                rs.getString(2),
-                rs.getString(3),
-                rs.getString(4),
-                rs.getObject(5, OffsetDateTime.class),
-                rs.getBoolean(6)),
-        teamId,
-        limit);
   }
 
   private static Double doubleOrNull(ResultSet rs, int column) throws SQLException {

@@ -1,4 +1,4 @@
-package dev.minitower.testsupport;
+package dev.minitower.testdatabase;
 
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,10 +22,10 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * {@code deploy/local/pg.sh}); Flyway then migrates it at start like any other. So a suite never
  * sees another suite's rows and the sweeps under test run their production SQL over every row.
  *
- * <p>A config source (found through {@code META-INF/services}; test-support is never on a service's
+ * <p>A config source (found through {@code META-INF/services}; this module is never on a service's
  * run-time class path) with an ordinal above {@code application.properties} and below the
- * environment: a test profile's overrides ({@link DatabaseDownProfile}) and an explicit {@code
- * QUARKUS_DATASOURCE_JDBC_URL} still win.
+ * environment: a test profile's overrides (test-support's {@code DatabaseDownProfile}) and an
+ * explicit {@code QUARKUS_DATASOURCE_JDBC_URL} still win.
  */
 public class ModuleDatabase implements ConfigSource {
   static final String URL_KEY = "quarkus.datasource.jdbc.url";
@@ -75,7 +75,7 @@ public class ModuleDatabase implements ConfigSource {
   }
 
   /** {@code minitower_test_<module>}, lower case, anything but letters and digits as {@code _}. */
-  static String databaseName() {
+  public static String databaseName() {
     String module = System.getProperty("minitower.test.database");
     if (module == null || module.isBlank()) {
       Path dir = Path.of("").toAbsolutePath().getFileName();

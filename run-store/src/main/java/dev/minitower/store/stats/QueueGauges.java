@@ -1,4 +1,4 @@
-package dev.minitower.scheduler.gauges;
+package dev.minitower.store.stats;
 
 import dev.minitower.store.jdbc.StoreException;
 import io.agroal.api.AgroalDataSource;
@@ -10,9 +10,12 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The read-only queries behind the scrape-time gauges, each bounded by a statement timeout. */
+/**
+ * The read-only queries behind the queue gauges (pending runs, online runners, outbox backlog),
+ * each bounded by a statement timeout.
+ */
 @ApplicationScoped
-public class GaugeQueries {
+public class QueueGauges {
   // NOT cancel_requested matches runs_lease_pick_idx; a queued run is never cancel-requested.
   private static final String PENDING =
       "SELECT t.slug, a.slug, r.environment_name, count(*) FROM runs r"
@@ -30,7 +33,7 @@ public class GaugeQueries {
 
   private final AgroalDataSource dataSource;
 
-  GaugeQueries(AgroalDataSource dataSource) {
+  QueueGauges(AgroalDataSource dataSource) {
     this.dataSource = dataSource;
   }
 

@@ -1,6 +1,11 @@
-package dev.minitower.api.store;
+package dev.minitower.store.runs;
 
+import dev.minitower.store.jdbc.Jdbc;
+import dev.minitower.store.jdbc.Reads;
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import jakarta.transaction.Transactional.TxType;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
@@ -9,11 +14,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads of runs, attempts and logs for the client API. Every query is scoped by team; writes go
- * through the run transitions of {@code run-store}.
+ * The reads of runs, attempts and logs: the client API's run views (every query scoped by team, or
+ * by a run the caller already found in its team), a run's artifact for its runner, and the schedule
+ * overlap check. Each read runs on the caller's transaction when there is one.
  */
 @ApplicationScoped
-public class RunQueryStore {
+public class RunQueries {
 
   /** A run with its app slug and version number; {@code input} is JSON text or null. */
   public record RunRow(
@@ -50,6 +56,18 @@ public class RunQueryStore {
       OffsetDateTime finishedAt,
       List<String> secretNames) {}
 
+  /**
+   * The artifact of a run's version: {@code importPaths} is the stored JSON text, {@code
+   * importPathCount} its length.
+   */
+  public record RunArtifact(
+      String sha256,
+      long size,
+      String entrypoint,
+      Integer timeoutSeconds,
+      String importPaths,
+      int importPathCount) {}
+
   private static final String SELECT =
       "SELECT r.id, r.app_id, a.slug, r.run_no, v.version_no, r.status, r.input::text,"
           + " r.priority, r.max_retries, r.retry_count, r.cancel_requested, r.queued_at,"
@@ -57,43 +75,75 @@ public class RunQueryStore {
           + " FROM runs r JOIN apps a ON a.id = r.app_id"
           + " JOIN app_versions v ON v.id = r.app_version_id";
 
+  /** One run of a team as {@link RunRow} (parameters: team id, run id). */
+  public static final String FIND = SELECT + " WHERE r.team_id = ? AND r.id = ?";
+
+  private static final String FIND_BY_IDEMPOTENCY_KEY =
+      SELECT + " WHERE r.team_id = ? AND r.app_id = ? AND r.idempotency_key = ?";
+
+  private static final String LIST_FOR_APP =
+      SELECT + " WHERE r.team_id = ? AND r.app_id = ? ORDER BY r.run_no DESC LIMIT ? OFFSET ?";
+
   /** The original's status rank for the team-wide list. */
   private static final String STATUS_RANK =
       "CASE r.status WHEN 'running' THEN 0 WHEN 'leased' THEN 1 WHEN 'cancelling' THEN 2"
           + " WHEN 'queued' THEN 3 WHEN 'completed' THEN 4 WHEN 'failed' THEN 5"
           + " WHEN 'cancelled' THEN 6 ELSE 7 END";
 
-  private final Jdbc jdbc;
+  private static final String SUMMARY =
+      "SELECT count(*),"
+          + " count(*) FILTER (WHERE status IN ('leased', 'running', 'cancelling')),"
+          + " count(*) FILTER (WHERE status = 'queued'),"
+          + " count(*) FILTER (WHERE status IN ('completed', 'failed', 'cancelled', 'dead'))"
+          + " FROM runs WHERE team_id = ?";
 
-  public RunQueryStore(Jdbc jdbc) {
-    this.jdbc = jdbc;
+  private static final String LATEST_ATTEMPT_NO =
+      "SELECT COALESCE(MAX(attempt_no), 0) FROM run_attempts WHERE run_id = ?";
+
+  private static final String LOGS_AFTER =
+      "SELECT attempt_no, seq, stream, line, logged_at FROM run_logs"
+          + " WHERE run_id = ? AND (attempt_no, seq) > (?, ?)"
+          + " ORDER BY attempt_no, seq LIMIT ?";
+
+  private static final String ATTEMPTS =
+      "SELECT a.attempt_no, a.status, rn.name, a.exit_code, a.error_message, a.started_at,"
+          + " a.finished_at, s.secret_names FROM run_attempts a"
+          + " JOIN runners rn ON rn.id = a.runner_id"
+          + " LEFT JOIN run_attempt_secrets s ON s.attempt_id = a.id"
+          + " WHERE a.run_id = ? ORDER BY a.attempt_no";
+
+  private static final String ARTIFACT_OF_RUN =
+      "SELECT v.artifact_sha256, v.artifact_size, v.entrypoint, v.timeout_seconds,"
+          + " v.import_paths::text AS import_paths, jsonb_array_length(v.import_paths) AS n_paths"
+          + " FROM runs r JOIN app_versions v ON v.id = r.app_version_id WHERE r.id = ?";
+
+  // Served by runs_schedule_active_idx.
+  private static final String HAS_ACTIVE_RUN_OF_SCHEDULE =
+      "SELECT EXISTS (SELECT 1 FROM runs WHERE schedule_id = ?"
+          + " AND status IN ('queued', 'leased', 'running', 'cancelling'))";
+
+  private final AgroalDataSource dataSource;
+
+  RunQueries(AgroalDataSource dataSource) {
+    this.dataSource = dataSource;
   }
 
   public Optional<RunRow> find(long teamId, long runId) {
-    return jdbc.one(
-        SELECT + " WHERE r.team_id = ? AND r.id = ?", RunQueryStore::row, teamId, runId);
+    return Reads.one(dataSource, FIND, RunQueries::row, teamId, runId);
   }
 
   public Optional<RunRow> findByIdempotencyKey(long teamId, long appId, String key) {
-    return jdbc.one(
-        SELECT + " WHERE r.team_id = ? AND r.app_id = ? AND r.idempotency_key = ?",
-        RunQueryStore::row,
-        teamId,
-        appId,
-        key);
+    return Reads.one(dataSource, FIND_BY_IDEMPOTENCY_KEY, RunQueries::row, teamId, appId, key);
   }
 
   public List<RunRow> listForApp(long teamId, long appId, int limit, long offset) {
-    return jdbc.list(
-        SELECT + " WHERE r.team_id = ? AND r.app_id = ? ORDER BY r.run_no DESC LIMIT ? OFFSET ?",
-        RunQueryStore::row,
-        teamId,
-        appId,
-        limit,
-        offset);
+    return Reads.list(dataSource, LIST_FOR_APP, RunQueries::row, teamId, appId, limit, offset);
   }
 
-  /** Team-wide list: status rank, newest queued first, then id for a stable page order. */
+  /**
+   * Team-wide list: status rank, newest queued first, then id for a stable page order. A null
+   * {@code status} or {@code appSlug} does not filter.
+   */
   public List<RunRow> listForTeam(
       long teamId, String status, String appSlug, int limit, long offset) {
     StringBuilder sql = new StringBuilder(SELECT).append(" WHERE r.team_id = ?");
@@ -111,16 +161,13 @@ public class RunQueryStore {
     sql.append(" LIMIT ? OFFSET ?");
     params.add(limit);
     params.add(offset);
-    return jdbc.list(sql.toString(), RunQueryStore::row, params.toArray());
+    return Reads.list(dataSource, sql.toString(), RunQueries::row, params.toArray());
   }
 
   public Summary summary(long teamId) {
-    return jdbc.one(
-            "SELECT count(*),"
-                + " count(*) FILTER (WHERE status IN ('leased', 'running', 'cancelling')),"
-                + " count(*) FILTER (WHERE status = 'queued'),"
-                + " count(*) FILTER (WHERE status IN ('completed', 'failed', 'cancelled', 'dead'))"
-                + " FROM runs WHERE team_id = ?",
+    return Reads.one(
+            dataSource,
+            SUMMARY,
             rs -> new Summary(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4)),
             teamId)
         .orElseThrow();
@@ -128,19 +175,14 @@ public class RunQueryStore {
 
   /** Highest attempt number of the run, 0 when it was never leased. */
   public int latestAttemptNo(long runId) {
-    return jdbc.one(
-            "SELECT COALESCE(MAX(attempt_no), 0) FROM run_attempts WHERE run_id = ?",
-            rs -> rs.getInt(1),
-            runId)
-        .orElse(0);
+    return Reads.one(dataSource, LATEST_ATTEMPT_NO, rs -> rs.getInt(1), runId).orElse(0);
   }
 
   /** Lines after the cursor (attempt, seq), in (attempt_no, seq) order, at most {@code limit}. */
   public List<LogLine> logsAfter(long runId, int afterAttempt, long afterSeq, int limit) {
-    return jdbc.list(
-        "SELECT attempt_no, seq, stream, line, logged_at FROM run_logs"
-            + " WHERE run_id = ? AND (attempt_no, seq) > (?, ?)"
-            + " ORDER BY attempt_no, seq LIMIT ?",
+    return Reads.list(
+        dataSource,
+        LOGS_AFTER,
         rs ->
             new LogLine(
                 rs.getInt(1),
@@ -154,13 +196,11 @@ public class RunQueryStore {
         limit);
   }
 
+  /** The run's attempts in order, with their runner's name and the secret names they got. */
   public List<Attempt> attempts(long runId) {
-    return jdbc.list(
-        "SELECT a.attempt_no, a.status, rn.name, a.exit_code, a.error_message, a.started_at,"
-            + " a.finished_at, s.secret_names FROM run_attempts a"
-            + " JOIN runners rn ON rn.id = a.runner_id"
-            + " LEFT JOIN run_attempt_secrets s ON s.attempt_id = a.id"
-            + " WHERE a.run_id = ? ORDER BY a.attempt_no",
+    return Reads.list(
+        dataSource,
+        ATTEMPTS,
         rs -> {
           int exit = rs.getInt(4);
           Integer exitCode = rs.wasNull() ? null : exit;
@@ -175,6 +215,29 @@ public class RunQueryStore {
               secretNames(rs.getArray(8)));
         },
         runId);
+  }
+
+  /** The artifact of the run's version; empty when the run does not exist. */
+  public Optional<RunArtifact> artifactOf(long runId) {
+    return Reads.one(
+        dataSource,
+        ARTIFACT_OF_RUN,
+        rs ->
+            new RunArtifact(
+                rs.getString("artifact_sha256"),
+                rs.getLong("artifact_size"),
+                rs.getString("entrypoint"),
+                Jdbc.intOrNull(rs, "timeout_seconds"),
+                rs.getString("import_paths"),
+                rs.getInt("n_paths")),
+        runId);
+  }
+
+  /** True when a run of the schedule is queued or live (the "skip" overlap policy). */
+  @Transactional(TxType.MANDATORY)
+  public boolean hasActiveRunOfSchedule(long scheduleId) {
+    return Reads.one(dataSource, HAS_ACTIVE_RUN_OF_SCHEDULE, rs -> rs.getBoolean(1), scheduleId)
+        .orElse(false);
   }
 
   private static List<String> secretNames(java.sql.Array array) throws SQLException {
