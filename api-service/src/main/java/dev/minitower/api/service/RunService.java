@@ -162,7 +162,11 @@ public class RunService {
     if (!created.replayed()) {
       afterCommit(() -> metrics.created(caller.teamSlug(), app.slug()));
     }
-    RunQueries.RunRow row = runs.find(caller.teamId(), created.runId()).orElseThrow();
+    // A new run comes back from its insert; a replay answers the run that took the key.
+    RunQueries.RunRow row =
+        created.view() != null
+            ? created.view()
+            : runs.find(caller.teamId(), created.runId()).orElseThrow();
     return new Created(created.replayed(), ViewMapper.run(row, false));
   }
 

@@ -48,11 +48,12 @@ public class RunLifecycle {
           return existing.get();
         }
       }
-      Optional<RunRow> inserted =
+      record Inserted(RunRow row, RunQueries.RunRow view) {}
+      Optional<Inserted> inserted =
           Jdbc.queryOne(
               c,
               RunSql.INSERT_RUN,
-              RunRow::map,
+              rs -> new Inserted(RunRow.map(rs), RunQueries.insertedRow(rs)),
               run.teamId(),
               run.appVersionId(),
               run.environmentId(),
@@ -74,10 +75,10 @@ public class RunLifecycle {
                 : findByIdempotencyKey(c, run))
             .orElseThrow(() -> RunRefusal.notFound("app not found"));
       }
-      RunRow row = inserted.get();
+      RunRow row = inserted.get().row();
       // INSERT_RUN announced the run on the queued channel already.
       outbox.runEvent(RunEventType.CREATED, row.eventSeq(), RunEvents.created(row));
-      return new CreatedRun(row.id(), row.runNo(), false);
+      return new CreatedRun(row.id(), row.runNo(), false, inserted.get().view());
     } catch (SQLException e) {
       throw new StoreException("create run", e);
     }

@@ -244,6 +244,30 @@ public class RunQueries {
     return array == null ? List.of() : List.of((String[]) array.getArray());
   }
 
+  /**
+   * {@link RunRow} of the row {@link RunSql#INSERT_RUN} answers (the same values as {@link #FIND}).
+   */
+  static RunRow insertedRow(ResultSet rs) throws SQLException {
+    return new RunRow(
+        rs.getLong("id"),
+        rs.getLong("app_id"),
+        rs.getString("app_slug"),
+        rs.getLong("run_no"),
+        rs.getInt("version_no"),
+        rs.getString("status"),
+        rs.getString("input_text"),
+        rs.getInt("priority"),
+        rs.getInt("max_retries"),
+        rs.getInt("retry_count"),
+        rs.getBoolean("cancel_requested"),
+        rs.getObject("queued_at", OffsetDateTime.class),
+        rs.getObject("started_at", OffsetDateTime.class),
+        rs.getObject("finished_at", OffsetDateTime.class),
+        rs.getString("environment_name"),
+        rs.getBoolean("retry_on_failure"),
+        rs.getString("request_hash"));
+  }
+
   private static RunRow row(ResultSet rs) throws SQLException {
     return new RunRow(
         rs.getLong(1),

@@ -26,7 +26,16 @@ public final class RunRecords {
       Long scheduleId) {}
 
   /** The created (or, for a replayed idempotency key, the existing) run. */
-  public record CreatedRun(long runId, long runNo, boolean replayed) {}
+  /**
+   * A created run; {@code view} is the new run as the client API reads it ({@link
+   * RunQueries#find}), taken from the insert itself, or null for a replayed create (the run it
+   * answers is read instead).
+   */
+  public record CreatedRun(long runId, long runNo, boolean replayed, RunQueries.RunRow view) {
+    public CreatedRun(long runId, long runNo, boolean replayed) {
+      this(runId, runNo, replayed, null);
+    }
+  }
 
   /** The runner asking for work: its scope decides which runs it may lease. */
   public record RunnerRef(long runnerId, Long teamId, String environment, int maxConcurrent) {}

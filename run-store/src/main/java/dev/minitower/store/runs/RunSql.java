@@ -41,7 +41,8 @@ public final class RunSql {
    * Creates a queued run numbered by its app's sequence ({@code app_run_no_<app id>}, V5): no lock
    * outlives the statement, so producers of one app do not wait for each other's commits. Inserts
    * nothing when the app is not the team's, or when the idempotency key was taken meanwhile (the
-   * caller then reads the winner). The inserted run also announces itself on {@link
+   * caller then reads the winner). It answers the new row with what the client API's view of it
+   * needs (so the create reads nothing back), and the inserted run also announces itself on {@link
    * #QUEUED_CHANNEL} (delivered at commit), in the same round trip. Parameters: team, version,
    * environment id and name, schedule, input, priority, max retries, retry on failure, idempotency
    * key, request hash, app, team.
@@ -54,11 +55,12 @@ public final class RunSql {
           + " ?::jsonb, ?, ?, ?, ?, ?, 1 FROM apps ap WHERE ap.id = ? AND ap.team_id = ?"
           + " ON CONFLICT (team_id, app_id, idempotency_key) WHERE idempotency_key IS NOT NULL"
           + " DO NOTHING RETURNING *)"
-          + " SELECT ins.*, t.slug AS team_slug, ap.slug AS app_slug,"
-          + " pg_notify('"
+          + " SELECT ins.*, ins.input::text AS input_text, t.slug AS team_slug,"
+          + " ap.slug AS app_slug, v.version_no, pg_notify('"
           + QUEUED_CHANNEL
           + "', ins.environment_name)::text AS queued_notified FROM ins"
-          + " JOIN teams t ON t.id = ins.team_id JOIN apps ap ON ap.id = ins.app_id";
+          + " JOIN teams t ON t.id = ins.team_id JOIN apps ap ON ap.id = ins.app_id"
+          + " JOIN app_versions v ON v.id = ins.app_version_id";
 
   public static final String LOCK_RUN = SELECT_RUN + " WHERE r.id = ? FOR UPDATE OF r";
 

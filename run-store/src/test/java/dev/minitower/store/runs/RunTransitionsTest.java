@@ -33,6 +33,7 @@ class RunTransitionsTest {
 
   @Inject AttemptTransitions transitions;
   @Inject RunLifecycle lifecycle;
+  @Inject RunQueries runQueries;
   @Inject RunReaper reaper;
   @Inject DbFixtures fixtures;
 
@@ -66,6 +67,16 @@ class RunTransitionsTest {
                     null,
                     null,
                     null)));
+  }
+
+  @Test
+  void aCreatedRunComesBackFromItsInsertExactlyAsTheClientApiReadsIt() {
+    CreatedRun created = create(7, 3, true);
+    assertThat(created.view()).isNotNull();
+    assertThat(created.view())
+        .isEqualTo(runQueries.find(app.teamId(), created.runId()).orElseThrow());
+    assertThat(created.view().input()).isEqualTo("{\"name\": \"x\"}");
+    assertThat(created.view().versionNo()).isEqualTo(1);
   }
 
   private RunnerRef platformRunner(int maxConcurrent) throws Exception {
