@@ -10,6 +10,8 @@ import dev.minitower.runners.lease.QueueNotifications;
 import dev.minitower.store.runs.RunChannels;
 import dev.minitower.testsupport.DbFixtures;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
@@ -28,7 +30,19 @@ import org.junit.jupiter.api.Test;
  * of a lease touches its runner's {@code last_seen_at}, which counts the tries.
  */
 @QuarkusTest
+@TestProfile(QueueWakeTest.NoRecheck.class)
 class QueueWakeTest {
+  /**
+   * No periodic re-check within a test: a waiter can only be woken by a notification (or a
+   * hand-on), so the counts below do not depend on how fast the machine is.
+   */
+  public static class NoRecheck implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of("minitower.lease-recheck-interval", "10m", "minitower.lease-max-wait", "10m");
+    }
+  }
+
   @Inject DbFixtures db;
   @Inject QueueNotifications notifications;
 
@@ -39,7 +53,7 @@ class QueueWakeTest {
                 .header("Authorization", "Bearer " + runner.token())
                 .contentType(ContentType.JSON)
                 .body(Map.of("max", 1, "start", true))
-                .queryParam("wait", "20s")
+                .queryParam("wait", "60s")
                 .post("/api/v1/runners/lease"));
   }
 
@@ -57,12 +71,20 @@ class QueueWakeTest {
     DbFixtures.App app = db.app(env);
     List<Runner> runners = new ArrayList<>();
     List<CompletableFuture<Response>> polls = new ArrayList<>();
+    List<String> registered = new ArrayList<>();
     for (int i = 0; i < 6; i++) {
       Runner r = register(DbFixtures.uniqueSlug("idle"), env, 1);
       runners.add(r);
+      registered.add(lastSeen(r));
       polls.add(longPoll(r));
     }
-    await().atMost(Duration.ofSeconds(10)).until(() -> notifications.waiting(env) == 6);
+    // Every poll has made its first (fruitless) try and waits.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                notifications.waiting(env) == 6
+                    && runners.stream().map(this::lastSeen).noneMatch(registered::contains));
     List<String> before = runners.stream().map(this::lastSeen).toList();
 
     long run = db.queuedRun(app, 0, 0);
@@ -75,7 +97,7 @@ class QueueWakeTest {
             .get(3, TimeUnit.SECONDS);
     assertThat(granted.statusCode()).isEqualTo(200);
     assertThat(granted.jsonPath().getLong("leases[0].run_id")).isEqualTo(run);
-    await().atMost(Duration.ofSeconds(3)).until(() -> notifications.waiting(env) == 5);
+    await().atMost(Duration.ofSeconds(30)).until(() -> notifications.waiting(env) == 5);
     // The winner tried, and it handed the wake-up on to one more (which found nothing and stopped
     // the chain); the four others never ran a claim.
     int tried = 0;
@@ -89,24 +111,35 @@ class QueueWakeTest {
   }
 
   @Test
-  void aTeamRunnerThatFindsNothingHandsTheWakeUpOnToTheRunnerItWasMeantFor() throws Exception {
+  void teamRunnersAreAllWokenAndOneThatFindsNothingWaitsAgainWithoutSpinning() throws Exception {
     String env = DbFixtures.uniqueEnvironment();
     DbFixtures.App teamA = db.app(env);
     DbFixtures.App teamB = db.app(env);
     Runner a = teamRunner(teamA, env);
+    String aRegistered = lastSeen(a);
     CompletableFuture<Response> pollA = longPoll(a);
-    await().atMost(Duration.ofSeconds(10)).until(() -> notifications.waiting(env) == 1);
     Runner b = teamRunner(teamB, env);
+    String bRegistered = lastSeen(b);
     CompletableFuture<Response> pollB = longPoll(b);
-    await().atMost(Duration.ofSeconds(10)).until(() -> notifications.waiting(env) == 2);
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                notifications.waiting(env) == 2
+                    && !lastSeen(a).equals(aRegistered)
+                    && !lastSeen(b).equals(bRegistered));
 
-    // Team B's run: the notification wakes team A's runner first (it waited longest); it finds
-    // nothing of its team, and its "nothing" proves nothing for team B, so it hands on.
+    // Team B's run: the notification does not say whose run it is, so both team runners try.
     long run = db.queuedRun(teamB, 0, 0);
     announce(env);
-    Response granted = pollB.get(3, TimeUnit.SECONDS);
+    Response granted = pollB.get(30, TimeUnit.SECONDS);
     assertThat(granted.statusCode()).isEqualTo(200);
     assertThat(granted.jsonPath().getLong("leases[0].run_id")).isEqualTo(run);
+    // A found nothing of its team and waits again: no further try (it does not wake itself).
+    await().atMost(Duration.ofSeconds(30)).until(() -> notifications.waiting(env) == 1);
+    String afterItsTry = lastSeen(a);
+    Thread.sleep(1500);
+    assertThat(lastSeen(a)).isEqualTo(afterItsTry);
     assertThat(pollA).isNotDone();
   }
 

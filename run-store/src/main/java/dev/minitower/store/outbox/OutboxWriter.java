@@ -12,10 +12,13 @@ import dev.minitower.store.jdbc.Jdbc;
 import dev.minitower.store.jdbc.StoreException;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -23,6 +26,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Appends lifecycle events to the {@code outbox} table inside the caller's transaction, so an event
  * exists if and only if its state change committed. The relay in scheduler-service publishes them.
+ * Run events are collected and written together just before the transaction commits; runner events
+ * (rare) are written at once.
  */
 @ApplicationScoped
 public class OutboxWriter {
@@ -61,41 +66,82 @@ public class OutboxWriter {
   /** A run event to append: {@code sequence} is the run's {@code event_seq} after its change. */
   public record RunEvent(RunEventType type, long sequence, RunEventData data) {}
 
+  /** Key of the current transaction's pending run events in the synchronization registry. */
+  private static final Object PENDING_KEY = new Object();
+
   private final AgroalDataSource dataSource;
   private final Clock clock;
   private final String source;
+  private final TransactionSynchronizationRegistry registry;
 
   OutboxWriter(
       AgroalDataSource dataSource,
       Clock clock,
+      TransactionSynchronizationRegistry registry,
       @ConfigProperty(name = "quarkus.application.name", defaultValue = "minitower")
           String source) {
     this.dataSource = dataSource;
     this.clock = clock;
+    this.registry = registry;
     this.source = "/minitower/" + source;
   }
 
-  /** A run event; {@code sequence} is the run's {@code event_seq} after this change. */
+  /**
+   * A run event; {@code sequence} is the run's {@code event_seq} after this change. It is written
+   * when the transaction commits, with every other run event of the transaction, in one statement
+   * and in the order they were appended (see {@link #runEvents}).
+   */
   @Transactional(Transactional.TxType.MANDATORY)
-  public UUID runEvent(RunEventType type, long sequence, RunEventData data) {
-    return append(
-        INSERT_AND_NOTIFY_RUN_CHANGED,
-        EventTopics.RUN_EVENTS,
-        Long.toString(data.runId()),
-        type.type(),
-        sequence,
-        data);
+  public void runEvent(RunEventType type, long sequence, RunEventData data) {
+    pending().add(new RunEvent(type, sequence, data));
   }
 
-  /** Appends {@code events} in one round trip (as many {@link #runEvent} calls, in order). */
+  /**
+   * Appends {@code events}, in order, to the run events the transaction writes at commit: a
+   * transaction writes all its run events (a result that also leases the next run writes three) in
+   * one round trip, just before it commits, so an event still exists if and only if its change
+   * committed. The relay publishes in outbox id order, which is the order of appending.
+   */
   @Transactional(Transactional.TxType.MANDATORY)
   public void runEvents(List<RunEvent> events) {
+    pending().addAll(events);
+  }
+
+  /** The run events of the current transaction, written by its {@code beforeCompletion}. */
+  @SuppressWarnings("unchecked")
+  private List<RunEvent> pending() {
+    List<RunEvent> pending = (List<RunEvent>) registry.getResource(PENDING_KEY);
+    if (pending == null) {
+      List<RunEvent> created = new ArrayList<>(4);
+      registry.putResource(PENDING_KEY, created);
+      registry.registerInterposedSynchronization(
+          new Synchronization() {
+            @Override
+            public void beforeCompletion() {
+              write(created);
+            }
+
+            @Override
+            public void afterCompletion(int status) {}
+          });
+      pending = created;
+    }
+    return pending;
+  }
+
+  private void write(List<RunEvent> events) {
     if (events.isEmpty()) {
       return;
     }
     if (events.size() == 1) {
       RunEvent e = events.get(0);
-      runEvent(e.type(), e.sequence(), e.data());
+      append(
+          INSERT_AND_NOTIFY_RUN_CHANGED,
+          EventTopics.RUN_EVENTS,
+          Long.toString(e.data().runId()),
+          e.type().type(),
+          e.sequence(),
+          e.data());
       return;
     }
     int n = events.size();

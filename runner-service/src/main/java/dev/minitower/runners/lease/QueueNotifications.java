@@ -18,17 +18,19 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * (see {@link RunChannels#queued()}), so a waiting runner is answered within milliseconds instead
  * of by polling the table. Every runner-service replica receives every notification.
  *
- * <p>A notification wakes <em>one</em> waiter of its environment (the longest waiting), not all of
- * them: with many idle runners, waking all would make every one of them run a claim for a single
- * run (a write transaction each, all but one fruitless). The woken leaser hands the wake-up on
- * ({@link #wakeOne}) when its try does not prove the queue empty for everyone: it leased something
- * (one notification may stand for several runs, since PostgreSQL folds equal notifications of one
- * transaction), it is scoped to one team, it was refused, or its client went away before trying.
- * The chain ends at the first platform runner that finds nothing.
+ * <p>A notification wakes <em>one</em> waiting platform runner of its environment (the longest
+ * waiting), not all of them: with many idle runners, waking all made every one of them run a claim
+ * for a single run (a write transaction each, all but one fruitless). A woken platform runner that
+ * leased something hands the wake-up on ({@link #wakeOne}) to the next one, since one notification
+ * may stand for several runs (PostgreSQL folds equal notifications of one transaction); one that
+ * finds nothing proves the queue empty and ends the chain. Each hop either takes a run or ends a
+ * poll, so the chain ends. Runners scoped to one team see only their team's runs, and the
+ * notification does not say whose run it is: they are all woken, as before.
  */
 @ApplicationScoped
 public class QueueNotifications {
-  private final Map<String, Queue<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
+  private final Map<String, Queue<CompletableFuture<Void>>> platform = new ConcurrentHashMap<>();
+  private final Map<String, Queue<CompletableFuture<Void>>> scoped = new ConcurrentHashMap<>();
   private final PgNotifications notifications;
 
   QueueNotifications(PgNotifications notifications) {
@@ -40,22 +42,27 @@ public class QueueNotifications {
   }
 
   void stop(@Observes ShutdownEvent event) {
-    wakeAll();
+    wakeAll(platform);
+    wakeAll(scoped);
   }
 
-  /** Completes when a run of {@code environment} is queued (or on shutdown). */
-  public CompletableFuture<Void> nextQueued(String environment) {
+  /**
+   * Completes when a run of {@code environment} is queued (or on shutdown); {@code teamScoped} =
+   * the waiter is a team's runner.
+   */
+  public CompletableFuture<Void> nextQueued(String environment, boolean teamScoped) {
     CompletableFuture<Void> f = new CompletableFuture<>();
     Queue<CompletableFuture<Void>> queue =
-        waiters.computeIfAbsent(environment, k -> new ConcurrentLinkedQueue<>());
+        (teamScoped ? scoped : platform)
+            .computeIfAbsent(environment, k -> new ConcurrentLinkedQueue<>());
     queue.add(f);
     f.whenComplete((v, e) -> queue.remove(f));
     return f;
   }
 
-  /** Wakes the longest-waiting leaser of {@code environment}, if any. */
+  /** Wakes the longest-waiting platform runner of {@code environment}, if any. */
   public void wakeOne(String environment) {
-    Queue<CompletableFuture<Void>> queue = waiters.get(environment);
+    Queue<CompletableFuture<Void>> queue = platform.get(environment);
     if (queue == null) {
       return;
     }
@@ -68,20 +75,28 @@ public class QueueNotifications {
 
   /** How many leasers of {@code environment} wait now (for tests and diagnostics). */
   public int waiting(String environment) {
-    Queue<CompletableFuture<Void>> queue = waiters.get(environment);
+    return size(platform.get(environment)) + size(scoped.get(environment));
+  }
+
+  private static int size(Queue<CompletableFuture<Void>> queue) {
     return queue == null ? 0 : queue.size();
   }
 
-  private void wakeAll() {
+  private static void wakeAll(Map<String, Queue<CompletableFuture<Void>>> waiters) {
     waiters.values().forEach(queue -> List.copyOf(queue).forEach(f -> f.complete(null)));
   }
 
   /** {@code null} = the listener reconnected and may have missed notifications: wake everyone. */
   private void wake(String environment) {
     if (environment == null) {
-      wakeAll();
-    } else {
-      wakeOne(environment);
+      wakeAll(platform);
+      wakeAll(scoped);
+      return;
     }
+    Queue<CompletableFuture<Void>> teams = scoped.get(environment);
+    if (teams != null) {
+      List.copyOf(teams).forEach(f -> f.complete(null));
+    }
+    wakeOne(environment);
   }
 }

@@ -177,32 +177,37 @@ public class LeaseService {
       RunnerPrincipal runner, Duration wait, BooleanSupplier clientGone, int max, boolean start) {
     Duration capped = wait.compareTo(config.leaseMaxWait()) > 0 ? config.leaseMaxWait() : wait;
     String environment = runner.environment();
+    boolean teamScoped = runner.teamId() != null;
     return new LongPoll<List<Granted>>(
-            () -> notifications.nextQueued(environment),
+            () -> notifications.nextQueued(environment, teamScoped),
             () -> leaseAndHandOn(runner, max, start),
             granted -> !granted.isEmpty(),
             List.of(),
             clientGone,
             config.leaseRecheckInterval(),
             executor,
-            () -> notifications.wakeOne(environment))
+            teamScoped ? () -> {} : () -> notifications.wakeOne(environment))
         .run(capped);
   }
 
   /**
-   * One try of a long poll. A queued-run notification wakes one waiter ({@link
-   * QueueNotifications}): the try hands the wake-up on to the next waiter unless it proves the
-   * queue empty for everyone, i.e. unless a platform runner found nothing.
+   * One try of a long poll. A queued-run notification wakes one waiting platform runner ({@link
+   * QueueNotifications}): when it leased something (more may be queued) or was refused, it hands
+   * the wake-up on to the next one; finding nothing ends the chain. A team's runners are all woken
+   * and hand nothing on.
    */
   private List<Granted> leaseAndHandOn(RunnerPrincipal runner, int max, boolean start) {
+    boolean platform = runner.teamId() == null;
     List<Granted> granted;
     try {
       granted = leaseNow(runner, max, start);
     } catch (RuntimeException e) {
-      notifications.wakeOne(runner.environment());
+      if (platform) {
+        notifications.wakeOne(runner.environment());
+      }
       throw e;
     }
-    if (!granted.isEmpty() || runner.teamId() != null) {
+    if (platform && !granted.isEmpty()) {
       notifications.wakeOne(runner.environment());
     }
     return granted;
