@@ -2,7 +2,9 @@
 // Generates src/api/generated.ts (TypeScript interfaces of the client API's bodies) from
 // src/api/openapi.json, the copy of api-service's OpenAPI document (kept equal to the served one by
 // api-service's OpenApiContractTest). No dependency: the document only uses objects, arrays,
-// primitives, $ref and free-form objects, which is all this handles.
+// primitives, $ref, free-form objects and the two forms OpenAPI 3.1 gives a nullable field (a type
+// list with "null", anyOf with {"type": "null"}), which is all this handles. A field not in its
+// schema's "required" list is optional (`name?: T`): the server omits it when it has no value.
 //
 //   node scripts/gen-api-types.mjs           write src/api/generated.ts
 //   node scripts/gen-api-types.mjs --check   exit 1 when the checked-in file differs (drift)
@@ -34,31 +36,35 @@ function tsType(schema) {
   if (!schema) return 'unknown'
   let t
   if (schema.$ref) t = refName(schema.$ref)
+  else if (schema.anyOf || schema.oneOf) t = (schema.anyOf ?? schema.oneOf).map(tsType).join(' | ')
   else if (schema.allOf && schema.allOf.length === 1) t = tsType(schema.allOf[0])
   else if (schema.enum) t = schema.enum.map((v) => JSON.stringify(v)).join(' | ')
   else {
-    switch (schema.type) {
-      case 'string':
-        t = 'string'
-        break
-      case 'integer':
-      case 'number':
-        t = 'number'
-        break
-      case 'boolean':
-        t = 'boolean'
-        break
-      case 'array':
-        t = `${wrap(tsType(schema.items))}[]`
-        break
-      case 'object':
-        t = schema.properties ? inline(schema) : 'Record<string, unknown>'
-        break
-      default:
-        t = 'unknown'
-    }
+    // OpenAPI 3.1 writes a nullable field as a list of types: "type": ["string", "null"]
+    const types = Array.isArray(schema.type) ? schema.type : [schema.type]
+    t = types.map((type) => primitive(type, schema)).join(' | ')
   }
   return schema.nullable ? `${t} | null` : t
+}
+
+function primitive(type, schema) {
+  switch (type) {
+    case 'string':
+      return 'string'
+    case 'integer':
+    case 'number':
+      return 'number'
+    case 'boolean':
+      return 'boolean'
+    case 'null':
+      return 'null'
+    case 'array':
+      return `${wrap(tsType(schema.items))}[]`
+    case 'object':
+      return schema.properties ? inline(schema) : 'Record<string, unknown>'
+    default:
+      return 'unknown'
+  }
 }
 
 function wrap(t) {

@@ -96,6 +96,8 @@ describe('<ScheduleForm>', () => {
       overlap_policy: 'allow',
       catchup_policy: 'none',
       catchup_max: 10,
+      next_fire_at: null,
+      last_fired_at: null,
       created_at: '2025-01-01T00:00:00Z',
       updated_at: '2025-01-01T00:00:00Z',
     } satisfies Schedule

@@ -4,55 +4,55 @@
 // run `npm run gen:api`. `npm run build` and the Vitest suite fail while this file is stale.
 
 export interface AppDurationView {
-  app?: string
-  runs?: number
-  failed?: number
-  duration_p50_seconds?: number
-  duration_p95_seconds?: number
-  duration_max_seconds?: number
+  app: string
+  runs: number
+  failed: number
+  duration_p50_seconds: number | null
+  duration_p95_seconds: number | null
+  duration_max_seconds: number | null
 }
 
 export interface AppList {
-  apps?: AppView[]
+  apps: AppView[]
 }
 
 export interface AppView {
-  app_id?: number
-  slug?: string
+  app_id: number
+  slug: string
   description?: string
-  disabled?: boolean
-  created_at?: string
-  updated_at?: string
+  disabled: boolean
+  created_at: string
+  updated_at: string
 }
 
 export interface AttemptList {
-  attempts?: AttemptView[]
+  attempts: AttemptView[]
 }
 
 export interface AttemptSpanView {
-  attempt_no?: number
-  status?: string
-  runner_name?: string
-  queued_at?: string
-  leased_at?: string
-  started_at?: string
-  finished_at?: string
+  attempt_no: number
+  status: string
+  runner_name: string | null
+  queued_at: string | null
+  leased_at: string | null
+  started_at: string | null
+  finished_at: string | null
 }
 
 export interface AttemptView {
-  attempt_no?: number
-  status?: string
+  attempt_no: number
+  status: string
   runner_name?: string
   exit_code?: number
   error_message?: string
   started_at?: string
   finished_at?: string
-  secret_names?: string[]
+  secret_names: string[]
 }
 
 export interface AuthOptions {
-  signup_enabled?: boolean
-  bootstrap_enabled?: boolean
+  signup_enabled: boolean
+  bootstrap_enabled: boolean
 }
 
 export interface Bootstrap {
@@ -62,17 +62,17 @@ export interface Bootstrap {
 }
 
 export interface BucketView {
-  start?: string
-  total?: number
-  queued?: number
-  active?: number
-  completed?: number
-  failed?: number
-  cancelled?: number
-  dead?: number
-  success_rate?: number
-  duration_p50_seconds?: number
-  duration_p95_seconds?: number
+  start: string | null
+  total: number
+  queued: number
+  active: number
+  completed: number
+  failed: number
+  cancelled: number
+  dead: number
+  success_rate: number | null
+  duration_p50_seconds: number | null
+  duration_p95_seconds: number | null
 }
 
 export interface CreateApp {
@@ -107,66 +107,66 @@ export interface CreateToken {
 }
 
 export interface DurationList {
-  runs?: DurationPointView[]
+  runs: DurationPointView[]
 }
 
 export interface DurationPointView {
-  run_id?: number
-  run_no?: number
-  status?: string
-  queued_at?: string
-  started_at?: string
-  finished_at?: string
-  duration_seconds?: number
+  run_id: number
+  run_no: number
+  status: string
+  queued_at: string
+  started_at: string
+  finished_at: string
+  duration_seconds: number
 }
 
 export interface EnvironmentList {
-  environments?: EnvironmentView[]
+  environments: EnvironmentView[]
 }
 
 export interface EnvironmentOverview {
-  environment_id?: number
-  name?: string
-  is_default?: boolean
-  queued_runs?: number
-  active_runs?: number
-  oldest_queued_at?: string
-  runners_online?: number
-  runners?: EnvironmentRunnerView[]
+  environment_id: number
+  name: string
+  is_default: boolean
+  queued_runs: number
+  active_runs: number
+  oldest_queued_at: string | null
+  runners_online: number
+  runners: EnvironmentRunnerView[] | null
 }
 
 export interface EnvironmentOverviewList {
-  environments?: EnvironmentOverview[]
+  environments: EnvironmentOverview[]
 }
 
 export interface EnvironmentRunnerView {
-  runner_id?: number
-  name?: string
-  status?: string
-  last_seen_at?: string
-  scope?: string
+  runner_id: number
+  name: string
+  status: string
+  last_seen_at: string | null
+  scope: string
 }
 
 export interface EnvironmentView {
-  environment_id?: number
-  name?: string
-  is_default?: boolean
-  created_at?: string
+  environment_id: number
+  name: string
+  is_default: boolean
+  created_at: string
 }
 
 export interface LogPage {
-  logs?: LogView[]
-  next_after_attempt?: number
-  next_after_seq?: number
-  has_more?: boolean
+  logs: LogView[]
+  next_after_attempt: number
+  next_after_seq: number
+  has_more: boolean
 }
 
 export interface LogView {
-  attempt_no?: number
-  seq?: number
-  stream?: string
-  line?: string
-  logged_at?: string
+  attempt_no: number
+  seq: number
+  stream: string
+  line: string
+  logged_at: string
 }
 
 export interface Login {
@@ -175,17 +175,17 @@ export interface Login {
 }
 
 export interface LoginResult {
-  team_id?: number
-  token?: string
-  token_id?: number
-  role?: string
+  team_id: number
+  token: string
+  token_id: number
+  role: string
 }
 
 export interface Me {
-  team_id?: number
-  team_slug?: string
-  token_id?: number
-  role?: string
+  team_id: number
+  team_slug: string
+  token_id: number
+  role: string
 }
 
 export interface PutSecret {
@@ -194,91 +194,91 @@ export interface PutSecret {
 }
 
 export interface Reencrypted {
-  key_id?: string
-  reencrypted?: number
-  remaining_under_other_keys?: number
+  key_id: string
+  reencrypted: number
+  remaining_under_other_keys: number
 }
 
 export interface RunList {
-  runs?: RunView[]
+  runs: RunView[]
 }
 
 export interface RunStats {
-  app?: string
-  bucket?: string
-  since?: string
-  totals?: BucketView
-  buckets?: BucketView[]
+  app: string | null
+  bucket: string
+  since: string
+  totals: BucketView
+  buckets: BucketView[]
 }
 
 export interface RunSummary {
-  total_runs?: number
-  active_runs?: number
-  queued_runs?: number
-  terminal_runs?: number
+  total_runs: number
+  active_runs: number
+  queued_runs: number
+  terminal_runs: number
 }
 
 export interface RunTimeline {
-  run_id?: number
-  status?: string
-  queued_at?: string
-  finished_at?: string
-  attempts?: AttemptSpanView[]
+  run_id: number
+  status: string
+  queued_at: string
+  finished_at: string | null
+  attempts: AttemptSpanView[]
 }
 
 export interface RunView {
-  run_id?: number
-  app_id?: number
+  run_id: number
+  app_id: number
   app_slug?: string
-  run_no?: number
-  version_no?: number
-  status?: string
+  run_no: number
+  version_no: number
+  status: string
   input?: JsonNode
-  priority?: number
-  max_retries?: number
-  retry_count?: number
-  cancel_requested?: boolean
-  queued_at?: string
+  priority: number
+  max_retries: number
+  retry_count: number
+  cancel_requested: boolean
+  queued_at: string
   started_at?: string
   finished_at?: string
   environment?: string
-  retry_on_failure?: boolean
+  retry_on_failure: boolean
 }
 
 export interface RunnerList {
-  runners?: RunnerView[]
+  runners: RunnerView[]
 }
 
 export interface RunnerTokenCreated {
-  token_id?: number
-  token?: string
+  token_id: number
+  token: string
   name?: string
   expires_at?: string
 }
 
 export interface RunnerTokenInfo {
-  token_id?: number
+  token_id: number
   name?: string
-  created_at?: string
+  created_at: string
   expires_at?: string
   revoked_at?: string
 }
 
 export interface RunnerTokenList {
-  runner_tokens?: RunnerTokenInfo[]
+  runner_tokens: RunnerTokenInfo[]
 }
 
 export interface RunnerView {
-  runner_id?: number
-  name?: string
-  environment?: string
-  status?: string
+  runner_id: number
+  name: string
+  environment: string
+  status: string
   last_seen_at?: string
-  scope?: string
+  scope: string
 }
 
 export interface ScheduleList {
-  schedules?: ScheduleView[]
+  schedules: ScheduleView[]
 }
 
 export interface ScheduleRequest {
@@ -297,36 +297,36 @@ export interface ScheduleRequest {
 }
 
 export interface ScheduleView {
-  schedule_id?: number
-  app?: string
-  name?: string
-  cron?: string
-  timezone?: string
-  environment?: string
-  version_no?: number
-  input?: JsonNode
-  priority?: number
-  max_retries?: number
-  enabled?: boolean
-  overlap_policy?: string
-  catchup_policy?: string
-  catchup_max?: number
-  next_fire_at?: string
-  last_fired_at?: string
-  created_at?: string
-  updated_at?: string
+  schedule_id: number
+  app: string
+  name: string
+  cron: string
+  timezone: string
+  environment: string
+  version_no: number | null
+  input: JsonNode | null
+  priority: number
+  max_retries: number
+  enabled: boolean
+  overlap_policy: string
+  catchup_policy: string
+  catchup_max: number
+  next_fire_at: string | null
+  last_fired_at: string | null
+  created_at: string
+  updated_at: string
 }
 
 export interface SecretList {
-  secrets?: SecretView[]
+  secrets: SecretView[]
 }
 
 export interface SecretView {
-  name?: string
-  environment?: string
-  fingerprint?: string
-  created_at?: string
-  updated_at?: string
+  name: string
+  environment: string | null
+  fingerprint: string
+  created_at: string
+  updated_at: string
 }
 
 export interface Signup {
@@ -336,90 +336,90 @@ export interface Signup {
 }
 
 export interface SlowestApps {
-  since?: string
-  apps?: AppDurationView[]
+  since: string
+  apps: AppDurationView[]
 }
 
 export interface TeamCreated {
-  team_id?: number
-  slug?: string
-  token?: string
-  role?: string
+  team_id: number
+  slug: string
+  token: string
+  role: string
 }
 
 export interface TeamScheduleList {
-  schedules?: WithLastTick[]
+  schedules: WithLastTick[]
 }
 
 export interface TickList {
-  ticks?: TickView[]
+  ticks: TickView[]
 }
 
 export interface TickView {
-  tick_at?: string
-  outcome?: string
-  reason?: string
-  run_id?: number
+  tick_at: string
+  outcome: string
+  reason: string | null
+  run_id: number | null
 }
 
 export interface TokenCreated {
-  token_id?: number
-  token?: string
+  token_id: number
+  token: string
   name?: string
-  role?: string
+  role: string
   expires_at?: string
 }
 
 export interface TokenInfo {
-  token_id?: number
+  token_id: number
   name?: string
-  role?: string
-  created_at?: string
+  role: string
+  created_at: string
   last_used_at?: string
   expires_at?: string
   revoked_at?: string
 }
 
 export interface TokenList {
-  tokens?: TokenInfo[]
+  tokens: TokenInfo[]
 }
 
 export interface VersionList {
-  versions?: VersionView[]
+  versions: VersionView[]
 }
 
 export interface VersionView {
-  version_id?: number
-  version_no?: number
-  entrypoint?: string
+  version_id: number
+  version_no: number
+  entrypoint: string
   timeout_seconds?: number
   params_schema?: JsonNode
-  artifact_sha256?: string
+  artifact_sha256: string
   towerfile_toml?: string
   import_paths?: string[]
-  created_at?: string
+  created_at: string
 }
 
 export interface WithLastTick {
-  app?: string
-  cron?: string
-  next_fire_at?: string
-  timezone?: string
-  overlap_policy?: string
-  last_fired_at?: string
-  priority?: number
-  catchup_max?: number
-  enabled?: boolean
-  catchup_policy?: string
-  input?: JsonNode
-  created_at?: string
-  environment?: string
-  max_retries?: number
-  name?: string
-  version_no?: number
-  schedule_id?: number
-  updated_at?: string
-  last_tick?: TickView
+  app: string
+  cron: string
+  next_fire_at: string | null
+  timezone: string
+  overlap_policy: string
+  last_fired_at: string | null
+  priority: number
+  catchup_max: number
+  enabled: boolean
+  catchup_policy: string
+  input: JsonNode | null
+  created_at: string
+  environment: string
+  max_retries: number
+  name: string
+  version_no: number | null
+  schedule_id: number
+  updated_at: string
+  last_tick: TickView | null
 }
 
 export type JsonNode = Record<string, unknown>

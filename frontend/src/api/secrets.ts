@@ -1,24 +1,19 @@
 // Team secrets: set/replace (admin), list (names, scope, fingerprint; never values), delete (admin).
 import type { ApiClient } from './client'
+import type * as Wire from './generated'
 
-export interface SecretInfo {
-  name: string
-  /** null: every environment of the team. */
-  environment: string | null
-  fingerprint: string
-  created_at: string
-  updated_at: string
-}
+/** environment null: every environment of the team. */
+export type SecretInfo = Wire.SecretView
 
 /** The environment-variable rule the server applies (reserved names are refused by the server). */
 export const SECRET_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/
 
 export async function listSecrets(api: ApiClient): Promise<SecretInfo[]> {
-  return (await api.request<{ secrets: SecretInfo[] }>('GET', '/api/v1/secrets')).secrets ?? []
+  return (await api.request<Wire.SecretList>('GET', '/api/v1/secrets')).secrets ?? []
 }
 
 export async function setSecret(api: ApiClient, name: string, value: string, environment?: string | null): Promise<SecretInfo> {
-  const body: { value: string; environment?: string } = { value }
+  const body: Wire.PutSecret = { value }
   if (environment) body.environment = environment
   return api.request<SecretInfo>('PUT', `/api/v1/secrets/${encodeURIComponent(name)}`, { body })
 }

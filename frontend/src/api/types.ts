@@ -1,9 +1,25 @@
-// Wire types of the MiniTower HTTP API (see docs/spec/api.md). Request bodies are the types
-// generated from api-service's OpenAPI document (./generated.ts); response types add what the
-// document cannot say (status unions, which fields are always present, null vs omitted) and are
-// checked key for key against the generated ones in ./contract.ts, so a field renamed, added or
-// removed on the server fails the type check. Optional fields are the ones the server omits.
+// Wire types of the MiniTower HTTP API (see docs/spec/api.md): the types generated from
+// api-service's OpenAPI document (./generated.ts), under the names the UI uses. The document says
+// which fields are always present, which the server omits (`name?: T`) and which it sends as null
+// (`T | null`); what it cannot say, the closed sets of strings (statuses, roles, policies), is
+// narrowed here with Narrow, which only accepts fields the generated type has, with a type it
+// allows. Types of the UI alone (query objects, cursors, the params_schema shape) follow them.
 import type * as Wire from './generated'
+
+/**
+ * T with some fields given a narrower type. A field T does not have, or a type T's field does not
+ * allow, fails the type check: renaming a field on the server cannot leave a stale narrowing here.
+ */
+export type Narrow<T, N extends { [K in keyof N]: K extends keyof T ? T[K] : never }> = Omit<T, keyof N> & N
+
+/** Like Narrow, for a field whose UI type is wider than the generated one (older servers' items). */
+export type Retype<T, N extends { [K in keyof N]: K extends keyof T ? unknown : never }> = Omit<T, keyof N> & N
+
+/**
+ * T with fields this server always sends made optional, because the original server
+ * (docs/spec/api.md) does not send them and the UI reads both.
+ */
+export type FromOlderServers<T, K extends keyof T> = Omit<T, K> & Partial<Pick<T, K>>
 
 export type RunStatus =
   | 'queued'
@@ -38,37 +54,19 @@ export interface ErrorEnvelope {
   error: { code: string; message: string }
 }
 
-export interface AuthOptions {
-  signup_enabled: boolean
-  bootstrap_enabled: boolean
-}
+export type AuthOptions = Wire.AuthOptions
 
 export type SignupRequest = Required<Wire.Signup>
 
 export type LoginRequest = Required<Wire.Login>
 
-export interface SignupResponse {
-  team_id: number
-  slug: string
-  token: string
-  role: Role
-}
+export type SignupResponse = Narrow<Wire.TeamCreated, { role: Role }>
 
-export interface LoginResponse {
-  team_id: number
-  token: string
-  token_id: number
-  role: Role
-}
+export type LoginResponse = Narrow<Wire.LoginResult, { role: Role }>
 
-export interface Me {
-  team_id: number
-  team_slug: string
-  token_id: number
-  role: Role
-}
+export type Me = Narrow<Wire.Me, { role: Role }>
 
-export interface JsonSchema {
+export type JsonSchema = {
   type?: string | string[]
   description?: string
   title?: string
@@ -84,84 +82,30 @@ export interface JsonSchema {
   additionalProperties?: boolean | JsonSchema
 }
 
-export interface App {
-  app_id: number
-  slug: string
-  description?: string
-  disabled: boolean
-  created_at: string
-  updated_at: string
-}
+export type App = Wire.AppView
 
-export interface Version {
-  version_id: number
-  version_no: number
-  entrypoint: string
-  timeout_seconds?: number
-  params_schema?: JsonSchema
-  artifact_sha256: string
-  towerfile_toml?: string
-  import_paths?: string[]
-  created_at: string
-}
+export type Version = Narrow<Wire.VersionView, { params_schema?: JsonSchema }>
 
-export interface Run {
-  run_id: number
-  app_id: number
-  app_slug?: string
-  run_no: number
-  version_no: number
-  status: RunStatus
-  input?: Record<string, unknown>
-  priority: number
-  max_retries: number
-  retry_count: number
-  cancel_requested: boolean
-  environment?: string
-  retry_on_failure?: boolean
-  queued_at: string
-  started_at?: string
-  finished_at?: string
-}
+export type Run = FromOlderServers<Narrow<Wire.RunView, { status: RunStatus }>, 'retry_on_failure'>
 
-export interface RunsSummary {
-  total_runs: number
-  active_runs: number
-  queued_runs: number
-  terminal_runs: number
-}
+export type RunsSummary = Wire.RunSummary
 
-export interface Attempt {
-  attempt_no: number
-  status: string
-  runner_name?: string
-  exit_code?: number
-  error_message?: string
-  started_at?: string
-  finished_at?: string
-  /** Names (never values) of the team secrets this attempt received; absent on older servers. */
-  secret_names?: string[]
-}
+/** secret_names: names (never values) of the team secrets this attempt received. */
+export type Attempt = FromOlderServers<Wire.AttemptView, 'secret_names'>
 
 export type LogStream = 'stdout' | 'stderr'
 
-export interface LogLine {
-  seq: number
-  /** Present on servers that return every attempt's lines; older servers only send the latest attempt. */
-  attempt_no?: number
-  stream: LogStream
-  line: string
-  logged_at: string
-}
+/** attempt_no: absent from older servers, which only send the latest attempt's lines. */
+export type LogLine = FromOlderServers<Narrow<Wire.LogView, { stream: LogStream }>, 'attempt_no'>
 
-export interface LogsResponse {
-  logs: LogLine[]
-  /** Cursor to send back as after_seq (and after_attempt when next_after_attempt is present). */
-  next_after_seq?: number
-  next_after_attempt?: number
-  /** The page was cut at the server's limit: read again right away. */
-  has_more?: boolean
-}
+/**
+ * next_after_seq / next_after_attempt: the cursor to send back as after_seq / after_attempt;
+ * has_more: the page was cut at the server's limit, read again right away.
+ */
+export type LogsResponse = FromOlderServers<
+  Retype<Wire.LogPage, { logs: LogLine[] }>,
+  'next_after_seq' | 'next_after_attempt' | 'has_more'
+>
 
 /** Where to continue reading logs: lines after (afterAttempt, afterSeq) in (attempt_no, seq) order. */
 export interface LogCursor {
@@ -170,31 +114,11 @@ export interface LogCursor {
   afterAttempt?: number
 }
 
-export interface Runner {
-  runner_id: number
-  name: string
-  environment: string
-  status: 'online' | 'offline'
-  last_seen_at?: string
-}
+export type Runner = FromOlderServers<Narrow<Wire.RunnerView, { status: 'online' | 'offline' }>, 'scope'>
 
-export interface TokenInfo {
-  token_id: number
-  name?: string | null
-  role: Role
-  created_at: string
-  last_used_at?: string | null
-  expires_at?: string | null
-  revoked_at?: string | null
-}
+export type TokenInfo = Narrow<Wire.TokenInfo, { role: Role }>
 
-export interface CreatedToken {
-  token_id: number
-  token: string
-  name?: string
-  role: Role
-  expires_at?: string
-}
+export type CreatedToken = Narrow<Wire.TokenCreated, { role: Role }>
 
 /**
  * retry_on_failure is sent only when true; environment only when one other than the default is
@@ -214,39 +138,16 @@ export interface RunsQuery {
 export type OverlapPolicy = 'allow' | 'skip'
 export type CatchupPolicy = 'none' | 'last' | 'all'
 
-export interface Schedule {
-  schedule_id: number
-  app: string
-  name: string
-  cron: string
-  timezone: string
-  environment: string
-  /** null = always the latest version */
-  version_no: number | null
-  input?: Record<string, unknown> | null
-  priority: number
-  max_retries: number
-  enabled: boolean
-  overlap_policy: OverlapPolicy
-  catchup_policy: CatchupPolicy
-  catchup_max: number
-  next_fire_at?: string | null
-  last_fired_at?: string | null
-  created_at: string
-  updated_at: string
-}
+/** version_no null = always the latest version. */
+export type Schedule = Narrow<Wire.ScheduleView, { overlap_policy: OverlapPolicy; catchup_policy: CatchupPolicy }>
 
-export interface ScheduleTick {
-  tick_at: string
-  outcome: 'fired' | 'skipped' | 'failed' | string
-  reason: string | null
-  run_id: number | null
-}
+export type ScheduleTick = Wire.TickView
 
-/** GET /api/v1/schedules: a schedule with its latest tick. */
-export interface TeamSchedule extends Schedule {
-  last_tick: ScheduleTick | null
-}
+/** GET /api/v1/schedules: a schedule with its latest tick (null before the first). */
+export type TeamSchedule = Narrow<
+  Wire.WithLastTick,
+  { overlap_policy: OverlapPolicy; catchup_policy: CatchupPolicy }
+>
 
 /** On update, absent fields keep their value; version_no null = always the latest version. */
 export interface ScheduleRequest
@@ -258,108 +159,30 @@ export interface ScheduleRequest
 
 // --- environments and runner tokens ----------------------------------------------------------
 
-export interface Environment {
-  environment_id: number
-  name: string
-  is_default: boolean
-  created_at: string
-}
+export type Environment = Wire.EnvironmentView
 
-export interface EnvironmentRunner {
-  runner_id: number
-  name: string
-  status: 'online' | 'offline' | string
-  last_seen_at?: string | null
-  scope: 'team' | 'platform' | string
-}
+export type EnvironmentRunner = Wire.EnvironmentRunnerView
 
-export interface EnvironmentOverview {
-  environment_id: number
-  name: string
-  is_default: boolean
-  queued_runs: number
-  active_runs: number
-  oldest_queued_at: string | null
-  runners_online: number
-  /** Admins only; null for members. */
-  runners: EnvironmentRunner[] | null
-}
+/** runners: admins only; null for members. */
+export type EnvironmentOverview = Wire.EnvironmentOverview
 
-export interface RunnerTokenInfo {
-  token_id: number
-  name?: string | null
-  created_at: string
-  expires_at?: string | null
-  revoked_at?: string | null
-}
+export type RunnerTokenInfo = Wire.RunnerTokenInfo
 
-export interface CreatedRunnerToken {
-  token_id: number
-  token: string
-  name?: string | null
-  expires_at?: string | null
-}
+export type CreatedRunnerToken = Wire.RunnerTokenCreated
 
 // --- stats -----------------------------------------------------------------------------------
 
 export type StatsBucket = 'hour' | 'day'
 
-export interface StatsBucketRow {
-  /** null only on the totals row */
-  start: string | null
-  total: number
-  queued: number
-  active: number
-  completed: number
-  failed: number
-  cancelled: number
-  dead: number
-  success_rate: number | null
-  duration_p50_seconds: number | null
-  duration_p95_seconds: number | null
-}
+/** start is null only on the totals row. */
+export type StatsBucketRow = Wire.BucketView
 
-export interface RunStats {
-  app: string | null
-  bucket: StatsBucket
-  since: string
-  totals: StatsBucketRow
-  buckets: StatsBucketRow[]
-}
+export type RunStats = Narrow<Wire.RunStats, { bucket: StatsBucket }>
 
-export interface AppDurationStats {
-  app: string
-  runs: number
-  failed: number
-  duration_p50_seconds: number | null
-  duration_p95_seconds: number | null
-  duration_max_seconds: number | null
-}
+export type AppDurationStats = Wire.AppDurationView
 
-export interface DurationPoint {
-  run_id: number
-  run_no: number
-  status: string
-  queued_at: string
-  started_at: string
-  finished_at: string
-  duration_seconds: number
-}
+export type DurationPoint = Wire.DurationPointView
 
-export interface AttemptSpan {
-  attempt_no: number
-  status: string
-  runner_name: string | null
-  queued_at: string | null
-  leased_at: string | null
-  started_at: string | null
-  finished_at: string | null
-}
+export type AttemptSpan = Wire.AttemptSpanView
 
-export interface RunTimeline {
-  run_id: number
-  status: string
-  queued_at: string
-  finished_at: string | null
-  attempts: AttemptSpan[]
-}
+export type RunTimeline = Wire.RunTimeline

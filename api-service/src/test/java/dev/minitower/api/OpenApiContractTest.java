@@ -16,6 +16,8 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +37,25 @@ class OpenApiContractTest {
   /** Operations that take no body at all (the request is the path). */
   private static final Set<String> NO_BODY =
       Set.of("POST /api/v1/runs/{run}/cancel", "POST /api/v1/admin/secrets/reencrypt");
+
+  /**
+   * The success statuses of the operations that create (api.md): 201, and 200 where the spec also
+   * answers an existing resource (bootstrap of an existing team, a replayed run, a replaced
+   * secret). Every other operation answers 200 or 204.
+   */
+  private static final Map<String, Set<String>> CREATED =
+      Map.ofEntries(
+          Map.entry("POST /api/v1/teams/signup", Set.of("201")),
+          Map.entry("POST /api/v1/teams/login", Set.of("201")),
+          Map.entry("POST /api/v1/bootstrap/team", Set.of("200", "201")),
+          Map.entry("POST /api/v1/tokens", Set.of("201")),
+          Map.entry("POST /api/v1/runner-tokens", Set.of("201")),
+          Map.entry("POST /api/v1/environments", Set.of("201")),
+          Map.entry("POST /api/v1/apps", Set.of("201")),
+          Map.entry("POST /api/v1/apps/{app}/versions", Set.of("201")),
+          Map.entry("POST /api/v1/apps/{app}/runs", Set.of("200", "201")),
+          Map.entry("POST /api/v1/apps/{app}/schedules", Set.of("201")),
+          Map.entry("PUT /api/v1/secrets/{name}", Set.of("200", "201")));
 
   private static JsonNode document() throws IOException {
     String body =
@@ -71,15 +92,44 @@ class OpenApiContractTest {
             untyped.add(name + " request");
           }
         }
-        JsonNode ok = op.getValue().path("responses").path("200").path("content");
         if (!op.getKey().equals("delete") && !path.getKey().endsWith("/stream")) {
-          if (!ok.path("application/json").path("schema").has("$ref")) {
+          JsonNode responses = op.getValue().path("responses");
+          for (String status : List.of("200", "201")) {
+            JsonNode ok = responses.path(status);
+            if (!ok.isMissingNode()
+                && !ok.path("content").path("application/json").path("schema").has("$ref")) {
+              untyped.add(name + " response " + status);
+            }
+          }
+          if (!responses.has("200") && !responses.has("201")) {
             untyped.add(name + " response");
           }
         }
       }
     }
     assertThat(untyped).isEmpty();
+  }
+
+  @Test
+  void createOperationsAreDocumentedWithTheStatusTheyAnswer() throws IOException {
+    JsonNode doc = document();
+    Map<String, Set<String>> created = new TreeMap<>();
+    Iterator<Map.Entry<String, JsonNode>> paths = doc.get("paths").fields();
+    while (paths.hasNext()) {
+      Map.Entry<String, JsonNode> path = paths.next();
+      Iterator<Map.Entry<String, JsonNode>> ops = path.getValue().fields();
+      while (ops.hasNext()) {
+        Map.Entry<String, JsonNode> op = ops.next();
+        JsonNode responses = op.getValue().path("responses");
+        if (responses.has("201")) {
+          Set<String> success = new TreeSet<>();
+          responses.fieldNames().forEachRemaining(success::add);
+          success.removeIf(s -> !s.startsWith("2"));
+          created.put(op.getKey().toUpperCase() + " " + path.getKey(), success);
+        }
+      }
+    }
+    assertThat(created).isEqualTo(CREATED);
   }
 
   @Test

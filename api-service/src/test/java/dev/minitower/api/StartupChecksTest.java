@@ -5,63 +5,34 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.minitower.api.config.ApiConfig;
 import dev.minitower.api.config.StartupChecksAccess;
-import java.time.Duration;
-import java.util.Optional;
+import dev.minitower.testsupport.ConfigMappings;
+import java.util.HashMap;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** C-1..C-3: which configurations may start. */
 class StartupChecksTest {
 
   static ApiConfig config(boolean signup, String bootstrap) {
-    return new ApiConfig() {
-      public boolean publicSignupEnabled() {
-        return signup;
-      }
+    Map<String, String> values = new HashMap<>();
+    values.put("minitower.public-signup-enabled", Boolean.toString(signup));
+    if (bootstrap != null) {
+      values.put("minitower.bootstrap-token", bootstrap);
+    }
+    return ConfigMappings.build(ApiConfig.class, values);
+  }
 
-      public Optional<String> bootstrapToken() {
-        return Optional.ofNullable(bootstrap);
-      }
-
-      public Optional<String> corsOrigins() {
-        return Optional.empty();
-      }
-
-      public Optional<String> secretsKey() {
-        return Optional.empty();
-      }
-
-      public Optional<String> secretsOldKeys() {
-        return Optional.empty();
-      }
-
-      public long maxRequestBodySize() {
-        return 10;
-      }
-
-      public long maxArtifactSize() {
-        return 100;
-      }
-
-      public long maxAnonymousBodySize() {
-        return 10;
-      }
-
-      public Duration liveTokenCheckInterval() {
-        return Duration.ofSeconds(2);
-      }
-
-      public int bcryptCost() {
-        return 12;
-      }
-
-      public int signupRatePerMinute() {
-        return 10;
-      }
-
-      public int loginRatePerMinute() {
-        return 10;
-      }
-    };
+  @Test
+  void artifactCapBelowTheRequestCapRefusesToStart() {
+    ApiConfig config =
+        ConfigMappings.build(
+            ApiConfig.class,
+            Map.of(
+                "minitower.max-request-body-size", "1000",
+                "minitower.max-artifact-size", "999"));
+    assertThatThrownBy(() -> StartupChecksAccess.validate(config))
+        .hasMessageContaining(
+            "MINITOWER_MAX_ARTIFACT_SIZE must not be smaller than MINITOWER_MAX_REQUEST_BODY_SIZE");
   }
 
   @Test

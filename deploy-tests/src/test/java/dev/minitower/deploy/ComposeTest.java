@@ -118,16 +118,36 @@ class ComposeTest {
   }
 
   @Test
+  void onlySchedulerServiceIsGivenTheBroker() {
+    assertThat(
+            services.get("scheduler-service").get("environment").get("MINITOWER_KAFKA_BOOTSTRAP"))
+        .isNotNull();
+    for (String name : List.of("api-service", "runner-service")) {
+      assertThat(services.get(name).get("environment").has("MINITOWER_KAFKA_BOOTSTRAP"))
+          .as(name + " has no Kafka client")
+          .isFalse();
+      assertThat(services.get(name).get("depends_on").has("kafka")).as(name).isFalse();
+    }
+  }
+
+  @Test
   void startOrderWaitsForHealthyDependenciesAndTheMigration() {
     for (String name : List.of("api-service", "runner-service", "scheduler-service")) {
       JsonNode deps = services.get(name).get("depends_on");
       assertThat(deps.get("postgres").get("condition").asText()).isEqualTo("service_healthy");
-      assertThat(deps.get("kafka").get("condition").asText()).isEqualTo("service_healthy");
       assertThat(deps.get("migrate").get("condition").asText())
           .isEqualTo("service_completed_successfully");
       assertThat(services.get(name).get("environment").get("MINITOWER_MIGRATE_AT_START").asText())
           .isEqualTo("false");
     }
+    assertThat(
+            services
+                .get("scheduler-service")
+                .get("depends_on")
+                .get("kafka")
+                .get("condition")
+                .asText())
+        .isEqualTo("service_healthy");
     assertThat(services.get("migrate").get("depends_on").get("postgres").get("condition").asText())
         .isEqualTo("service_healthy");
     for (String runner : List.of("runner-1", "runner-2")) {

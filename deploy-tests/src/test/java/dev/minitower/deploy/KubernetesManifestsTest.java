@@ -565,6 +565,34 @@ class KubernetesManifestsTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("renderings")
+  void onlySchedulerServiceIsGivenTheBroker(Rendered r) {
+    for (String name : List.of("api-service", "runner-service", "scheduler-service")) {
+      Set<String> env = new java.util.HashSet<>();
+      for (Container c : containers(r.deployment(name).getSpec().getTemplate().getSpec())) {
+        if (c.getEnvFrom() != null) {
+          c.getEnvFrom()
+              .forEach(
+                  from ->
+                      env.addAll(
+                          r.configMap(from.getConfigMapRef().getName())
+                              .orElseThrow()
+                              .getData()
+                              .keySet()));
+        }
+        c.getEnv().forEach(e -> env.add(e.getName()));
+      }
+      if (name.equals("scheduler-service")) {
+        assertThat(env).as(name).contains("MINITOWER_KAFKA_BOOTSTRAP");
+      } else {
+        assertThat(env)
+            .as(name + " has no Kafka client")
+            .doesNotContain("MINITOWER_KAFKA_BOOTSTRAP");
+      }
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("renderings")
   void servicesNeverMigrateTheMigrationJobDoes(Rendered r) {
     ConfigMap config = r.configMap("minitower-config").orElseThrow();
     assertThat(config.getData()).containsEntry("MINITOWER_MIGRATE_AT_START", "false");
@@ -664,11 +692,17 @@ class KubernetesManifestsTest {
     }
     for (String name : SERVICES) {
       NetworkPolicy np = r.find(NetworkPolicy.class, name).orElseThrow();
-      assertThat(np.getSpec().getEgress())
-          .flatExtracting(e -> e.getPorts())
-          .extracting(p -> p.getPort().getIntVal())
-          .as(name + " reaches PostgreSQL and Kafka")
-          .contains(5432, 9092);
+      List<Integer> egress =
+          np.getSpec().getEgress().stream()
+              .flatMap(e -> e.getPorts().stream())
+              .map(p -> p.getPort().getIntVal())
+              .toList();
+      assertThat(egress).as(name + " reaches PostgreSQL").contains(5432);
+      if (name.equals("scheduler-service")) {
+        assertThat(egress).as(name + " reaches Kafka").contains(9092);
+      } else {
+        assertThat(egress).as(name + " has no Kafka client").doesNotContain(9092);
+      }
     }
   }
 
@@ -715,7 +749,8 @@ class KubernetesManifestsTest {
         .extracting(t -> t.getMetadata().getName())
         .containsExactlyInAnyOrder("minitower.run-events", "minitower.runner-events");
     assertThat(dev.configMap("minitower-config").orElseThrow().getData())
-        .containsEntry("MINITOWER_DB_URL", "jdbc:postgresql://minitower-pg-rw:5432/minitower")
+        .containsEntry("MINITOWER_DB_URL", "jdbc:postgresql://minitower-pg-rw:5432/minitower");
+    assertThat(dev.configMap("minitower-kafka-config").orElseThrow().getData())
         .containsEntry("MINITOWER_KAFKA_BOOTSTRAP", "minitower-kafka-bootstrap:9092");
     assertThat(dev.find(Service.class, "minitower-postgres")).isEmpty();
     String credentials =

@@ -3,12 +3,18 @@ package dev.minitower.api.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Positive;
 import java.time.Duration;
 import java.util.Optional;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
  * api-service settings. Each key keeps the original's environment variable name: {@code
  * minitower.public-signup-enabled} is set by {@code MINITOWER_PUBLIC_SIGNUP_ENABLED}, and so on.
+ * Ranges are Bean Validation constraints, checked when the mapping is built: a value out of range
+ * fails start-up with a message naming the key. Rules between keys are {@link StartupChecks}.
  */
 @ConfigMapping(prefix = "minitower")
 public interface ApiConfig {
@@ -29,6 +35,7 @@ public interface ApiConfig {
   /** Body cap in bytes for every request except artifact uploads (413 beyond it). */
   @WithName("max-request-body-size")
   @WithDefault("10485760")
+  @Positive
   long maxRequestBodySize();
 
   /**
@@ -37,6 +44,7 @@ public interface ApiConfig {
    */
   @WithName("max-artifact-size")
   @WithDefault("104857600")
+  @Positive
   long maxArtifactSize();
 
   /**
@@ -45,29 +53,35 @@ public interface ApiConfig {
    */
   @WithName("max-anonymous-body-size")
   @WithDefault("65536")
+  @Positive
   long maxAnonymousBodySize();
 
   /**
    * How often open live run streams re-check their token: a stream whose token was revoked or
-   * expired ends within this interval.
+   * expired ends within this interval (at least 100 ms).
    */
   @WithName("live-token-check-interval")
   @WithDefault("2s")
+  @DurationMin(millis = 100)
   Duration liveTokenCheckInterval();
 
   /** bcrypt cost for team passwords (the original uses 12; tests lower it). */
   @WithName("bcrypt-cost")
   @WithDefault("12")
+  @Min(4)
+  @Max(31)
   int bcryptCost();
 
   /** Signup attempts allowed per client address per minute (429 beyond it). */
   @WithName("signup-rate-per-minute")
   @WithDefault("10")
+  @Positive
   int signupRatePerMinute();
 
   /** Login attempts allowed per client address and team slug per minute (429 beyond it). */
   @WithName("login-rate-per-minute")
   @WithDefault("10")
+  @Positive
   int loginRatePerMinute();
 
   /**

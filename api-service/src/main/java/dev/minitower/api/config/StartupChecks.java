@@ -4,7 +4,11 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-/** Refuses to start a server nobody could ever log in to (the original's config rule, C-2). */
+/**
+ * The rules between settings, which a constraint on one key cannot express: a server nobody could
+ * ever log in to (the original's config rule, C-2), and an artifact cap below the request cap. The
+ * range of each key is a constraint on {@link ApiConfig}.
+ */
 @ApplicationScoped
 public class StartupChecks {
 
@@ -20,9 +24,6 @@ public class StartupChecks {
     if (config.maxArtifactSize() < config.maxRequestBodySize()) {
       throw new IllegalStateException(
           "MINITOWER_MAX_ARTIFACT_SIZE must not be smaller than MINITOWER_MAX_REQUEST_BODY_SIZE");
-    }
-    if (config.bcryptCost() < 4 || config.bcryptCost() > 31) {
-      throw new IllegalStateException("minitower.bcrypt-cost must be between 4 and 31");
     }
   }
 }

@@ -56,7 +56,7 @@ public class LiveRunHub {
     this.executor = executor;
     this.tokens = tokens;
     this.clock = clock;
-    this.tokenCheckMillis = Math.max(100, config.liveTokenCheckInterval().toMillis());
+    this.tokenCheckMillis = config.liveTokenCheckInterval().toMillis();
   }
 
   void start(@Observes StartupEvent event) {

@@ -25,6 +25,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
@@ -64,6 +66,10 @@ public class AppResource {
   }
 
   @POST
+  @APIResponseSchema(
+      value = Views.AppView.class,
+      responseCode = "201",
+      responseDescription = "Created")
   public RestResponse<Views.AppView> create(@JsonBody Requests.CreateApp req) {
     Caller caller = callers.get();
     return RestResponse.status(RestResponse.Status.CREATED, apps.create(caller, req));
@@ -114,6 +120,11 @@ public class AppResource {
    */
   @POST
   @Path("/{app}/runs")
+  @APIResponseSchema(
+      value = Views.RunView.class,
+      responseCode = "201",
+      responseDescription = "Created")
+  @APIResponse(responseCode = "200", description = "Replayed")
   public RestResponse<Views.RunView> createRun(
       @HeaderParam("Idempotency-Key") String idempotencyKey,
       @PathParam("app") String app,
@@ -137,6 +148,10 @@ public class AppResource {
   @POST
   @Path("/{app}/versions")
   @Consumes(MediaType.MULTIPART_FORM_DATA)
+  @APIResponseSchema(
+      value = Views.VersionView.class,
+      responseCode = "201",
+      responseDescription = "Created")
   public RestResponse<Views.VersionView> upload(
       @PathParam("app") String app, @RestForm("artifact") FileUpload artifact) {
     Caller caller = callers.get();

@@ -18,6 +18,8 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /** Unauthenticated team endpoints: auth options, signup, login and operator bootstrap. */
@@ -41,6 +43,10 @@ public class AuthResource {
   /** byte[] on purpose: a disabled signup answers 403 before the body is read (api.md 2.5). */
   @POST
   @Path("/teams/signup")
+  @APIResponseSchema(
+      value = Views.TeamCreated.class,
+      responseCode = "201",
+      responseDescription = "Created")
   public RestResponse<Views.TeamCreated> signup(
       @RequestBody(
               content =
@@ -56,6 +62,10 @@ public class AuthResource {
 
   @POST
   @Path("/teams/login")
+  @APIResponseSchema(
+      value = Views.LoginResult.class,
+      responseCode = "201",
+      responseDescription = "Created")
   public RestResponse<Views.LoginResult> login(
       @JsonBody Requests.Login req, @Context HttpServerRequest request) {
     return RestResponse.status(
@@ -68,6 +78,11 @@ public class AuthResource {
    */
   @POST
   @Path("/bootstrap/team")
+  @APIResponseSchema(
+      value = Views.TeamCreated.class,
+      responseCode = "201",
+      responseDescription = "Created")
+  @APIResponse(responseCode = "200", description = "The team existed")
   public RestResponse<Views.TeamCreated> bootstrap(
       @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization,
       @RequestBody(

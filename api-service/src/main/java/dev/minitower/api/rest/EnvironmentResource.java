@@ -11,6 +11,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /** A team's environments. */
@@ -32,6 +33,10 @@ public class EnvironmentResource {
   }
 
   @POST
+  @APIResponseSchema(
+      value = Views.EnvironmentView.class,
+      responseCode = "201",
+      responseDescription = "Created")
   public RestResponse<Views.EnvironmentView> create(@JsonBody Requests.CreateEnvironment req) {
     var caller = callers.get();
     return RestResponse.status(RestResponse.Status.CREATED, service.create(caller, req.name()));

@@ -15,6 +15,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /** A team's runner registration tokens (admin only). */
@@ -31,6 +32,10 @@ public class RunnerTokenResource {
   }
 
   @POST
+  @APIResponseSchema(
+      value = Views.RunnerTokenCreated.class,
+      responseCode = "201",
+      responseDescription = "Created")
   public RestResponse<Views.RunnerTokenCreated> create(
       @JsonBody(value = "malformed JSON body", optional = true) Requests.CreateRunnerToken body) {
     Caller caller = callers.get();

@@ -16,6 +16,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /** Team API tokens: mint, list, revoke. */
@@ -34,6 +35,10 @@ public class TokenResource {
   }
 
   @POST
+  @APIResponseSchema(
+      value = Views.TokenCreated.class,
+      responseCode = "201",
+      responseDescription = "Created")
   public RestResponse<Views.TokenCreated> create(
       @JsonBody(value = "malformed JSON body", optional = true) Requests.CreateToken body) {
     Caller caller = callers.get();

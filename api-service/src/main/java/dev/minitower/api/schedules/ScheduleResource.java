@@ -17,6 +17,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /**
@@ -41,6 +42,10 @@ public class ScheduleResource {
   }
 
   @POST
+  @APIResponseSchema(
+      value = ScheduleView.class,
+      responseCode = "201",
+      responseDescription = "Created")
   public RestResponse<ScheduleView> create(
       @PathParam("app") String app, @JsonBody ScheduleRequest req) {
     Caller caller = callers.get();

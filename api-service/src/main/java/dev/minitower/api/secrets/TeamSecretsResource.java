@@ -17,6 +17,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponseSchema;
 import org.jboss.resteasy.reactive.RestResponse;
 
 /**
@@ -44,6 +46,11 @@ public class TeamSecretsResource {
   @PUT
   @RolesAllowed(Caller.ADMIN)
   @Path("/{name}")
+  @APIResponseSchema(
+      value = SecretViews.SecretView.class,
+      responseCode = "201",
+      responseDescription = "Created")
+  @APIResponse(responseCode = "200", description = "Replaced")
   public RestResponse<SecretViews.SecretView> put(
       @PathParam("name") String name,
       @JsonBody(blank = "invalid JSON body: a body {\"value\": \"…\"} is required") PutSecret req) {

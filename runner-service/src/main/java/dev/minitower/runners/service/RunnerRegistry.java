@@ -125,7 +125,7 @@ public class RunnerRegistry {
     if (token == null) {
       throw ApiException.unauthorized();
     }
-    if (config.runnerRegistrationToken().map(t -> Secrets.matches(token, t)).orElse(false)) {
+    if (Secrets.matches(token, config.runnerRegistrationToken())) {
       return null;
     }
     if (token.startsWith("mrt_")) {

@@ -3,11 +3,15 @@ package dev.minitower.scheduler.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import jakarta.validation.constraints.Positive;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 
 /**
  * scheduler-service settings. Keys with an original environment name ({@code MINITOWER_…}) are
- * mapped in {@code application.properties}; a duration of zero or less disables its step.
+ * mapped in {@code application.properties}; where a key says so, a duration of zero or less
+ * disables its step. Ranges are Bean Validation constraints, checked when the mapping is built: a
+ * bad value fails start-up with a message naming the key.
  */
 @ConfigMapping(prefix = "minitower")
 public interface SchedulerConfig {
@@ -15,6 +19,7 @@ public interface SchedulerConfig {
   /** Lease length (MINITOWER_LEASE_TTL); runners unseen for twice this go offline. */
   @WithName("lease-ttl")
   @WithDefault("60s")
+  @DurationMin(nanos = 0, inclusive = false)
   Duration leaseTtl();
 
   /** Reaper period (MINITOWER_EXPIRY_CHECK_INTERVAL); ≤ 0 disables reaping and runner sweeps. */
@@ -22,7 +27,10 @@ public interface SchedulerConfig {
   @WithDefault("10s")
   Duration expiryCheckInterval();
 
-  /** Offline runners without attempts are deleted after this (MINITOWER_RUNNER_PRUNE_AFTER). */
+  /**
+   * Offline runners without attempts are deleted after this (MINITOWER_RUNNER_PRUNE_AFTER); ≤ 0
+   * keeps them.
+   */
   @WithName("runner-prune-after")
   @WithDefault("24h")
   Duration runnerPruneAfter();
@@ -30,6 +38,7 @@ public interface SchedulerConfig {
   /** Expired attempts handled per read (each in its own transaction). */
   @WithName("reaper-batch-size")
   @WithDefault("100")
+  @Positive
   int reaperBatchSize();
 
   /** Cron schedules. */
@@ -55,10 +64,12 @@ public interface SchedulerConfig {
      * catch-up policy; a younger one fires normally.
      */
     @WithDefault("60s")
+    @DurationMin(nanos = 0)
     Duration misfireGrace();
 
     /** Due schedules handled per transaction loop. */
     @WithDefault("50")
+    @Positive
     int batchSize();
   }
 
@@ -70,22 +81,27 @@ public interface SchedulerConfig {
 
     /** Rows published per batch. */
     @WithDefault("500")
+    @Positive
     int batchSize();
 
     /** Wait between polls when the outbox is empty. */
     @WithDefault("200ms")
+    @DurationMin(nanos = 0, inclusive = false)
     Duration pollInterval();
 
     /** How often a standby replica tries to become the relay. */
     @WithDefault("2s")
+    @DurationMin(nanos = 0, inclusive = false)
     Duration standbyInterval();
 
     /** Longest wait between retries while the broker fails. */
     @WithDefault("30s")
+    @DurationMin(nanos = 0, inclusive = false)
     Duration maxBackoff();
 
     /** Published rows are deleted after this (MINITOWER_OUTBOX_RETENTION). */
     @WithDefault("24h")
+    @DurationMin(nanos = 0)
     Duration retention();
 
     /** PostgreSQL advisory lock key the relay replicas compete for. */
@@ -105,21 +121,25 @@ public interface SchedulerConfig {
 
     /** How often retention runs. */
     @WithDefault("5m")
+    @DurationMin(nanos = 0, inclusive = false)
     Duration interval();
 
     /** Rows deleted per statement (small batches keep locks and WAL bursts short). */
     @WithDefault("500")
+    @Positive
     int batchSize();
   }
 
   /** Scrape-time gauges. */
   interface Gauges {
-    /** The gauge queries are cached this long. */
+    /** The gauge queries are cached this long (at least 500 ms). */
     @WithDefault("2s")
+    @DurationMin(millis = 500)
     Duration cacheTtl();
 
-    /** Statement timeout of each gauge query. */
+    /** Statement timeout of each gauge query (whole seconds, at least 1). */
     @WithDefault("5s")
+    @DurationMin(seconds = 1)
     Duration queryTimeout();
   }
 }

@@ -64,7 +64,7 @@ public class SchedulerGauges {
               t.setDaemon(true);
               return t;
             });
-    long every = Math.max(500, config.gauges().cacheTtl().toMillis());
+    long every = config.gauges().cacheTtl().toMillis();
     refresher.scheduleWithFixedDelay(this::refresh, 0, every, TimeUnit.MILLISECONDS);
   }
 
@@ -115,7 +115,7 @@ public class SchedulerGauges {
       return c.snapshot();
     }
     try {
-      int timeout = (int) Math.max(1, config.gauges().queryTimeout().toSeconds());
+      int timeout = (int) config.gauges().queryTimeout().toSeconds();
       QueueGauges.Snapshot s = queries.read(timeout);
       cache.set(new Cached(s, now));
       return s;

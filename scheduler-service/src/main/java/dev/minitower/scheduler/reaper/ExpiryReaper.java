@@ -48,7 +48,7 @@ public class ExpiryReaper {
    * progress. An error on one attempt is logged and the others go on (it is retried next tick).
    */
   public Pass reapExpired(Instant now) {
-    int batch = Math.max(1, config.reaperBatchSize());
+    int batch = config.reaperBatchSize();
     Map<ReapOutcome, Integer> counts = new EnumMap<>(ReapOutcome.class);
     int errors = 0;
     for (int round = 0; round < MAX_ROUNDS; round++) {

@@ -49,7 +49,7 @@ public class RetentionSweeper {
       return 0;
     }
     Instant cutoff = now.minus(retention);
-    int batch = Math.max(1, config.retention().batchSize());
+    int batch = config.retention().batchSize();
     long total = 0;
     for (int i = 0; i < MAX_BATCHES; i++) {
       int n = QuarkusTransaction.requiringNew().call(() -> delete.batch(cutoff, batch));

@@ -115,7 +115,7 @@ public class ScheduleFirer {
 
   /** Enabled schedules without a next tick (written by SQL, or re-enabled) get one. */
   private void initialiseUnset(Instant now) {
-    int batch = Math.max(1, config.schedules().batchSize());
+    int batch = config.schedules().batchSize();
     for (int i = 0; i < 100; i++) {
       int n =
           QuarkusTransaction.requiringNew()

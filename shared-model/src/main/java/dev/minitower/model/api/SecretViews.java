@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Request and response records of the secrets API. No response record has a value field. */
 public final class SecretViews {
@@ -22,7 +23,11 @@ public final class SecretViews {
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record SecretView(
-      String name, String environment, String fingerprint, String createdAt, String updatedAt) {}
+      String name,
+      @Schema(nullable = true) String environment,
+      String fingerprint,
+      String createdAt,
+      String updatedAt) {}
 
   public record SecretList(List<SecretView> secrets) {}
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Response bodies of the stats endpoints (times RFC 3339 UTC, durations in seconds). Nullable
@@ -17,7 +18,7 @@ public final class StatsViews {
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record BucketView(
-      String start,
+      @Schema(nullable = true) String start,
       long total,
       long queued,
       long active,
@@ -25,14 +26,18 @@ public final class StatsViews {
       long failed,
       long cancelled,
       long dead,
-      Double successRate,
-      Double durationP50Seconds,
-      Double durationP95Seconds) {}
+      @Schema(nullable = true) Double successRate,
+      @Schema(nullable = true) Double durationP50Seconds,
+      @Schema(nullable = true) Double durationP95Seconds) {}
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonInclude(JsonInclude.Include.ALWAYS)
   public record RunStats(
-      String app, String bucket, String since, BucketView totals, List<BucketView> buckets) {}
+      @Schema(nullable = true) String app,
+      String bucket,
+      String since,
+      BucketView totals,
+      List<BucketView> buckets) {}
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -40,9 +45,9 @@ public final class StatsViews {
       String app,
       long runs,
       long failed,
-      Double durationP50Seconds,
-      Double durationP95Seconds,
-      Double durationMaxSeconds) {}
+      @Schema(nullable = true) Double durationP50Seconds,
+      @Schema(nullable = true) Double durationP95Seconds,
+      @Schema(nullable = true) Double durationMaxSeconds) {}
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record SlowestApps(String since, List<AppDurationView> apps) {}
@@ -64,11 +69,11 @@ public final class StatsViews {
   public record AttemptSpanView(
       int attemptNo,
       String status,
-      String runnerName,
-      String queuedAt,
-      String leasedAt,
-      String startedAt,
-      String finishedAt) {}
+      @Schema(nullable = true) String runnerName,
+      @Schema(nullable = true) String queuedAt,
+      @Schema(nullable = true) String leasedAt,
+      @Schema(nullable = true) String startedAt,
+      @Schema(nullable = true) String finishedAt) {}
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonInclude(JsonInclude.Include.ALWAYS)
@@ -76,12 +81,16 @@ public final class StatsViews {
       long runId,
       String status,
       String queuedAt,
-      String finishedAt,
+      @Schema(nullable = true) String finishedAt,
       List<AttemptSpanView> attempts) {}
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record EnvironmentRunnerView(
-      long runnerId, String name, String status, String lastSeenAt, String scope) {}
+      long runnerId,
+      String name,
+      String status,
+      @Schema(nullable = true) String lastSeenAt,
+      String scope) {}
 
   /**
    * An environment with its queue: {@code runners} (the runners whose label is this name) is listed
@@ -95,9 +104,9 @@ public final class StatsViews {
       boolean isDefault,
       long queuedRuns,
       long activeRuns,
-      String oldestQueuedAt,
+      @Schema(nullable = true) String oldestQueuedAt,
       long runnersOnline,
-      List<EnvironmentRunnerView> runners) {}
+      @Schema(nullable = true) List<EnvironmentRunnerView> runners) {}
 
   public record EnvironmentOverviewList(List<EnvironmentOverview> environments) {}
 }

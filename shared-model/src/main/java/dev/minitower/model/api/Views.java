@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Response bodies, field for field in the original's order (records serialise in component order).
@@ -29,15 +30,19 @@ public final class Views {
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TokenCreated(
-      long tokenId, String token, String name, String role, String expiresAt) {}
+      long tokenId,
+      @Schema(required = true) String token,
+      String name,
+      @Schema(required = true) String role,
+      String expiresAt) {}
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record TokenInfo(
       long tokenId,
       String name,
-      String role,
-      String createdAt,
+      @Schema(required = true) String role,
+      @Schema(required = true) String createdAt,
       String lastUsedAt,
       String expiresAt,
       String revokedAt) {}
@@ -46,12 +51,17 @@ public final class Views {
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record RunnerTokenCreated(long tokenId, String token, String name, String expiresAt) {}
+  public record RunnerTokenCreated(
+      long tokenId, @Schema(required = true) String token, String name, String expiresAt) {}
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record RunnerTokenInfo(
-      long tokenId, String name, String createdAt, String expiresAt, String revokedAt) {}
+      long tokenId,
+      String name,
+      @Schema(required = true) String createdAt,
+      String expiresAt,
+      String revokedAt) {}
 
   @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
   public record RunnerTokenList(List<RunnerTokenInfo> runnerTokens) {}
@@ -66,11 +76,11 @@ public final class Views {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record AppView(
       long appId,
-      String slug,
+      @Schema(required = true) String slug,
       String description,
       boolean disabled,
-      String createdAt,
-      String updatedAt) {}
+      @Schema(required = true) String createdAt,
+      @Schema(required = true) String updatedAt) {}
 
   public record AppList(List<AppView> apps) {}
 
@@ -79,13 +89,13 @@ public final class Views {
   public record VersionView(
       long versionId,
       int versionNo,
-      String entrypoint,
+      @Schema(required = true) String entrypoint,
       Integer timeoutSeconds,
       JsonNode paramsSchema,
-      String artifactSha256,
+      @Schema(required = true) String artifactSha256,
       String towerfileToml,
       @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> importPaths,
-      String createdAt) {}
+      @Schema(required = true) String createdAt) {}
 
   public record VersionList(List<VersionView> versions) {}
 
@@ -98,13 +108,13 @@ public final class Views {
       String appSlug,
       long runNo,
       int versionNo,
-      String status,
+      @Schema(required = true) String status,
       JsonNode input,
       int priority,
       int maxRetries,
       int retryCount,
       boolean cancelRequested,
-      String queuedAt,
+      @Schema(required = true) String queuedAt,
       String startedAt,
       String finishedAt,
       String environment,
@@ -130,7 +140,7 @@ public final class Views {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record AttemptView(
       int attemptNo,
-      String status,
+      @Schema(required = true) String status,
       String runnerName,
       Integer exitCode,
       String errorMessage,
@@ -144,11 +154,11 @@ public final class Views {
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record RunnerView(
       long runnerId,
-      String name,
-      String environment,
-      String status,
+      @Schema(required = true) String name,
+      @Schema(required = true) String environment,
+      @Schema(required = true) String status,
       String lastSeenAt,
-      String scope) {}
+      @Schema(required = true) String scope) {}
 
   public record RunnerList(List<RunnerView> runners) {}
 }
