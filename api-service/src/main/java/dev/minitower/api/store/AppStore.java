@@ -1,13 +1,16 @@
 package dev.minitower.api.store;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceException;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
-/** Writes and reads of {@code apps}; every query is scoped by team. */
+/**
+ * Writes and reads of {@code apps}, every query scoped by team (Hibernate ORM; {@link AppEntity}
+ * stays in this package).
+ */
 @ApplicationScoped
 public class AppStore {
 
@@ -19,61 +22,53 @@ public class AppStore {
       OffsetDateTime createdAt,
       OffsetDateTime updatedAt) {}
 
-  private static final String COLUMNS = "id, slug, description, disabled, created_at, updated_at";
-
-  private final Jdbc jdbc;
-
-  public AppStore(Jdbc jdbc) {
-    this.jdbc = jdbc;
-  }
-
   /** Inserts the app; empty when the team already has this slug (also under a race, gap 18). */
   public Optional<App> insert(long teamId, String slug, String description) {
-    return jdbc.one(
-        "INSERT INTO apps (team_id, slug, description) VALUES (?, ?, ?)"
-            + " ON CONFLICT (team_id, slug) DO NOTHING RETURNING "
-            + COLUMNS,
-        AppStore::row,
-        teamId,
-        slug,
-        description);
+    if (find(teamId, slug).isPresent()) {
+      return Optional.empty();
+    }
+    AppEntity app = new AppEntity();
+    app.teamId = teamId;
+    app.slug = slug;
+    app.description = description;
+    try {
+      app.persistAndFlush();
+    } catch (PersistenceException e) {
+      if (UniqueViolation.on(e, "apps_team_slug_uq")) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    return Optional.of(app.toRecord());
   }
 
   public Optional<App> find(long teamId, String slug) {
-    return jdbc.one(
-        "SELECT " + COLUMNS + " FROM apps WHERE team_id = ? AND slug = ?",
-        AppStore::row,
-        teamId,
-        slug);
+    return AppEntity.<AppEntity>find("teamId = ?1 and slug = ?2", teamId, slug)
+        .firstResultOptional()
+        .map(AppEntity::toRecord);
   }
 
   /** Locks the app row until the transaction ends: serialises version numbering per app. */
   public Optional<App> findForUpdate(long teamId, String slug) {
-    return jdbc.one(
-        "SELECT " + COLUMNS + " FROM apps WHERE team_id = ? AND slug = ? FOR UPDATE",
-        AppStore::row,
-        teamId,
-        slug);
+    return AppEntity.<AppEntity>find("teamId = ?1 and slug = ?2", teamId, slug)
+        .withLock(LockModeType.PESSIMISTIC_WRITE)
+        .firstResultOptional()
+        .map(AppEntity::toRecord);
   }
 
+  /** Ordered by slug in byte order ({@code COLLATE "C"}), as the original lists them. */
+  @SuppressWarnings("unchecked")
   public List<App> list(long teamId, int limit, long offset) {
-    return jdbc.list(
-        "SELECT "
-            + COLUMNS
-            + " FROM apps WHERE team_id = ? ORDER BY slug COLLATE \"C\" LIMIT ? OFFSET ?",
-        AppStore::row,
-        teamId,
-        limit,
-        offset);
-  }
-
-  private static App row(ResultSet rs) throws SQLException {
-    return new App(
-        rs.getLong(1),
-        rs.getString(2),
-        rs.getString(3),
-        rs.getBoolean(4),
-        rs.getObject(5, OffsetDateTime.class),
-        rs.getObject(6, OffsetDateTime.class));
+    List<AppEntity> rows =
+        AppEntity.getEntityManager()
+            .createNativeQuery(
+                "SELECT * FROM apps WHERE team_id = ?1 ORDER BY slug COLLATE \"C\""
+                    + " LIMIT ?2 OFFSET ?3",
+                AppEntity.class)
+            .setParameter(1, teamId)
+            .setParameter(2, limit)
+            .setParameter(3, offset)
+            .getResultList();
+    return rows.stream().map(AppEntity::toRecord).toList();
   }
 }
