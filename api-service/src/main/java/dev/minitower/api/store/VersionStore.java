@@ -1,13 +1,16 @@
 package dev.minitower.api.store;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Writes and reads of {@code app_versions} (Hibernate ORM; {@link AppVersionEntity} stays in this
- * package).
+ * package). {@link #find} and {@link #latest} stay plain SQL: run creation resolves its version
+ * with them, and the entity load measured slower on that path.
  */
 @ApplicationScoped
 public class VersionStore {
@@ -34,6 +37,16 @@ public class VersionStore {
       String towerfileToml,
       String importPathsJson,
       List<String> secretNames) {}
+
+  private static final String COLUMNS =
+      "id, version_no, entrypoint, timeout_seconds, params_schema::text, artifact_sha256,"
+          + " towerfile_toml, import_paths::text, created_at";
+
+  private final Jdbc jdbc;
+
+  public VersionStore(Jdbc jdbc) {
+    this.jdbc = jdbc;
+  }
 
   /**
    * Inserts the next version of the app. The caller holds the app row lock ({@link
@@ -82,18 +95,34 @@ public class VersionStore {
   }
 
   public Optional<Version> find(long appId, long versionNo) {
-    if (versionNo < 1 || versionNo > Integer.MAX_VALUE) {
-      return Optional.empty();
-    }
-    return AppVersionEntity.<AppVersionEntity>find(
-            "appId = ?1 and versionNo = ?2", appId, (int) versionNo)
-        .firstResultOptional()
-        .map(AppVersionEntity::toRecord);
+    return jdbc.one(
+        "SELECT " + COLUMNS + " FROM app_versions WHERE app_id = ? AND version_no = ?",
+        VersionStore::row,
+        appId,
+        versionNo);
   }
 
   public Optional<Version> latest(long appId) {
-    return AppVersionEntity.<AppVersionEntity>find("appId = ?1 order by versionNo desc", appId)
-        .firstResultOptional()
-        .map(AppVersionEntity::toRecord);
+    return jdbc.one(
+        "SELECT "
+            + COLUMNS
+            + " FROM app_versions WHERE app_id = ? ORDER BY version_no DESC LIMIT 1",
+        VersionStore::row,
+        appId);
+  }
+
+  private static Version row(ResultSet rs) throws SQLException {
+    int timeout = rs.getInt(4);
+    Integer timeoutSeconds = rs.wasNull() ? null : timeout;
+    return new Version(
+        rs.getLong(1),
+        rs.getInt(2),
+        rs.getString(3),
+        timeoutSeconds,
+        rs.getString(5),
+        rs.getString(6),
+        rs.getString(7),
+        rs.getString(8),
+        rs.getObject(9, OffsetDateTime.class));
   }
 }
