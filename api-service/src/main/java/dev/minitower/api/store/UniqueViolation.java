@@ -11,10 +11,10 @@ import java.util.Set;
  * same key between that check and the insert; the caller's transaction is then rolled back anyway
  * (its answer is a 409).
  */
-final class UniqueViolation {
+public final class UniqueViolation {
   private UniqueViolation() {}
 
-  static boolean on(Throwable failure, String constraint) {
+  public static boolean on(Throwable failure, String constraint) {
     Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
     for (Throwable t = failure; t != null && seen.add(t); t = t.getCause()) {
       if (t instanceof SQLException sql
