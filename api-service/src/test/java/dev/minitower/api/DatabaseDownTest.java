@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.minitower.platform.pg.DatabaseAvailability;
-import dev.minitower.testsupport.DatabaseDownProfile;
 import dev.minitower.testsupport.LogCapture;
 import dev.minitower.testsupport.Management;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * with Retry-After; the outage is one WARN, not an ERROR with a stack trace per request.
  */
 @QuarkusTest
-@TestProfile(DatabaseDownProfile.class)
+@TestProfile(ApiDatabaseDownProfile.class)
 class DatabaseDownTest {
   @TestHTTPResource(value = "/", management = true)
   URL management;

@@ -74,11 +74,9 @@ public class ScheduleService {
   /** Every schedule of the team (or of one app), next to fire first, with its latest tick. */
   public ScheduleView.TeamScheduleList listForTeam(Caller caller, String app) {
     String slug = app == null || app.isBlank() ? null : app.strip();
-    if (slug != null) {
-      appId(caller, slug);
-    }
+    Long appId = slug == null ? null : appId(caller, slug);
     return new ScheduleView.TeamScheduleList(
-        schedules.listForTeam(caller.teamId(), slug, MAX_SCHEDULES_LISTED).stream()
+        schedules.listForTeam(caller.teamId(), appId, MAX_SCHEDULES_LISTED).stream()
             .map(r -> new ScheduleView.WithLastTick(r.row().view(), r.lastTick()))
             .toList());
   }

@@ -1,54 +1,32 @@
 package dev.minitower.api.schedules;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.minitower.api.store.Jdbc;
+import dev.minitower.api.store.UniqueViolation;
 import dev.minitower.model.api.ScheduleView;
 import dev.minitower.model.wire.WireTime;
-import dev.minitower.store.jdbc.Jdbc;
-import dev.minitower.store.jdbc.StoreException;
-import io.agroal.api.AgroalDataSource;
+import io.quarkus.hibernate.orm.panache.PanacheQuery;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
-/** Every SQL statement of the schedules API over {@code schedules}; always scoped by team. */
+/**
+ * Writes and reads of {@code schedules}, every one scoped by team (Hibernate ORM; {@link
+ * ScheduleEntity} never leaves this class). The ticks ({@code schedule_ticks}) are
+ * scheduler-service's rows, only read here, with plain SQL.
+ */
 @ApplicationScoped
 public class ScheduleStore {
-  private static final String COLUMNS =
-      "s.id, a.slug AS app_slug, s.name, s.cron, s.timezone, s.environment_name, s.version_no,"
-          + " s.input::text AS input, s.priority, s.max_retries, s.enabled, s.overlap_policy,"
-          + " s.catchup_policy, s.catchup_max, s.next_fire_at, s.last_fired_at, s.created_at,"
-          + " s.updated_at";
-  private static final String FROM = " FROM schedules s JOIN apps a ON a.id = s.app_id";
-
-  private static final String LIST =
-      "SELECT " + COLUMNS + FROM + " WHERE s.team_id = ? AND s.app_id = ? ORDER BY s.id LIMIT ?";
-  private static final String GET =
-      "SELECT " + COLUMNS + FROM + " WHERE s.id = ? AND s.team_id = ? AND s.app_id = ?";
-  private static final String LOCK =
-      "SELECT "
-          + COLUMNS
-          + FROM
-          + " WHERE s.id = ? AND s.team_id = ? AND s.app_id = ? FOR UPDATE OF s";
-  private static final String INSERT =
-      "INSERT INTO schedules (team_id, app_id, name, cron, timezone, environment_name, version_no,"
-          + " input, priority, max_retries, enabled, overlap_policy, catchup_policy, catchup_max,"
-          + " next_fire_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?, ?, ?)"
-          + " ON CONFLICT (app_id, name) DO NOTHING RETURNING id";
-  private static final String UPDATE =
-      "UPDATE schedules SET name = ?, cron = ?, timezone = ?, environment_name = ?,"
-          + " version_no = ?, input = ?::jsonb, priority = ?, max_retries = ?, enabled = ?,"
-          + " overlap_policy = ?, catchup_policy = ?, catchup_max = ?, next_fire_at = ?,"
-          + " updated_at = now() WHERE id = ? AND team_id = ?";
-  private static final String NAME_TAKEN =
-      "SELECT EXISTS (SELECT 1 FROM schedules WHERE app_id = ? AND name = ? AND id <> ?)";
-  private static final String DELETE =
-      "DELETE FROM schedules WHERE id = ? AND team_id = ? AND app_id = ?";
-
   /** A schedule's stored fields. */
   public record Row(
       long id,
@@ -95,64 +73,65 @@ public class ScheduleStore {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final AgroalDataSource dataSource;
+  private final Jdbc jdbc;
 
-  ScheduleStore(AgroalDataSource dataSource) {
-    this.dataSource = dataSource;
+  ScheduleStore(Jdbc jdbc) {
+    this.jdbc = jdbc;
   }
 
   /** A schedule with its latest tick (null when it never ticked). */
   public record RowWithTick(Row row, ScheduleView.TickView lastTick) {}
 
-  // The latest tick comes from the (schedule_id, tick_at) primary key, one index probe each.
-  private static final String LIST_TEAM =
-      "SELECT "
-          + COLUMNS
-          + ", t.tick_at AS last_tick_at, t.outcome AS last_outcome, t.reason AS last_reason,"
-          + " t.run_id AS last_run_id"
-          + FROM
-          + " LEFT JOIN LATERAL (SELECT tick_at, outcome, reason, run_id FROM schedule_ticks st"
-          + " WHERE st.schedule_id = s.id ORDER BY st.tick_at DESC LIMIT 1) t ON true"
-          + " WHERE s.team_id = ? AND (CAST(? AS text) IS NULL OR a.slug = ?)"
-          + " ORDER BY s.next_fire_at NULLS LAST, s.id LIMIT ?";
+  // One index probe per schedule on the (schedule_id, tick_at) primary key.
+  private static final String LATEST_TICKS =
+      "SELECT s.id, t.tick_at, t.outcome, t.reason, t.run_id"
+          + " FROM unnest(CAST(? AS bigint[])) AS s(id)"
+          + " JOIN LATERAL (SELECT tick_at, outcome, reason, run_id FROM schedule_ticks st"
+          + " WHERE st.schedule_id = s.id ORDER BY st.tick_at DESC LIMIT 1) t ON true";
 
-  /** The team's schedules (of one app when {@code appSlug} is set), next to fire first. */
-  public List<RowWithTick> listForTeam(long teamId, String appSlug, int limit) {
-    try (Connection c = dataSource.getConnection()) {
-      return Jdbc.query(
-          c,
-          LIST_TEAM,
-          rs -> {
-            java.time.OffsetDateTime tickAt =
-                rs.getObject("last_tick_at", java.time.OffsetDateTime.class);
-            ScheduleView.TickView tick = null;
-            if (tickAt != null) {
-              long run = rs.getLong("last_run_id");
-              Long runId = rs.wasNull() ? null : run;
-              tick =
-                  new ScheduleView.TickView(
-                      WireTime.format(tickAt.toInstant()),
-                      rs.getString("last_outcome"),
-                      rs.getString("last_reason"),
-                      runId);
-            }
-            return new RowWithTick(map(rs), tick);
-          },
-          teamId,
-          Jdbc.text(appSlug),
-          Jdbc.text(appSlug),
-          limit);
-    } catch (SQLException e) {
-      throw new StoreException("list team schedules", e);
+  /**
+   * The team's schedules (of one app when {@code appId} is set), next to fire first, each with its
+   * latest tick.
+   */
+  public List<RowWithTick> listForTeam(long teamId, Long appId, int limit) {
+    PanacheQuery<ScheduleEntity> query =
+        appId == null
+            ? ScheduleEntity.find("teamId = ?1 order by nextFireAt nulls last, id", teamId)
+            : ScheduleEntity.find(
+                "teamId = ?1 and appId = ?2 order by nextFireAt nulls last, id", teamId, appId);
+    List<Row> rows = query.range(0, limit - 1).list().stream().map(ScheduleStore::row).toList();
+    if (rows.isEmpty()) {
+      return List.of();
     }
+    Map<Long, ScheduleView.TickView> ticks = new HashMap<>();
+    jdbc.list(
+            LATEST_TICKS,
+            rs -> {
+              long run = rs.getLong(5);
+              Long runId = rs.wasNull() ? null : run;
+              return Map.entry(
+                  rs.getLong(1),
+                  new ScheduleView.TickView(
+                      WireTime.format(rs.getObject(2, OffsetDateTime.class).toInstant()),
+                      rs.getString(3),
+                      rs.getString(4),
+                      runId));
+            },
+            rows.stream()
+                .map(r -> Long.toString(r.id()))
+                .collect(Collectors.joining(",", "{", "}")))
+        .forEach(e -> ticks.put(e.getKey(), e.getValue()));
+    return rows.stream().map(r -> new RowWithTick(r, ticks.get(r.id()))).toList();
   }
 
   public List<Row> list(long teamId, long appId, int limit) {
-    try (Connection c = dataSource.getConnection()) {
-      return Jdbc.query(c, LIST, ScheduleStore::map, teamId, appId, limit);
-    } catch (SQLException e) {
-      throw new StoreException("list schedules", e);
-    }
+    return ScheduleEntity.<ScheduleEntity>find(
+            "teamId = ?1 and appId = ?2 order by id", teamId, appId)
+        .range(0, limit - 1)
+        .list()
+        .stream()
+        .map(ScheduleStore::row)
+        .toList();
   }
 
   private static final String TICKS =
@@ -161,142 +140,145 @@ public class ScheduleStore {
 
   /** The schedule's latest {@code limit} ticks, newest first (the caller checked the scope). */
   public List<ScheduleView.TickView> ticks(long scheduleId, int limit) {
-    try (Connection c = dataSource.getConnection()) {
-      return Jdbc.query(
-          c,
-          TICKS,
-          rs -> {
-            Long run = rs.getLong(4);
-            if (rs.wasNull()) {
-              run = null;
-            }
-            return new ScheduleView.TickView(
-                WireTime.format(rs.getObject(1, java.time.OffsetDateTime.class).toInstant()),
-                rs.getString(2),
-                rs.getString(3),
-                run);
-          },
-          scheduleId,
-          limit);
-    } catch (SQLException e) {
-      throw new StoreException("list schedule ticks", e);
-    }
+    return jdbc.list(
+        TICKS,
+        rs -> {
+          Long run = rs.getLong(4);
+          if (rs.wasNull()) {
+            run = null;
+          }
+          return new ScheduleView.TickView(
+              WireTime.format(rs.getObject(1, OffsetDateTime.class).toInstant()),
+              rs.getString(2),
+              rs.getString(3),
+              run);
+        },
+        scheduleId,
+        limit);
   }
 
+  /** The schedule; with {@code lock}, its row stays locked until the transaction ends. */
   public Optional<Row> find(long teamId, long appId, long id, boolean lock) {
-    try (Connection c = dataSource.getConnection()) {
-      return Jdbc.queryOne(c, lock ? LOCK : GET, ScheduleStore::map, id, teamId, appId);
-    } catch (SQLException e) {
-      throw new StoreException("get schedule", e);
+    PanacheQuery<ScheduleEntity> query =
+        ScheduleEntity.find("id = ?1 and teamId = ?2 and appId = ?3", id, teamId, appId);
+    if (lock) {
+      query.withLock(LockModeType.PESSIMISTIC_WRITE);
     }
+    return query.firstResultOptional().map(ScheduleStore::row);
   }
 
-  /** Inserts; empty when the app already has a schedule with this name. */
+  /** Inserts; empty when the app already has a schedule with this name (also under a race). */
   public Optional<Long> insert(long teamId, long appId, Row r) {
-    try (Connection c = dataSource.getConnection()) {
-      return Jdbc.queryOne(
-          c,
-          INSERT,
-          rs -> rs.getLong(1),
-          teamId,
-          appId,
-          r.name(),
-          r.cron(),
-          r.timezone(),
-          r.environment(),
-          Jdbc.integer(r.versionNo()),
-          json(r.input()),
-          r.priority(),
-          r.maxRetries(),
-          r.enabled(),
-          r.overlapPolicy(),
-          r.catchupPolicy(),
-          r.catchupMax(),
-          r.nextFireAt() == null ? Jdbc.TypedNull.TIMESTAMP : r.nextFireAt());
-    } catch (SQLException e) {
-      throw new StoreException("create schedule", e);
+    if (ScheduleEntity.count("appId = ?1 and name = ?2", appId, r.name()) > 0) {
+      return Optional.empty();
     }
+    ScheduleEntity s = new ScheduleEntity();
+    s.teamId = teamId;
+    s.appId = appId;
+    apply(s, r);
+    try {
+      s.persistAndFlush();
+    } catch (PersistenceException e) {
+      if (UniqueViolation.on(e, "schedules_app_name_uq")) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    // Reads back what the database filled in (the app's slug, both times) for the caller's find.
+    ScheduleEntity.getEntityManager().refresh(s);
+    return Optional.of(s.id);
   }
 
   public boolean nameTaken(long appId, String name, long exceptId) {
-    try (Connection c = dataSource.getConnection()) {
-      return Jdbc.queryOne(c, NAME_TAKEN, rs -> rs.getBoolean(1), appId, name, exceptId)
-          .orElse(false);
-    } catch (SQLException e) {
-      throw new StoreException("check schedule name", e);
-    }
+    return ScheduleEntity.count("appId = ?1 and name = ?2 and id <> ?3", appId, name, exceptId) > 0;
   }
 
+  /**
+   * Writes every field of {@code r} in one guarded statement with {@code updated_at} the database's
+   * time, also when no field changes (an entity update would skip that one). The caller's locked
+   * copy of the row leaves the session, so its next {@link #find} reads the row as written.
+   */
   public void update(long teamId, Row r) {
-    try (Connection c = dataSource.getConnection()) {
-      Jdbc.update(
-          c,
-          UPDATE,
-          r.name(),
-          r.cron(),
-          r.timezone(),
-          r.environment(),
-          Jdbc.integer(r.versionNo()),
-          json(r.input()),
-          r.priority(),
-          r.maxRetries(),
-          r.enabled(),
-          r.overlapPolicy(),
-          r.catchupPolicy(),
-          r.catchupMax(),
-          r.nextFireAt() == null ? Jdbc.TypedNull.TIMESTAMP : r.nextFireAt(),
-          r.id(),
-          teamId);
-    } catch (SQLException e) {
-      throw new StoreException("update schedule", e);
-    }
+    ScheduleEntity.update(
+        "name = ?1, cron = ?2, timezone = ?3, environmentName = ?4, versionNo = ?5, input = ?6,"
+            + " priority = ?7, maxRetries = ?8, enabled = ?9, overlapPolicy = ?10,"
+            + " catchupPolicy = ?11, catchupMax = ?12, nextFireAt = ?13,"
+            + " updatedAt = current_timestamp where id = ?14 and teamId = ?15",
+        r.name(),
+        r.cron(),
+        r.timezone(),
+        r.environment(),
+        r.versionNo(),
+        json(r.input()),
+        r.priority(),
+        r.maxRetries(),
+        r.enabled(),
+        r.overlapPolicy(),
+        r.catchupPolicy(),
+        r.catchupMax(),
+        ScheduleEntity.at(r.nextFireAt()),
+        r.id(),
+        teamId);
+    EntityManager em = ScheduleEntity.getEntityManager();
+    em.detach(em.getReference(ScheduleEntity.class, r.id()));
   }
 
   public boolean delete(long teamId, long appId, long id) {
-    try (Connection c = dataSource.getConnection()) {
-      return Jdbc.update(c, DELETE, id, teamId, appId) == 1;
-    } catch (SQLException e) {
-      throw new StoreException("delete schedule", e);
-    }
+    return ScheduleEntity.delete("id = ?1 and teamId = ?2 and appId = ?3", id, teamId, appId) == 1;
   }
 
-  private static Object json(JsonNode node) {
+  private static void apply(ScheduleEntity s, Row r) {
+    s.name = r.name();
+    s.cron = r.cron();
+    s.timezone = r.timezone();
+    s.environmentName = r.environment();
+    s.versionNo = r.versionNo();
+    s.input = json(r.input());
+    s.priority = r.priority();
+    s.maxRetries = r.maxRetries();
+    s.enabled = r.enabled();
+    s.overlapPolicy = r.overlapPolicy();
+    s.catchupPolicy = r.catchupPolicy();
+    s.catchupMax = r.catchupMax();
+    s.nextFireAt = ScheduleEntity.at(r.nextFireAt());
+  }
+
+  private static String json(JsonNode node) {
     if (node == null || node.isNull()) {
-      return Jdbc.TypedNull.TEXT;
+      return null;
     }
     try {
       return JSON.writeValueAsString(node);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+    } catch (JsonProcessingException e) {
       throw new IllegalArgumentException(e);
     }
   }
 
-  private static Row map(ResultSet rs) throws SQLException {
-    String input = rs.getString("input");
-    JsonNode node;
+  private static Row row(ScheduleEntity s) {
+    JsonNode input;
     try {
-      node = input == null ? null : JSON.readTree(input);
-    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new SQLException("bad stored input", e);
+      input = s.input == null ? null : JSON.readTree(s.input);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("bad stored input of schedule " + s.id, e);
     }
     return new Row(
-        rs.getLong("id"),
-        rs.getString("app_slug"),
-        rs.getString("name"),
-        rs.getString("cron"),
-        rs.getString("timezone"),
-        rs.getString("environment_name"),
-        Jdbc.intOrNull(rs, "version_no"),
-        node,
-        rs.getInt("priority"),
-        rs.getInt("max_retries"),
-        rs.getBoolean("enabled"),
-        rs.getString("overlap_policy"),
-        rs.getString("catchup_policy"),
-        rs.getInt("catchup_max"),
-        Jdbc.instant(rs, "next_fire_at"),
-        Jdbc.instant(rs, "last_fired_at"),
-        Jdbc.instant(rs, "created_at"),
-        Jdbc.instant(rs, "updated_at"));
+        s.id,
+        s.appSlug,
+        s.name,
+        s.cron,
+        s.timezone,
+        s.environmentName,
+        s.versionNo,
+        input,
+        s.priority,
+        s.maxRetries,
+        s.enabled,
+        s.overlapPolicy,
+        s.catchupPolicy,
+        s.catchupMax,
+        ScheduleEntity.instant(s.nextFireAt),
+        ScheduleEntity.instant(s.lastFiredAt),
+        ScheduleEntity.instant(s.createdAt),
+        ScheduleEntity.instant(s.updatedAt));
   }
 }

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.minitower.api.auth.Caller;
 import dev.minitower.api.json.JsonValues;
 import dev.minitower.api.store.AppStore;
+import dev.minitower.api.store.CrudSession;
 import dev.minitower.api.store.EnvironmentStore;
 import dev.minitower.api.store.VersionStore;
 import dev.minitower.model.api.Requests;
@@ -53,6 +54,7 @@ public class RunService {
   private final InputSchemas schemas;
   private final JsonBodies json;
   private final TransactionSynchronizationRegistry txRegistry;
+  private final CrudSession crud;
 
   public RunService(
       AppService apps,
@@ -63,7 +65,8 @@ public class RunService {
       RunMetrics metrics,
       InputSchemas schemas,
       JsonBodies json,
-      TransactionSynchronizationRegistry txRegistry) {
+      TransactionSynchronizationRegistry txRegistry,
+      CrudSession crud) {
     this.apps = apps;
     this.versions = versions;
     this.environments = environments;
@@ -73,6 +76,7 @@ public class RunService {
     this.schemas = schemas;
     this.json = json;
     this.txRegistry = txRegistry;
+    this.crud = crud;
   }
 
   /**
@@ -144,6 +148,7 @@ public class RunService {
         key == null
             ? null
             : requestHash(req.versionNo(), input, priority, maxRetries, envName, retryOnFailure);
+    crud.flushBeforeRunStore();
     RunRecords.CreatedRun created =
         transitions.create(
             new RunRecords.NewRun(
@@ -173,6 +178,7 @@ public class RunService {
   /** Cancels a run (idempotent, never 409): see run-store's {@code RunLifecycle.cancel}. */
   @Transactional
   public Views.RunView cancel(Caller caller, long runId) {
+    crud.flushBeforeRunStore();
     Optional<RunRecords.RunEnded> ended = transitions.cancel(caller.teamId(), runId);
     ended.ifPresent(e -> afterCommit(() -> metrics.ended(e)));
     RunQueries.RunRow row =

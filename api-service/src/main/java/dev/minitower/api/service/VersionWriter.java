@@ -1,6 +1,7 @@
 package dev.minitower.api.service;
 
 import dev.minitower.api.store.AppStore;
+import dev.minitower.api.store.CrudSession;
 import dev.minitower.api.store.VersionStore;
 import dev.minitower.platform.error.ApiException;
 import dev.minitower.store.artifacts.ArtifactStore;
@@ -17,11 +18,14 @@ public class VersionWriter {
   private final AppStore apps;
   private final VersionStore versions;
   private final ArtifactStore artifacts;
+  private final CrudSession crud;
 
-  public VersionWriter(AppStore apps, VersionStore versions, ArtifactStore artifacts) {
+  public VersionWriter(
+      AppStore apps, VersionStore versions, ArtifactStore artifacts, CrudSession crud) {
     this.apps = apps;
     this.versions = versions;
     this.artifacts = artifacts;
+    this.crud = crud;
   }
 
   /** An inspected upload ready to be stored. */
@@ -41,6 +45,7 @@ public class VersionWriter {
     AppStore.App app =
         apps.findForUpdate(teamId, appSlug)
             .orElseThrow(() -> ApiException.notFound("app not found"));
+    crud.flushBeforeRunStore();
     artifacts.put(upload.file(), upload.sha256(), upload.size());
     return versions.insertNext(
         new VersionStore.NewVersion(

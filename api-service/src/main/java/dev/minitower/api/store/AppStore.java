@@ -1,13 +1,19 @@
 package dev.minitower.api.store;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
-/** Writes and reads of {@code apps}; every query is scoped by team. */
+/**
+ * Writes and reads of {@code apps}, every query scoped by team (Hibernate ORM; {@link AppEntity}
+ * stays in this package). {@link #find} stays plain SQL: every request on an app, run creation
+ * first, resolves its app with it, and the entity load measured slower on that path.
+ */
 @ApplicationScoped
 public class AppStore {
 
@@ -29,14 +35,22 @@ public class AppStore {
 
   /** Inserts the app; empty when the team already has this slug (also under a race, gap 18). */
   public Optional<App> insert(long teamId, String slug, String description) {
-    return jdbc.one(
-        "INSERT INTO apps (team_id, slug, description) VALUES (?, ?, ?)"
-            + " ON CONFLICT (team_id, slug) DO NOTHING RETURNING "
-            + COLUMNS,
-        AppStore::row,
-        teamId,
-        slug,
-        description);
+    if (find(teamId, slug).isPresent()) {
+      return Optional.empty();
+    }
+    AppEntity app = new AppEntity();
+    app.teamId = teamId;
+    app.slug = slug;
+    app.description = description;
+    try {
+      app.persistAndFlush();
+    } catch (PersistenceException e) {
+      if (UniqueViolation.on(e, "apps_team_slug_uq")) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    return Optional.of(app.toRecord());
   }
 
   public Optional<App> find(long teamId, String slug) {
@@ -49,22 +63,26 @@ public class AppStore {
 
   /** Locks the app row until the transaction ends: serialises version numbering per app. */
   public Optional<App> findForUpdate(long teamId, String slug) {
-    return jdbc.one(
-        "SELECT " + COLUMNS + " FROM apps WHERE team_id = ? AND slug = ? FOR UPDATE",
-        AppStore::row,
-        teamId,
-        slug);
+    return AppEntity.<AppEntity>find("teamId = ?1 and slug = ?2", teamId, slug)
+        .withLock(LockModeType.PESSIMISTIC_WRITE)
+        .firstResultOptional()
+        .map(AppEntity::toRecord);
   }
 
+  /** Ordered by slug in byte order ({@code COLLATE "C"}), as the original lists them. */
+  @SuppressWarnings("unchecked")
   public List<App> list(long teamId, int limit, long offset) {
-    return jdbc.list(
-        "SELECT "
-            + COLUMNS
-            + " FROM apps WHERE team_id = ? ORDER BY slug COLLATE \"C\" LIMIT ? OFFSET ?",
-        AppStore::row,
-        teamId,
-        limit,
-        offset);
+    List<AppEntity> rows =
+        AppEntity.getEntityManager()
+            .createNativeQuery(
+                "SELECT * FROM apps WHERE team_id = ?1 ORDER BY slug COLLATE \"C\""
+                    + " LIMIT ?2 OFFSET ?3",
+                AppEntity.class)
+            .setParameter(1, teamId)
+            .setParameter(2, limit)
+            .setParameter(3, offset)
+            .getResultList();
+    return rows.stream().map(AppEntity::toRecord).toList();
   }
 
   private static App row(ResultSet rs) throws SQLException {

@@ -1,13 +1,18 @@
 package dev.minitower.api.store;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.PersistenceException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
-/** Writes and reads of {@code environments}. */
+/**
+ * Writes and reads of {@code environments} (Hibernate ORM; {@link EnvironmentEntity} stays in this
+ * package). {@link #find} stays plain SQL: run creation resolves its environment with it, and the
+ * entity load measured slower on that path.
+ */
 @ApplicationScoped
 public class EnvironmentStore {
   public static final String DEFAULT = "default";
@@ -29,22 +34,33 @@ public class EnvironmentStore {
     if (existing.isPresent()) {
       return existing.get();
     }
-    jdbc.update(
-        "INSERT INTO environments (team_id, name, is_default) VALUES (?, 'default', true)"
-            + " ON CONFLICT DO NOTHING",
-        teamId);
+    // ON CONFLICT: two first uses at once both succeed (a persist would fail the loser).
+    EnvironmentEntity.getEntityManager()
+        .createNativeQuery(
+            "INSERT INTO environments (team_id, name, is_default) VALUES (?1, 'default', true)"
+                + " ON CONFLICT DO NOTHING")
+        .setParameter(1, teamId)
+        .executeUpdate();
     return find(teamId, DEFAULT).orElseThrow();
   }
 
   /** Inserts a non-default environment; empty when the name exists in the team. */
   public Optional<Environment> insert(long teamId, String name) {
-    return jdbc.one(
-        "INSERT INTO environments (team_id, name) VALUES (?, ?)"
-            + " ON CONFLICT (team_id, name) DO NOTHING RETURNING "
-            + COLUMNS,
-        EnvironmentStore::row,
-        teamId,
-        name);
+    if (find(teamId, name).isPresent()) {
+      return Optional.empty();
+    }
+    EnvironmentEntity env = new EnvironmentEntity();
+    env.teamId = teamId;
+    env.name = name;
+    try {
+      env.persistAndFlush();
+    } catch (PersistenceException e) {
+      if (UniqueViolation.on(e, "environments_team_name_uq")) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    return Optional.of(env.toRecord());
   }
 
   public Optional<Environment> find(long teamId, String name) {
@@ -56,10 +72,9 @@ public class EnvironmentStore {
   }
 
   public List<Environment> list(long teamId) {
-    return jdbc.list(
-        "SELECT " + COLUMNS + " FROM environments WHERE team_id = ? ORDER BY name",
-        EnvironmentStore::row,
-        teamId);
+    return EnvironmentEntity.<EnvironmentEntity>list("teamId = ?1 order by name", teamId).stream()
+        .map(EnvironmentEntity::toRecord)
+        .toList();
   }
 
   private static Environment row(ResultSet rs) throws SQLException {

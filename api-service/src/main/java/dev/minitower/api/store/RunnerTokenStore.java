@@ -1,15 +1,14 @@
 package dev.minitower.api.store;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * Writes and reads of {@code runner_registration_tokens}: a team's tokens for registering its own
- * runners (runner-service verifies them by digest).
+ * runners (runner-service verifies them by digest). Hibernate ORM; {@link RunnerTokenEntity} stays
+ * in this package.
  */
 @ApplicationScoped
 public class RunnerTokenStore {
@@ -21,57 +20,31 @@ public class RunnerTokenStore {
       OffsetDateTime expiresAt,
       OffsetDateTime revokedAt) {}
 
-  private static final String COLUMNS = "id, name, created_at, expires_at, revoked_at";
-
-  private final Jdbc jdbc;
-
-  public RunnerTokenStore(Jdbc jdbc) {
-    this.jdbc = jdbc;
-  }
-
   public RunnerTokenRow insert(long teamId, String hash, String name, OffsetDateTime expiresAt) {
-    return jdbc.one(
-            "INSERT INTO runner_registration_tokens (team_id, token_hash, name, expires_at)"
-                + " VALUES (?, ?, ?, ?) RETURNING "
-                + COLUMNS,
-            RunnerTokenStore::row,
-            teamId,
-            hash,
-            name,
-            expiresAt)
-        .orElseThrow();
+    RunnerTokenEntity token = new RunnerTokenEntity();
+    token.teamId = teamId;
+    token.tokenHash = hash;
+    token.name = name;
+    token.expiresAt = expiresAt;
+    token.persist();
+    return token.toRecord();
   }
 
   public List<RunnerTokenRow> list(long teamId) {
-    return jdbc.list(
-        "SELECT " + COLUMNS + " FROM runner_registration_tokens WHERE team_id = ? ORDER BY id",
-        RunnerTokenStore::row,
-        teamId);
+    return RunnerTokenEntity.<RunnerTokenEntity>list("teamId = ?1 order by id", teamId).stream()
+        .map(RunnerTokenEntity::toRecord)
+        .toList();
   }
 
   public Optional<RunnerTokenRow> find(long teamId, long id) {
-    return jdbc.one(
-        "SELECT " + COLUMNS + " FROM runner_registration_tokens WHERE team_id = ? AND id = ?",
-        RunnerTokenStore::row,
-        teamId,
-        id);
+    return RunnerTokenEntity.<RunnerTokenEntity>find("teamId = ?1 and id = ?2", teamId, id)
+        .firstResultOptional()
+        .map(RunnerTokenEntity::toRecord);
   }
 
+  /** Idempotent, one guarded statement: the first revocation time is kept. */
   public void revoke(long teamId, long id, OffsetDateTime now) {
-    jdbc.update(
-        "UPDATE runner_registration_tokens SET revoked_at = ?"
-            + " WHERE team_id = ? AND id = ? AND revoked_at IS NULL",
-        now,
-        teamId,
-        id);
-  }
-
-  private static RunnerTokenRow row(ResultSet rs) throws SQLException {
-    return new RunnerTokenRow(
-        rs.getLong(1),
-        rs.getString(2),
-        rs.getObject(3, OffsetDateTime.class),
-        rs.getObject(4, OffsetDateTime.class),
-        rs.getObject(5, OffsetDateTime.class));
+    RunnerTokenEntity.update(
+        "revokedAt = ?1 where teamId = ?2 and id = ?3 and revokedAt is null", now, teamId, id);
   }
 }

@@ -1,49 +1,61 @@
 package dev.minitower.api.store;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.PersistenceException;
 import java.util.Optional;
 
-/** Writes and reads of {@code teams}. */
+/** Writes and reads of {@code teams} (Hibernate ORM; {@link TeamEntity} stays in this package). */
 @ApplicationScoped
 public class TeamStore {
 
   public record Team(long id, String slug, String name, String passwordHash) {}
 
-  private final Jdbc jdbc;
-
-  public TeamStore(Jdbc jdbc) {
-    this.jdbc = jdbc;
-  }
-
   /** Inserts the team; empty when the slug is taken (also under a concurrent insert). */
   public Optional<Long> insert(String slug, String name, String passwordHash) {
-    return jdbc.one(
-        "INSERT INTO teams (slug, name, password_hash) VALUES (?, ?, ?)"
-            + " ON CONFLICT (slug) DO NOTHING RETURNING id",
-        rs -> rs.getLong(1),
-        slug,
-        name,
-        passwordHash);
+    if (TeamEntity.count("slug", slug) > 0) {
+      return Optional.empty();
+    }
+    TeamEntity team = new TeamEntity();
+    team.slug = slug;
+    team.name = name;
+    team.passwordHash = passwordHash;
+    try {
+      team.persistAndFlush();
+    } catch (PersistenceException e) {
+      if (UniqueViolation.on(e, "teams_slug_uq")) {
+        return Optional.empty();
+      }
+      throw e;
+    }
+    return Optional.of(team.id);
   }
 
   public Optional<Team> findBySlug(String slug) {
-    return jdbc.one(
-        "SELECT id, slug, name, password_hash FROM teams WHERE slug = ?",
-        rs -> new Team(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)),
-        slug);
+    return TeamEntity.<TeamEntity>find("slug", slug)
+        .firstResultOptional()
+        .map(TeamEntity::toRecord);
   }
 
   public boolean anyExists() {
-    return jdbc.one("SELECT EXISTS (SELECT 1 FROM teams)", rs -> rs.getBoolean(1)).orElse(false);
+    return TeamEntity.findAll().firstResultOptional().isPresent();
   }
 
+  /**
+   * Changes the team's password. The row is updated at the next flush (at the latest at commit):
+   * services that call run-store afterwards in the same transaction flush first ({@link
+   * CrudSession#flushBeforeRunStore}).
+   */
   public void setPasswordHash(long teamId, String hash) {
-    jdbc.update(
-        "UPDATE teams SET password_hash = ?, updated_at = now() WHERE id = ?", hash, teamId);
+    TeamEntity team = TeamEntity.findById(teamId);
+    if (team != null) {
+      team.changePasswordHash(hash);
+    }
   }
 
   /** Serialises bootstraps: "create only if no team exists" must not race with itself. */
   public void lockBootstrap() {
-    jdbc.one("SELECT pg_advisory_xact_lock(7262340001)", rs -> 1);
+    TeamEntity.getEntityManager()
+        .createNativeQuery("SELECT count(*) FROM (SELECT pg_advisory_xact_lock(7262340001)) l")
+        .getSingleResult();
   }
 }

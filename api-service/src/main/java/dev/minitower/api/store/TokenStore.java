@@ -8,7 +8,15 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
-/** Writes and reads of {@code team_tokens}. Only SHA-256 digests are stored. */
+/**
+ * Writes and reads of {@code team_tokens}. Only SHA-256 digests are stored.
+ *
+ * <p>Minting, listing and revoking go through Hibernate ORM ({@link TeamTokenEntity} stays in this
+ * package). The authentication path ({@link #findActive}, {@link #touch}, {@link #stillActive})
+ * stays plain SQL: it runs on the security layer's worker thread and in the live streams' timer,
+ * outside any request scope or transaction, behind the token cache; {@code touch} is a single
+ * guarded statement that must not read the row first.
+ */
 @ApplicationScoped
 public class TokenStore {
 
@@ -29,9 +37,6 @@ public class TokenStore {
       OffsetDateTime lastUsedAt,
       OffsetDateTime expiresAt) {}
 
-  private static final String COLUMNS =
-      "id, name, role, created_at, last_used_at, expires_at, revoked_at";
-
   private final Jdbc jdbc;
 
   public TokenStore(Jdbc jdbc) {
@@ -40,17 +45,9 @@ public class TokenStore {
 
   public TokenRow insert(
       long teamId, String hash, String name, String role, OffsetDateTime expiresAt) {
-    return jdbc.one(
-            "INSERT INTO team_tokens (team_id, token_hash, name, role, expires_at)"
-                + " VALUES (?, ?, ?, ?, ?) RETURNING "
-                + COLUMNS,
-            TokenStore::row,
-            teamId,
-            hash,
-            name,
-            role,
-            expiresAt)
-        .orElseThrow();
+    TeamTokenEntity token = TeamTokenEntity.of(teamId, hash, name, role, expiresAt);
+    token.persist();
+    return token.toRecord();
   }
 
   /** The live token with this digest: not revoked and not expired at {@code now}. */
@@ -97,37 +94,23 @@ public class TokenStore {
   }
 
   public List<TokenRow> list(long teamId) {
-    return jdbc.list(
-        "SELECT " + COLUMNS + " FROM team_tokens WHERE team_id = ? ORDER BY id",
-        TokenStore::row,
-        teamId);
+    return TeamTokenEntity.<TeamTokenEntity>list("teamId = ?1 order by id", teamId).stream()
+        .map(TeamTokenEntity::toRecord)
+        .toList();
   }
 
   public Optional<TokenRow> find(long teamId, long tokenId) {
-    return jdbc.one(
-        "SELECT " + COLUMNS + " FROM team_tokens WHERE team_id = ? AND id = ?",
-        TokenStore::row,
-        teamId,
-        tokenId);
+    return TeamTokenEntity.<TeamTokenEntity>find("teamId = ?1 and id = ?2", teamId, tokenId)
+        .firstResultOptional()
+        .map(TeamTokenEntity::toRecord);
   }
 
-  /** Revokes the token if it belongs to the team; idempotent (keeps the first revocation time). */
+  /**
+   * Revokes the token if it belongs to the team; idempotent (keeps the first revocation time). One
+   * guarded statement, so two concurrent revocations cannot overwrite the first time.
+   */
   public void revoke(long teamId, long tokenId, OffsetDateTime now) {
-    jdbc.update(
-        "UPDATE team_tokens SET revoked_at = ? WHERE team_id = ? AND id = ? AND revoked_at IS NULL",
-        now,
-        teamId,
-        tokenId);
-  }
-
-  private static TokenRow row(java.sql.ResultSet rs) throws java.sql.SQLException {
-    return new TokenRow(
-        rs.getLong(1),
-        rs.getString(2),
-        rs.getString(3),
-        rs.getObject(4, OffsetDateTime.class),
-        rs.getObject(5, OffsetDateTime.class),
-        rs.getObject(6, OffsetDateTime.class),
-        rs.getObject(7, OffsetDateTime.class));
+    TeamTokenEntity.update(
+        "revokedAt = ?1 where teamId = ?2 and id = ?3 and revokedAt is null", now, teamId, tokenId);
   }
 }

@@ -7,7 +7,11 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
 
-/** Writes and reads of {@code app_versions}. */
+/**
+ * Writes and reads of {@code app_versions} (Hibernate ORM; {@link AppVersionEntity} stays in this
+ * package). {@link #find} and {@link #latest} stay plain SQL: run creation resolves its version
+ * with them, and the entity load measured slower on that path.
+ */
 @ApplicationScoped
 public class VersionStore {
 
@@ -49,36 +53,45 @@ public class VersionStore {
    * AppStore#findForUpdate}), so max + 1 cannot be taken twice.
    */
   public Version insertNext(NewVersion v) {
-    return jdbc.one(
-            "INSERT INTO app_versions (app_id, version_no, artifact_sha256, artifact_size,"
-                + " entrypoint, timeout_seconds, params_schema, towerfile_toml, import_paths,"
-                + " secret_names)"
-                + " SELECT ?, COALESCE(MAX(version_no), 0) + 1, ?, ?, ?, ?, CAST(? AS jsonb), ?,"
-                + " CAST(? AS jsonb), ? FROM app_versions WHERE app_id = ? RETURNING "
-                + COLUMNS,
-            VersionStore::row,
-            v.appId(),
-            v.artifactSha256(),
-            v.artifactSize(),
-            v.entrypoint(),
-            v.timeoutSeconds(),
-            v.paramsSchemaJson(),
-            v.towerfileToml(),
-            v.importPathsJson(),
-            v.secretNames().toArray(String[]::new),
-            v.appId())
-        .orElseThrow();
+    Integer next =
+        AppVersionEntity.getEntityManager()
+            .createQuery(
+                "select coalesce(max(v.versionNo), 0) + 1 from AppVersionEntity v"
+                    + " where v.appId = :app",
+                Integer.class)
+            .setParameter("app", v.appId())
+            .getSingleResult();
+    AppVersionEntity row = new AppVersionEntity();
+    row.appId = v.appId();
+    row.versionNo = next;
+    row.artifactSha256 = v.artifactSha256();
+    row.artifactSize = v.artifactSize();
+    row.entrypoint = v.entrypoint();
+    row.timeoutSeconds = v.timeoutSeconds();
+    row.paramsSchema = v.paramsSchemaJson();
+    row.towerfileToml = v.towerfileToml();
+    row.importPaths = v.importPathsJson();
+    row.secretNames = v.secretNames().toArray(String[]::new);
+    row.persist();
+    return row.toRecord();
   }
 
+  /** Newest first; a native query because the offset may exceed an {@code int}. */
+  @SuppressWarnings("unchecked")
   public List<Version> list(long appId, int limit, long offset) {
-    return jdbc.list(
-        "SELECT "
-            + COLUMNS
-            + " FROM app_versions WHERE app_id = ? ORDER BY version_no DESC LIMIT ? OFFSET ?",
-        VersionStore::row,
-        appId,
-        limit,
-        offset);
+    List<AppVersionEntity> rows =
+        AppVersionEntity.getEntityManager()
+            .createNativeQuery(
+                "SELECT id, app_id, version_no, artifact_sha256, artifact_size, entrypoint,"
+                    + " timeout_seconds, params_schema, towerfile_toml, import_paths,"
+                    + " secret_names, created_at FROM app_versions WHERE app_id = ?1"
+                    + " ORDER BY version_no DESC LIMIT ?2 OFFSET ?3",
+                AppVersionEntity.class)
+            .setParameter(1, appId)
+            .setParameter(2, limit)
+            .setParameter(3, offset)
+            .getResultList();
+    return rows.stream().map(AppVersionEntity::toRecord).toList();
   }
 
   public Optional<Version> find(long appId, long versionNo) {

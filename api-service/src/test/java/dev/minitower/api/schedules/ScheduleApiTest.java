@@ -7,15 +7,23 @@ import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 
 import dev.minitower.api.ApiFixtures;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import org.junit.jupiter.api.Test;
 
 /** The schedules API: CRUD, validation with the cron library, team scoping, next tick. */
 @QuarkusTest
 class ScheduleApiTest {
+  @Inject AgroalDataSource dataSource;
 
   @Test
   void scheduleIsCreatedListedReadUpdatedAndDeleted() {
@@ -77,6 +85,40 @@ class ScheduleApiTest {
 
     as(team.token()).delete(base + "/" + id).then().statusCode(204);
     as(team.token()).get(base + "/" + id).then().statusCode(404);
+  }
+
+  /** As the former {@code UPDATE … updated_at = now()}: every update moves it, a no-op one too. */
+  @Test
+  void anUpdateThatChangesNothingStillMovesUpdatedAt() throws SQLException {
+    ApiFixtures.Team team = ApiFixtures.signup("schedtouch");
+    String app = ApiFixtures.createApp(team, "cron");
+    String base = "/api/v1/apps/" + app + "/schedules";
+    long id =
+        as(team.token())
+            .body("{\"name\":\"hourly\",\"cron\":\"0 * * * *\"}")
+            .post(base)
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath()
+            .getLong("schedule_id");
+    OffsetDateTime before = updatedAt(id);
+
+    as(team.token()).body("{}").patch(base + "/" + id).then().statusCode(200);
+
+    assertThat(updatedAt(id)).isAfter(before);
+  }
+
+  private OffsetDateTime updatedAt(long scheduleId) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement("SELECT updated_at FROM schedules WHERE id = ?")) {
+      ps.setLong(1, scheduleId);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        return rs.getObject(1, OffsetDateTime.class);
+      }
+    }
   }
 
   @Test
