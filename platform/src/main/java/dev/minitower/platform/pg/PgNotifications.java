@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -73,8 +74,12 @@ public class PgNotifications {
     boolean lost = false;
     while (running) {
       try (Connection c = DriverManager.getConnection(url, user, password)) {
+        // The channels as of now: one registered while these LISTENs run makes the count differ
+        // below, so the loop reconnects and listens to it too (counting after the LISTENs could
+        // include a channel never listened to, deaf for the life of the process).
+        Set<String> channels = Set.copyOf(handlers.keySet());
         try (Statement s = c.createStatement()) {
-          for (String channel : handlers.keySet()) {
+          for (String channel : channels) {
             s.execute("LISTEN " + channel);
           }
         }
@@ -85,8 +90,7 @@ public class PgNotifications {
           lost = false;
         }
         handlers.values().forEach(list -> list.forEach(h -> safely(h, null)));
-        int listening = handlers.size();
-        while (running && listening == handlers.size()) {
+        while (running && channels.size() == handlers.size()) {
           PGNotification[] notes = pg.getNotifications(1000);
           if (notes != null) {
             for (PGNotification n : notes) {

@@ -1,5 +1,6 @@
 package dev.minitower.platform.secrets;
 
+import dev.minitower.model.hash.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -194,12 +195,8 @@ public final class SecretCipher {
   }
 
   private static String keyId(byte[] key) {
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      sha.update("minitower-secrets-key-id\0".getBytes(StandardCharsets.UTF_8));
-      return HexFormat.of().formatHex(sha.digest(key), 0, 8);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
+    MessageDigest sha = Sha256.newDigest();
+    sha.update("minitower-secrets-key-id\0".getBytes(StandardCharsets.UTF_8));
+    return HexFormat.of().formatHex(sha.digest(key), 0, 8);
   }
 }

@@ -5,6 +5,7 @@ import dev.minitower.agent.client.RunnerClient;
 import dev.minitower.agent.lease.LeaseState;
 import dev.minitower.agent.logs.LogShipper;
 import dev.minitower.agent.observability.AgentLog;
+import dev.minitower.model.hash.Sha256;
 import dev.minitower.model.runner.LeaseResponse;
 import dev.minitower.model.runner.RunnerProtocol;
 import java.io.IOException;
@@ -15,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -86,7 +86,7 @@ final class ArtifactFetch {
       }
       Runnable abort = () -> closeQuietly(body);
       state.onStop(abort);
-      MessageDigest sha = sha256();
+      MessageDigest sha = Sha256.newDigest();
       long size;
       try (InputStream in = new DigestInputStream(body, sha);
           OutputStream out = Files.newOutputStream(ws.artifact())) {
@@ -178,14 +178,6 @@ final class ArtifactFetch {
       out.write(buf, 0, n);
     }
     return total;
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static void closeQuietly(InputStream in) {

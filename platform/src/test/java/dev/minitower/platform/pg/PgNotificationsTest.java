@@ -1,0 +1,75 @@
+package dev.minitower.platform.pg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Channels registered while the listener connects and issues its {@code LISTEN}s are all heard: the
+ * services register theirs from start-up observers while the listener thread is already connecting,
+ * and a channel missed then stayed deaf for the life of the process (a long poll was then woken
+ * only by its 5 s re-check).
+ */
+@QuarkusTest
+class PgNotificationsTest {
+  @Inject AgroalDataSource dataSource;
+
+  @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+  String url;
+
+  @ConfigProperty(name = "quarkus.datasource.username")
+  String user;
+
+  @ConfigProperty(name = "quarkus.datasource.password")
+  String password;
+
+  @Test
+  void everyChannelRegisteredDuringConnectIsHeard() throws Exception {
+    for (int r = 0; r < 5; r++) {
+      int round = r;
+      PgNotifications listener = new PgNotifications(url, user, password);
+      Set<String> heard = ConcurrentHashMap.newKeySet();
+      int channels = 40;
+      try {
+        for (int i = 0; i < channels; i++) {
+          String channel = "mt_test_" + round + "_" + i;
+          listener.listen(channel, payload -> heard.add(channel + ":" + payload));
+          Thread.sleep(1); // spread the registrations over the connect and its LISTENs
+        }
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .pollInterval(Duration.ofMillis(100))
+            .until(
+                () -> {
+                  for (int i = 0; i < channels; i++) {
+                    notify("mt_test_" + round + "_" + i, "x");
+                  }
+                  return heard.stream().filter(h -> h.endsWith(":x")).count() == channels;
+                });
+        assertThat(heard.stream().filter(h -> h.endsWith(":x"))).hasSize(channels);
+      } finally {
+        listener.stop(null);
+      }
+    }
+  }
+
+  private void notify(String channel, String payload) throws SQLException {
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+      ps.setString(1, channel);
+      ps.setString(2, payload);
+      ps.execute();
+    }
+  }
+}
