@@ -342,7 +342,8 @@ public final class Agent implements AutoCloseable {
             while (state != null) {
               NextLeases next = NextLeases.NONE;
               try {
-                next = executor.execute(state, batchLeasing && !stopping.get());
+                // Decided when the result is sent: a draining agent asks for nothing.
+                next = executor.execute(state, () -> batchLeasing && !stopping.get());
               } catch (RuntimeException e) {
                 log.error("run crashed", "run_id", state.runId(), "error", e);
               } finally {
@@ -365,10 +366,16 @@ public final class Agent implements AutoCloseable {
         log.warn("more leases granted than asked for, left to expire", "run_id", lease.runId());
         continue;
       }
-      state = granted(lease, next.serverDate(), next.sentAtNanos());
-      if (state != null) {
-        log.info("next run granted with the result", "run_id", lease.runId());
-      }
+      // Run even when a drain began after the result was sent: the run is already started on the
+      // server, and dropping it would leave it to expire (and end dead without a retry left); the
+      // drain waits for it like for any active run.
+      state = new LeaseState(lease);
+      state.renewed(
+          WireTime.parseOrNull(lease.leaseExpiresAt()),
+          next.serverDate(),
+          next.sentAtNanos(),
+          config.heartbeatMinInterval());
+      log.info("next run granted with the result", "run_id", lease.runId());
     }
     if (state != null) {
       active.add(state);

@@ -222,7 +222,7 @@ class HotPathProtocolTest {
   }
 
   @Test
-  void aResultWhoseRunnerHasNoFreeSlotGetsNoLeaseButIsStored() {
+  void aResultLeasesNoMoreThanTheSlotsFreeAndAnEmptyQueueAnswersNoLease() {
     long first = db.queuedRun(app, 2, 0);
     long second = db.queuedRun(app, 1, 0);
     long third = db.queuedRun(app, 0, 0);
@@ -252,6 +252,28 @@ class HotPathProtocolTest {
         .statusCode(200)
         .body("leases.size()", equalTo(0));
     assertThat(db.runStatus(second)).isEqualTo("cancelled");
+  }
+
+  @Test
+  void aRepeatedResultLeasesNothingMore() {
+    long first = db.queuedRun(app, 2, 0);
+    long second = db.queuedRun(app, 1, 0);
+    long third = db.queuedRun(app, 0, 0);
+    Runner runner = register(DbFixtures.uniqueSlug("runner"), env, 2);
+    String token =
+        batchLease(runner, Map.of("max", 1, "start", true), null)
+            .jsonPath()
+            .getString("leases[0].lease_token");
+    Map<String, Object> body =
+        Map.of("status", "completed", "next", Map.of("max", 1, "start", true));
+    Response stored = postResult(runner, token, first, body);
+    stored.then().statusCode(200);
+    assertThat(stored.jsonPath().getList("leases")).hasSize(1);
+    // The answer was lost and the result is sent again: accepted, and nothing more is leased
+    // (the runner still has a free slot, and the third run is queued).
+    postResult(runner, token, first, body).then().statusCode(200).body("leases.size()", equalTo(0));
+    assertThat(db.runStatus(second)).isEqualTo("running");
+    assertThat(db.runStatus(third)).isEqualTo("queued");
   }
 
   @Test

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * Executes one leased attempt: start it, fetch the artifact ({@link ArtifactFetch}), build the
@@ -64,11 +65,11 @@ public final class RunExecutor {
   }
 
   /**
-   * Runs the attempt to its end; {@code state} is already renewed from the lease answer. With
-   * {@code next}, its result asks for the slot's next run, which is returned (empty when none was
-   * granted, or the result was not delivered).
+   * Runs the attempt to its end; {@code state} is already renewed from the lease answer. When
+   * {@code next} says so as the result is sent, the result asks for the slot's next run, which is
+   * returned (empty when none was granted, or the result was not delivered).
    */
-  public NextLeases execute(LeaseState state, boolean next) {
+  public NextLeases execute(LeaseState state, BooleanSupplier next) {
     LeaseResponse lease = state.lease();
     log.info(
         "leased run",

@@ -6,6 +6,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.minitower.model.hash.Sha256;
 import dev.minitower.model.runner.AttemptView;
+import dev.minitower.model.runner.BatchLeaseRequest;
+import dev.minitower.model.runner.BatchLeaseResponse;
 import dev.minitower.model.runner.HeartbeatBatchRequest;
 import dev.minitower.model.runner.HeartbeatBatchResponse;
 import dev.minitower.model.runner.LeaseResponse;
@@ -14,6 +16,7 @@ import dev.minitower.model.runner.LogEntry;
 import dev.minitower.model.runner.RegisterRequest;
 import dev.minitower.model.runner.RegisterResponse;
 import dev.minitower.model.runner.ResultRequest;
+import dev.minitower.model.runner.ResultResponse;
 import dev.minitower.model.runner.RunnerProtocol;
 import dev.minitower.model.wire.WireTime;
 import java.io.IOException;
@@ -63,6 +66,9 @@ public final class FakeRunnerService implements AutoCloseable {
   private volatile String runnerToken;
   private volatile Duration ttl = Duration.ofSeconds(6);
   private volatile boolean batchSupported = true;
+  private volatile boolean batchLeaseOffered = false;
+  private volatile boolean nextOffered = true;
+  public final AtomicInteger batchLeaseCalls = new AtomicInteger();
 
   public FakeRunnerService(String registrationToken) throws IOException {
     this.registrationToken = registrationToken;
@@ -82,6 +88,16 @@ public final class FakeRunnerService implements AutoCloseable {
 
   public void batchSupported(boolean value) {
     batchSupported = value;
+  }
+
+  /**
+   * Offers the batch lease ({@code POST /api/v1/runners/lease}, off by default: answered 404 like
+   * the original server) and, with {@code next}, the next lease on results; without it a result
+   * carrying {@code next} is refused as a server from before that field refuses it.
+   */
+  public void batchLease(boolean offered, boolean next) {
+    batchLeaseOffered = offered;
+    nextOffered = next;
   }
 
   public String runnerToken() {
@@ -120,6 +136,10 @@ public final class FakeRunnerService implements AutoCloseable {
       }
       if (path.equals(RunnerProtocol.LEASE)) {
         lease(ex);
+        return;
+      }
+      if (path.equals(RunnerProtocol.BATCH_LEASE) && batchLeaseOffered) {
+        batchLease(ex, body);
         return;
       }
       if (path.equals(RunnerProtocol.BATCH_HEARTBEAT)) {
@@ -185,32 +205,60 @@ public final class FakeRunnerService implements AutoCloseable {
       send(ex, 204, "application/json", null);
       return;
     }
+    json(ex, 200, grant(run, false));
+  }
+
+  private void batchLease(HttpExchange ex, byte[] body) throws Exception {
+    batchLeaseCalls.incrementAndGet();
+    leasePolls.incrementAndGet();
+    BatchLeaseRequest req = JSON.readValue(body, BatchLeaseRequest.class);
+    Duration wait = Duration.ZERO;
+    String query = ex.getRequestURI().getQuery();
+    if (query != null && query.startsWith("wait=") && query.endsWith("s")) {
+      wait = Duration.ofSeconds(Long.parseLong(query.substring(5, query.length() - 1)));
+    }
+    FakeRun first = queue.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
+    if (first == null) {
+      send(ex, 204, "application/json", null);
+      return;
+    }
+    List<LeaseResponse> leases = new ArrayList<>();
+    leases.add(grant(first, Boolean.TRUE.equals(req.start())));
+    int max = req.max() == null ? 1 : req.max();
+    for (FakeRun more; leases.size() < max && (more = queue.poll()) != null; ) {
+      leases.add(grant(more, Boolean.TRUE.equals(req.start())));
+    }
+    json(ex, 200, new BatchLeaseResponse(leases));
+  }
+
+  private LeaseResponse grant(FakeRun run, boolean started) {
     synchronized (run) {
       run.attemptNo++;
       run.leaseToken = UUID.randomUUID().toString().replace("-", "") + "abcdefghijk";
-      run.status = "leased";
+      run.status = started ? "running" : "leased";
       run.expiresAt = Instant.now().plus(ttl);
+      if (started) {
+        run.started.countDown();
+      }
     }
-    json(
-        ex,
-        200,
-        LeaseResponse.builder()
-            .runId(run.runId)
-            .runNo(run.runNo)
-            .appId(1)
-            .appSlug(run.appSlug)
-            .versionNo(run.versionNo)
-            .entrypoint(run.entrypoint)
-            .timeoutSeconds(run.timeoutSeconds)
-            .input(run.input)
-            .attemptId(run.runId * 10 + run.attemptNo)
-            .attemptNo(run.attemptNo)
-            .leaseToken(run.leaseToken)
-            .leaseExpiresAt(WireTime.format(run.expiresAt))
-            .teamSlug("team")
-            .artifactSha256(run.shaInLease || shaInLease ? Sha256.hex(run.artifact) : null)
-            .importPaths(run.importPathsInLease ? run.importPaths : null)
-            .build());
+    return LeaseResponse.builder()
+        .runId(run.runId)
+        .runNo(run.runNo)
+        .appId(1)
+        .appSlug(run.appSlug)
+        .versionNo(run.versionNo)
+        .entrypoint(run.entrypoint)
+        .timeoutSeconds(run.timeoutSeconds)
+        .input(run.input)
+        .attemptId(run.runId * 10 + run.attemptNo)
+        .attemptNo(run.attemptNo)
+        .leaseToken(run.leaseToken)
+        .leaseExpiresAt(WireTime.format(run.expiresAt))
+        .teamSlug("team")
+        .artifactSha256(run.shaInLease || shaInLease ? Sha256.hex(run.artifact) : null)
+        .importPaths(run.importPathsInLease ? run.importPaths : null)
+        .started(started ? Boolean.TRUE : null)
+        .build();
   }
 
   private AttemptView view(FakeRun run) {
@@ -312,6 +360,11 @@ public final class FakeRunnerService implements AutoCloseable {
 
   private void result(HttpExchange ex, FakeRun run, byte[] body) throws IOException {
     ResultRequest req = JSON.readValue(body, ResultRequest.class);
+    if (req.next() != null && !nextOffered) {
+      // A server of this repo from before "next": its strict reader refuses the field.
+      error(ex, 400, "invalid_request", "malformed JSON body: unknown field 'next'");
+      return;
+    }
     run.resultPosts.add(req);
     synchronized (run) {
       if (run.result != null) {
@@ -331,6 +384,15 @@ public final class FakeRunnerService implements AutoCloseable {
     }
     if (run.failResultPosts.getAndDecrement() > 0) {
       error(ex, 500, "internal", "scripted failure after commit");
+      return;
+    }
+    if (req.next() != null) {
+      List<LeaseResponse> leases = new ArrayList<>();
+      int max = req.next().max() == null ? 1 : req.next().max();
+      for (FakeRun more; leases.size() < max && (more = queue.poll()) != null; ) {
+        leases.add(grant(more, Boolean.TRUE.equals(req.next().start())));
+      }
+      json(ex, 200, ResultResponse.withLeases(leases));
       return;
     }
     json(ex, 200, Map.of("status", "ok"));

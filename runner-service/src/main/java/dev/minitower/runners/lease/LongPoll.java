@@ -30,8 +30,9 @@ public final class LongPoll<T> {
    * @param attempt one try (blocking; runs on the caller's thread, then on {@code executor})
    * @param answered whether a try's outcome ends the poll
    * @param nothing the answer when the poll ends without one
-   * @param wakeUnused called when a wake-up ends the poll without a try (the client went away), so
-   *     that a wake-up meant for one waiter can be handed on
+   * @param wakeUnused called when the poll ends without using a wake-up it received (the client
+   *     went away, or the wake-up came during its last try), so that a wake-up meant for one waiter
+   *     can be handed on
    */
   public LongPoll(
       Supplier<CompletableFuture<Void>> wakeUp,
@@ -70,8 +71,13 @@ public final class LongPoll<T> {
       throw e;
     }
     long remaining = deadline - System.nanoTime();
-    if (answered.test(outcome) || remaining <= 0 || clientGone.getAsBoolean()) {
-      wake.complete(null);
+    boolean done = answered.test(outcome);
+    if (done || remaining <= 0 || clientGone.getAsBoolean()) {
+      if (!wake.complete(null) && !done) {
+        // A wake-up arrived during this last try, which started before its cause committed: the
+        // poll ends without using it, so it goes on to another waiter.
+        wakeUnused.run();
+      }
       return CompletableFuture.completedFuture(outcome);
     }
     long slice = Math.min(remaining, recheck.toNanos());

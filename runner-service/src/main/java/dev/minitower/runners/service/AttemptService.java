@@ -141,8 +141,16 @@ public class AttemptService {
                       lines.isEmpty()
                           ? transitions.complete(ref, result)
                           : transitions.completeWithLogs(ref, result, lines);
+                  // A repeat of a result already stored (its answer was lost) leases nothing: the
+                  // run leased the first time is the runner's, and a second claim would take one
+                  // more run than the runner knows of.
                   return new Done(
-                      ended, next == null ? null : leases.claimWithin(runner, max, start));
+                      ended,
+                      next == null
+                          ? null
+                          : ended.isPresent()
+                              ? leases.claimWithin(runner, max, start)
+                              : LeaseService.Claimed.NONE);
                 });
     done.ended().ifPresent(metrics::ended);
     if (done.claimed() == null) {

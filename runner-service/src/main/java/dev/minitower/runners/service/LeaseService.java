@@ -102,7 +102,7 @@ public class LeaseService {
    */
   public record Claimed(
       List<LeaseGrant> leased, List<Granted> granted, List<Optional<RunEnded>> failed) {
-    static final Claimed NONE = new Claimed(List.of(), List.of(), List.of());
+    public static final Claimed NONE = new Claimed(List.of(), List.of(), List.of());
   }
 
   private Claimed claim(RunnerPrincipal runner, int max, boolean start) {
