@@ -318,6 +318,11 @@ public final class Agent implements AutoCloseable {
       log.warn("lease granted during shutdown left unstarted", "run_id", lease.runId());
       return null;
     }
+    return renewed(lease, serverDate, answeredAt);
+  }
+
+  /** The local state of a lease, its deadline taken from the answer that granted it. */
+  private LeaseState renewed(LeaseResponse lease, Instant serverDate, long answeredAt) {
     LeaseState state = new LeaseState(lease);
     state.renewed(
         WireTime.parseOrNull(lease.leaseExpiresAt()),
@@ -369,12 +374,7 @@ public final class Agent implements AutoCloseable {
       // Run even when a drain began after the result was sent: the run is already started on the
       // server, and dropping it would leave it to expire (and end dead without a retry left); the
       // drain waits for it like for any active run.
-      state = new LeaseState(lease);
-      state.renewed(
-          WireTime.parseOrNull(lease.leaseExpiresAt()),
-          next.serverDate(),
-          next.sentAtNanos(),
-          config.heartbeatMinInterval());
+      state = renewed(lease, next.serverDate(), next.sentAtNanos());
       log.info("next run granted with the result", "run_id", lease.runId());
     }
     if (state != null) {

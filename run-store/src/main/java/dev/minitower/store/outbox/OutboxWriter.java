@@ -104,7 +104,9 @@ public class OutboxWriter {
    */
   @Transactional(Transactional.TxType.MANDATORY)
   public void runEvents(List<RunEvent> events) {
-    pending().addAll(events);
+    if (!events.isEmpty()) { // an empty lease poll registers nothing with its transaction
+      pending().addAll(events);
+    }
   }
 
   /** The run events of the current transaction, written by its {@code beforeCompletion}. */

@@ -53,7 +53,7 @@ public class RunLifecycle {
           Jdbc.queryOne(
               c,
               RunSql.INSERT_RUN,
-              rs -> new Inserted(RunRow.map(rs), RunQueries.insertedRow(rs)),
+              rs -> new Inserted(RunRow.map(rs), RunQueries.row(rs)),
               run.teamId(),
               run.appVersionId(),
               run.environmentId(),

@@ -69,7 +69,8 @@ public class RunQueries {
       int importPathCount) {}
 
   private static final String SELECT =
-      "SELECT r.id, r.app_id, a.slug, r.run_no, v.version_no, r.status, r.input::text,"
+      "SELECT r.id, r.app_id, a.slug AS app_slug, r.run_no, v.version_no, r.status,"
+          + " r.input::text AS input_text,"
           + " r.priority, r.max_retries, r.retry_count, r.cancel_requested, r.queued_at,"
           + " r.started_at, r.finished_at, r.environment_name, r.retry_on_failure, r.request_hash"
           + " FROM runs r JOIN apps a ON a.id = r.app_id"
@@ -245,9 +246,11 @@ public class RunQueries {
   }
 
   /**
-   * {@link RunRow} of the row {@link RunSql#INSERT_RUN} answers (the same values as {@link #FIND}).
+   * {@link RunRow} by column name: of the rows {@link #FIND} and the other views select, and of the
+   * row {@link RunSql#INSERT_RUN} answers (which carries the same names), so a create reads nothing
+   * back.
    */
-  static RunRow insertedRow(ResultSet rs) throws SQLException {
+  static RunRow row(ResultSet rs) throws SQLException {
     return new RunRow(
         rs.getLong("id"),
         rs.getLong("app_id"),
@@ -266,26 +269,5 @@ public class RunQueries {
         rs.getString("environment_name"),
         rs.getBoolean("retry_on_failure"),
         rs.getString("request_hash"));
-  }
-
-  private static RunRow row(ResultSet rs) throws SQLException {
-    return new RunRow(
-        rs.getLong(1),
-        rs.getLong(2),
-        rs.getString(3),
-        rs.getLong(4),
-        rs.getInt(5),
-        rs.getString(6),
-        rs.getString(7),
-        rs.getInt(8),
-        rs.getInt(9),
-        rs.getInt(10),
-        rs.getBoolean(11),
-        rs.getObject(12, OffsetDateTime.class),
-        rs.getObject(13, OffsetDateTime.class),
-        rs.getObject(14, OffsetDateTime.class),
-        rs.getString(15),
-        rs.getBoolean(16),
-        rs.getString(17));
   }
 }
