@@ -130,9 +130,12 @@ public class LeaseService {
   }
 
   private Claimed claimIn(RunnerPrincipal runner, int max, boolean start, boolean refuse) {
-    List<String> tokens = new ArrayList<>(max);
-    List<String> hashes = new ArrayList<>(max);
-    for (int i = 0; i < max; i++) {
+    // Never more tokens than the runner could hold: a runner of one slot asking for 256 would
+    // otherwise cost 256 random tokens and hashes on every poll.
+    int n = Math.min(max, runner.maxConcurrent());
+    List<String> tokens = new ArrayList<>(n);
+    List<String> hashes = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
       String token = Secrets.newToken("");
       tokens.add(token);
       hashes.add(Secrets.sha256Hex(token));
