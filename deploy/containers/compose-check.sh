@@ -88,9 +88,15 @@ for s in api-service:9080:minitower_runs_created_total runner-service:9081:minit
   scheduler-service:9082:minitower_runners_online; do
   IFS=: read -r svc port metric <<<"$s"
   # Read whole first: `curl | grep -q` fails under pipefail when grep stops reading early (SIGPIPE).
-  scrape=$(curl -fsS "http://127.0.0.1:$(host_port "$svc" "$port")/metrics") \
-    || die "compose check: $svc /metrics did not answer"
-  grep -q "^$metric{" <<<"$scrape" || die "compose check: $svc /metrics has no $metric"
+  # The scheduler's gauges are re-read every 2 s, so a few tries (counters are there at once).
+  found=""
+  for _ in 1 2 3 4 5; do
+    scrape=$(curl -fsS "http://127.0.0.1:$(host_port "$svc" "$port")/metrics") \
+      || die "compose check: $svc /metrics did not answer"
+    if grep -q "^$metric{" <<<"$scrape"; then found=1; break; fi
+    sleep 1
+  done
+  [ -n "$found" ] || die "compose check: $svc /metrics has no $metric (5 scrapes, 1 s apart)"
 done
 log "compose check: /metrics of the three services"
 log "compose check passed in $(($(date +%s) - t0)) s (tearing down)"

@@ -4,12 +4,14 @@ import dev.minitower.scheduler.config.SchedulerConfig;
 import dev.minitower.store.stats.QueueGauges;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,21 +37,18 @@ public class SchedulerGauges {
   private final SchedulerConfig config;
   private final AtomicReference<Cached> cache = new AtomicReference<>();
   private final AtomicLong backlog = new AtomicLong();
-  private final MultiGauge pending;
-  private final MultiGauge online;
+  private final GroupGauges pending;
+  private final GroupGauges online;
   private ScheduledExecutorService refresher;
 
   SchedulerGauges(QueueGauges queries, SchedulerConfig config, MeterRegistry registry) {
     this.queries = queries;
     this.config = config;
     this.pending =
-        MultiGauge.builder("minitower.runs.pending")
-            .description("Queued runs by team, app and environment")
-            .register(registry);
+        new GroupGauges(
+            "minitower.runs.pending", "Queued runs by team, app and environment", registry);
     this.online =
-        MultiGauge.builder("minitower.runners.online")
-            .description("Online runners by environment")
-            .register(registry);
+        new GroupGauges("minitower.runners.online", "Online runners by environment", registry);
     // Read at scrape time (through the short cache): the backlog is what alerts watch.
     Gauge.builder("minitower.outbox.backlog", this, SchedulerGauges::currentBacklog)
         .description("Outbox rows not yet published")
@@ -65,7 +64,18 @@ public class SchedulerGauges {
               return t;
             });
     long every = config.gauges().cacheTtl().toMillis();
-    refresher.scheduleWithFixedDelay(this::refresh, 0, every, TimeUnit.MILLISECONDS);
+    // A task of a scheduled executor that throws is never run again: keep the refresher alive.
+    refresher.scheduleWithFixedDelay(
+        () -> {
+          try {
+            refresh();
+          } catch (RuntimeException e) {
+            LOG.warnf("gauge refresh error error=%s", e.toString());
+          }
+        },
+        0,
+        every,
+        TimeUnit.MILLISECONDS);
   }
 
   void stop(@Observes ShutdownEvent event) {
@@ -80,26 +90,23 @@ public class SchedulerGauges {
     if (s == null) {
       return;
     }
-    pending.register(
-        s.pending().stream()
-            .filter(g -> g.value() > 0)
-            .map(
-                g ->
-                    MultiGauge.Row.of(
-                        Tags.of(
-                            "team", g.labels().get(0),
-                            "app", g.labels().get(1),
-                            "environment", g.labels().get(2)),
-                        g.value()))
-            .toList(),
-        true);
-    online.register(
-        s.online().stream()
-            .filter(g -> g.value() > 0)
-            .map(g -> MultiGauge.Row.of(Tags.of("environment", g.labels().get(0)), g.value()))
-            .toList(),
-        true);
+    pending.update(byTags(s.pending(), "team", "app", "environment"));
+    online.update(byTags(s.online(), "environment"));
     backlog.set(s.outboxBacklog());
+  }
+
+  /** The groups of one query as tag sets; a missing label value is shown empty. */
+  private static Map<Tags, Long> byTags(List<QueueGauges.Group> groups, String... keys) {
+    Map<Tags, Long> out = new HashMap<>();
+    for (QueueGauges.Group g : groups) {
+      Tags tags = Tags.empty();
+      for (int i = 0; i < keys.length; i++) {
+        String v = g.labels().get(i);
+        tags = tags.and(keys[i], v == null ? "" : v);
+      }
+      out.merge(tags, g.value(), Long::sum);
+    }
+    return out;
   }
 
   private double currentBacklog() {
