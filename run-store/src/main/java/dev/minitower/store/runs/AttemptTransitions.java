@@ -89,6 +89,35 @@ public class AttemptTransitions {
     return claim(runner, leaseTokenHashes, ttl, start, false);
   }
 
+  /**
+   * Whether a claim for this runner could do anything now. False only when the runner is online,
+   * has used its token, was seen within {@code touchWithin}, has a free slot, and no run is
+   * leasable for it ({@link RunSql#CLAIM_PROBE}): a poll that finds the queue empty then costs one
+   * read, with no write and no commit to flush, instead of the claim's transaction (the runner
+   * row's update and lock, the claim statement). A claim still follows whenever the runner's {@code
+   * last_seen_at} is due for a refresh, so an idle runner stays online. Races are harmless: a run
+   * queued just after this look is found by the next try (a long poll registers its wake-up before
+   * each try), and the claim itself never trusts this look.
+   */
+  public boolean worthClaiming(RunnerRef runner, Duration touchWithin) {
+    try (Connection c = dataSource.getConnection()) {
+      Optional<Boolean> idle =
+          Jdbc.queryOne(
+              c,
+              RunSql.CLAIM_PROBE,
+              rs -> rs.getBoolean(1) && !rs.getBoolean(2),
+              touchWithin.toMillis(),
+              runner.maxConcurrent(),
+              runner.environment(),
+              Jdbc.bigint(runner.teamId()),
+              Jdbc.bigint(runner.teamId()),
+              runner.runnerId());
+      return !idle.orElse(false);
+    } catch (SQLException e) {
+      throw new StoreException("probe the queue", e);
+    }
+  }
+
   private List<LeaseGrant> claim(
       RunnerRef runner,
       List<String> leaseTokenHashes,

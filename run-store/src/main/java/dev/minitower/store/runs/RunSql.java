@@ -111,6 +111,27 @@ public final class RunSql {
           + " AND a.lease_expires_at > now()) FROM me";
 
   /**
+   * The read-only look before a claim. First column: the runner is online, its token has been used
+   * since it was issued (so the first poll after a registration still goes to the claim, which
+   * marks the token in use), it was seen within the given milliseconds, and it has a free slot
+   * (fewer live leases than the given maximum; a full runner goes on to the claim's refusal).
+   * Second: a run is leasable for it now (the claim's own filter, on {@code runs_lease_pick_idx}).
+   * No row when the runner does not exist. Parameters: touch window in ms, max concurrent,
+   * environment, team (twice), runner id.
+   */
+  public static final String CLAIM_PROBE =
+      "SELECT me.status = 'online' AND me.last_seen_at > me.token_issued_at"
+          + " AND me.last_seen_at > now() - ? * interval '1 millisecond'"
+          + " AND (SELECT count(*) FROM run_attempts a WHERE a.runner_id = me.id"
+          + " AND a.status IN "
+          + LIVE
+          + " AND a.lease_expires_at > now()) < ?,"
+          + " EXISTS (SELECT 1 FROM runs r"
+          + " WHERE r.environment_name = ? AND r.status = 'queued' AND NOT r.cancel_requested"
+          + " AND r.available_at <= now() AND (?::bigint IS NULL OR r.team_id = ?::bigint))"
+          + " FROM runners me WHERE me.id = ?";
+
+  /**
    * The claim: one statement picks the best leasable runs ({@code runs_lease_pick_idx}, up to the
    * given count, {@code FOR UPDATE SKIP LOCKED}), moves them to leased and creates their attempts,
    * each with its own lease token hash (the {@code n}-th run in pick order gets the {@code n}-th

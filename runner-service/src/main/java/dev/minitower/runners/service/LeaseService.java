@@ -11,6 +11,8 @@ import dev.minitower.store.runs.RunRecords.LeaseGrant;
 import dev.minitower.store.runs.RunRecords.LeaseRef;
 import dev.minitower.store.runs.RunRecords.RunEnded;
 import dev.minitower.store.runs.RunRecords.RunResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -48,12 +50,17 @@ public class LeaseService {
   /** Runs failed at lease (missing secrets) before the next queued run is tried. */
   private static final int MAX_FAILED_AT_LEASE = 5;
 
+  /** The longest a polling runner's {@code last_seen_at} goes without a refresh. */
+  private static final Duration TOUCH_AT_MOST = Duration.ofSeconds(5);
+
   private final AttemptTransitions transitions;
   private final RunMetrics metrics;
   private final QueueNotifications notifications;
   private final RunnerServiceConfig config;
   private final ManagedExecutor executor;
   private final LeaseSecrets secrets;
+  private final Counter probedIdle;
+  private final Counter claims;
 
   LeaseService(
       AttemptTransitions transitions,
@@ -61,8 +68,21 @@ public class LeaseService {
       QueueNotifications notifications,
       RunnerServiceConfig config,
       ManagedExecutor executor,
-      LeaseSecrets secrets) {
+      LeaseSecrets secrets,
+      MeterRegistry meters) {
     this.secrets = secrets;
+    this.probedIdle =
+        Counter.builder("minitower.lease.tries")
+            .description(
+                "Lease tries: answered by the read-only look (nothing leasable) or claimed")
+            .tag("path", "probe")
+            .register(meters);
+    this.claims =
+        Counter.builder("minitower.lease.tries")
+            .description(
+                "Lease tries: answered by the read-only look (nothing leasable) or claimed")
+            .tag("path", "claim")
+            .register(meters);
     this.transitions = transitions;
     this.metrics = metrics;
     this.notifications = notifications;
@@ -106,6 +126,12 @@ public class LeaseService {
   }
 
   private Claimed claim(RunnerPrincipal runner, int max, boolean start) {
+    // A look first, outside any transaction: an empty queue costs one read, not a commit.
+    if (!transitions.worthClaiming(runner.ref(), touchWithin())) {
+      probedIdle.increment();
+      return Claimed.NONE;
+    }
+    claims.increment();
     Claimed claimed =
         QuarkusTransaction.requiringNew().call(() -> claimIn(runner, max, start, true));
     recordMetrics(claimed);
@@ -118,7 +144,22 @@ public class LeaseService {
    * that would roll back the caller's work. Call {@link #recordMetrics} after the commit.
    */
   Claimed claimWithin(RunnerPrincipal runner, int max, boolean start) {
+    if (!transitions.worthClaiming(runner.ref(), touchWithin())) {
+      probedIdle.increment();
+      return Claimed.NONE;
+    }
+    claims.increment();
     return claimIn(runner, max, start, false);
+  }
+
+  /**
+   * How fresh a runner's {@code last_seen_at} must be for a poll to skip the claim when nothing is
+   * leasable: a quarter of the lease length (runners unseen for twice that go offline), at most 5
+   * s, so the runners list never shows a polling runner as seen longer ago than that.
+   */
+  private Duration touchWithin() {
+    Duration quarter = config.leaseTtl().dividedBy(4);
+    return quarter.compareTo(TOUCH_AT_MOST) > 0 ? TOUCH_AT_MOST : quarter;
   }
 
   /** Counts the claim's leases and failed runs (after its transaction committed). */
