@@ -1,6 +1,5 @@
 package dev.minitower.store.outbox;
 
-import dev.minitower.model.event.CloudEvent;
 import dev.minitower.model.event.EventCodec;
 import dev.minitower.model.event.EventTopics;
 import dev.minitower.model.event.RunEventData;
@@ -157,9 +156,7 @@ public class OutboxWriter {
       ids[i] = id.toString();
       keys[i] = Long.toString(e.data().runId());
       types[i] = e.type().type();
-      payloads[i] =
-          EventCodec.encode(
-              cloudEvent(id, e.type().type(), keys[i], e.sequence(), EventCodec.toTree(e.data())));
+      payloads[i] = encode(id, e.type().type(), keys[i], e.sequence(), e.data());
     }
     try (Connection c = dataSource.getConnection()) {
       Jdbc.query(
@@ -185,12 +182,12 @@ public class OutboxWriter {
   private UUID append(
       String sql, String topic, String key, String type, Long sequence, Object data) {
     UUID id = UUID.randomUUID();
-    CloudEvent event = cloudEvent(id, type, key, sequence, EventCodec.toTree(data));
+    String payload = encode(id, type, key, sequence, data);
     try (Connection c = dataSource.getConnection()) {
       if (sql.equals(INSERT)) {
-        Jdbc.update(c, sql, id, topic, key, type, EventCodec.encode(event));
+        Jdbc.update(c, sql, id, topic, key, type, payload);
       } else {
-        Jdbc.query(c, sql, rs -> true, id, topic, key, type, EventCodec.encode(event));
+        Jdbc.query(c, sql, rs -> true, id, topic, key, type, payload);
       }
     } catch (SQLException e) {
       throw new StoreException("append outbox event", e);
@@ -198,21 +195,8 @@ public class OutboxWriter {
     return id;
   }
 
-  private CloudEvent cloudEvent(
-      UUID id,
-      String type,
-      String key,
-      Long sequence,
-      com.fasterxml.jackson.databind.JsonNode data) {
-    return new CloudEvent(
-        CloudEvent.SPEC_VERSION,
-        id.toString(),
-        source,
-        type,
-        key,
-        WireTime.format(clock.instant()),
-        CloudEvent.JSON,
-        sequence,
-        data);
+  private String encode(UUID id, String type, String key, Long sequence, Object data) {
+    return EventCodec.encode(
+        id.toString(), source, type, key, WireTime.format(clock.instant()), sequence, data);
   }
 }
