@@ -1,12 +1,10 @@
 package dev.minitower.model.event;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.POJONode;
 import java.io.UncheckedIOException;
 
 /** Encodes and decodes the event envelope and its data; one mapper configuration for all sides. */
@@ -37,46 +35,19 @@ public final class EventCodec {
       String time,
       Long sequence,
       Object data) {
-    try {
-      return MAPPER.writeValueAsString(
-          new Outgoing(
-              CloudEvent.SPEC_VERSION,
-              id,
-              source,
-              type,
-              subject,
-              time,
-              CloudEvent.JSON,
-              sequence,
-              data));
-    } catch (JsonProcessingException e) {
-      throw new UncheckedIOException(e);
-    }
+    // A POJONode writes its object with this mapper's serializers when the envelope is written.
+    return encode(
+        new CloudEvent(
+            CloudEvent.SPEC_VERSION,
+            id,
+            source,
+            type,
+            subject,
+            time,
+            CloudEvent.JSON,
+            sequence,
+            new POJONode(data)));
   }
-
-  /** The envelope of {@link CloudEvent} with its data as an object, for writing only. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonPropertyOrder({
-    "specversion",
-    "id",
-    "source",
-    "type",
-    "subject",
-    "time",
-    "datacontenttype",
-    "sequence",
-    "data"
-  })
-  private record Outgoing(
-      @JsonProperty("specversion") String specVersion,
-      @JsonProperty("id") String id,
-      @JsonProperty("source") String source,
-      @JsonProperty("type") String type,
-      @JsonProperty("subject") String subject,
-      @JsonProperty("time") String time,
-      @JsonProperty("datacontenttype") String dataContentType,
-      @JsonProperty("sequence") Long sequence,
-      @JsonProperty("data") Object data) {}
 
   public static CloudEvent decode(String json) {
     try {
