@@ -26,7 +26,7 @@ public final class BenchArgs {
   public int burstRuns = 2000;
   public int runners = 16;
   public int producers = 8;
-  // steady: runs/s; 0 = half of the burst drain rate (or 40/s when burst did not run)
+  // steady: runs/s; 0 = half of the burst's end-to-end rate (or 40/s when burst did not run)
   public double steadyRate = 0;
   public Duration steadyDuration = Duration.ofSeconds(20);
   // long
@@ -69,7 +69,7 @@ public final class BenchArgs {
           Map.entry("--burst-runs", "runs queued by burst (2000)"),
           Map.entry("--runners", "simulated runners of burst/steady (16)"),
           Map.entry("--producers", "concurrent creators (8)"),
-          Map.entry("--steady-rate", "runs/s of steady, 0 = half the burst rate"),
+          Map.entry("--steady-rate", "runs/s of steady, 0 = half the burst's end-to-end rate"),
           Map.entry("--steady-duration", "length of steady (20s)"),
           Map.entry("--long-runners", "runners (and runs) of long (32)"),
           Map.entry("--long-work", "duration of each long run (15s)"),

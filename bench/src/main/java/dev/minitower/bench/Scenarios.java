@@ -278,9 +278,8 @@ final class Scenarios {
 
   // ------------------------------------------------------------------ steady
 
-  ScenarioResult steady(double burstDrainRate) throws Exception {
-    double rate =
-        args.steadyRate > 0 ? args.steadyRate : burstDrainRate > 0 ? burstDrainRate / 2 : 40;
+  ScenarioResult steady(double burstRate) throws Exception {
+    double rate = args.steadyRate > 0 ? args.steadyRate : burstRate > 0 ? burstRate / 2 : 40;
     ScenarioResult r =
         new ScenarioResult(
             "steady",
@@ -289,7 +288,7 @@ final class Scenarios {
                 "%.1f runs/s for %ds (%s), %d runners polling every 100 ms when idle",
                 rate,
                 args.steadyDuration.toSeconds(),
-                args.steadyRate > 0 ? "fixed" : "half the burst drain rate",
+                args.steadyRate > 0 ? "fixed" : "half the burst's end-to-end rate",
                 args.runners));
     r.params.put("rate_per_s", rate);
     r.params.put("seconds", args.steadyDuration.toSeconds());
