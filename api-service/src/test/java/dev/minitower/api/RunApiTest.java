@@ -127,6 +127,53 @@ class RunApiTest {
   }
 
   @Test
+  void theOneLookupOfAppVersionAndEnvironmentKeepsTheOrderOfErrors() throws Exception {
+    // App first: a missing app is 404 whatever the body says.
+    as(team.token())
+        .body("{not json")
+        .post("/api/v1/apps/missing-app/runs")
+        .then()
+        .statusCode(404)
+        .body("error.message", equalTo("app not found"));
+    app("app-order");
+    as(team.token())
+        .body("{not json")
+        .post("/api/v1/apps/app-order/runs")
+        .then()
+        .statusCode(400)
+        .body("error.code", equalTo("invalid_request"));
+    // A version number beyond int, a NUL or an invalid environment name: clean 4xx, no run.
+    as(team.token())
+        .body(Map.of("version_no", 1L << 40))
+        .post("/api/v1/apps/app-order/runs")
+        .then()
+        .statusCode(404)
+        .body("error.message", equalTo("version not found"));
+    as(team.token())
+        .body(Map.of("environment", "bad\u0000name"))
+        .post("/api/v1/apps/app-order/runs")
+        .then()
+        .statusCode(400);
+    as(team.token())
+        .body(Map.of("environment", "Not A Name!"))
+        .post("/api/v1/apps/app-order/runs")
+        .then()
+        .statusCode(400);
+    // Another team's app of the same slug is not found.
+    ApiFixtures.Team other = ApiFixtures.signup("other-runs");
+    as(other.token())
+        .post("/api/v1/apps/app-order/runs")
+        .then()
+        .statusCode(404)
+        .body("error.message", equalTo("app not found"));
+    as(team.token())
+        .get("/api/v1/apps/app-order/runs")
+        .then()
+        .statusCode(200)
+        .body("runs.size()", equalTo(0));
+  }
+
+  @Test
   void createRunErrorsFollowTheOriginalOrderAndBounds() throws Exception {
     as(team.token()).body(Map.of("slug", "empty-app")).post("/api/v1/apps").then().statusCode(201);
     as(team.token())

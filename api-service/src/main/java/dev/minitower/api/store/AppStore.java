@@ -25,7 +25,8 @@ public class AppStore {
       OffsetDateTime createdAt,
       OffsetDateTime updatedAt) {}
 
-  private static final String COLUMNS = "id, slug, description, disabled, created_at, updated_at";
+  static final String COLUMNS = "id, slug, description, disabled, created_at, updated_at";
+  static final int COLUMN_COUNT = 6;
 
   private final Jdbc jdbc;
 
@@ -86,12 +87,17 @@ public class AppStore {
   }
 
   private static App row(ResultSet rs) throws SQLException {
+    return row(rs, 0);
+  }
+
+  /** The {@link #COLUMNS} of an app starting after column {@code at}. */
+  static App row(ResultSet rs, int at) throws SQLException {
     return new App(
-        rs.getLong(1),
-        rs.getString(2),
-        rs.getString(3),
-        rs.getBoolean(4),
-        rs.getObject(5, OffsetDateTime.class),
-        rs.getObject(6, OffsetDateTime.class));
+        rs.getLong(at + 1),
+        rs.getString(at + 2),
+        rs.getString(at + 3),
+        rs.getBoolean(at + 4),
+        rs.getObject(at + 5, OffsetDateTime.class),
+        rs.getObject(at + 6, OffsetDateTime.class));
   }
 }

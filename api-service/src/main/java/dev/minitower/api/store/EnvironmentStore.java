@@ -19,7 +19,7 @@ public class EnvironmentStore {
 
   public record Environment(long id, String name, boolean isDefault, OffsetDateTime createdAt) {}
 
-  private static final String COLUMNS = "id, name, is_default, created_at";
+  static final String COLUMNS = "id, name, is_default, created_at";
 
   private final Jdbc jdbc;
 
@@ -78,7 +78,15 @@ public class EnvironmentStore {
   }
 
   private static Environment row(ResultSet rs) throws SQLException {
+    return row(rs, 0);
+  }
+
+  /** The {@link #COLUMNS} of an environment starting after column {@code at}. */
+  static Environment row(ResultSet rs, int at) throws SQLException {
     return new Environment(
-        rs.getLong(1), rs.getString(2), rs.getBoolean(3), rs.getObject(4, OffsetDateTime.class));
+        rs.getLong(at + 1),
+        rs.getString(at + 2),
+        rs.getBoolean(at + 3),
+        rs.getObject(at + 4, OffsetDateTime.class));
   }
 }

@@ -38,7 +38,9 @@ public class VersionStore {
       String importPathsJson,
       List<String> secretNames) {}
 
-  private static final String COLUMNS =
+  static final int COLUMN_COUNT = 9;
+
+  static final String COLUMNS =
       "id, version_no, entrypoint, timeout_seconds, params_schema::text, artifact_sha256,"
           + " towerfile_toml, import_paths::text, created_at";
 
@@ -112,17 +114,22 @@ public class VersionStore {
   }
 
   private static Version row(ResultSet rs) throws SQLException {
-    int timeout = rs.getInt(4);
+    return row(rs, 0);
+  }
+
+  /** The {@link #COLUMNS} of a version starting after column {@code at}. */
+  static Version row(ResultSet rs, int at) throws SQLException {
+    int timeout = rs.getInt(at + 4);
     Integer timeoutSeconds = rs.wasNull() ? null : timeout;
     return new Version(
-        rs.getLong(1),
-        rs.getInt(2),
-        rs.getString(3),
+        rs.getLong(at + 1),
+        rs.getInt(at + 2),
+        rs.getString(at + 3),
         timeoutSeconds,
-        rs.getString(5),
-        rs.getString(6),
-        rs.getString(7),
-        rs.getString(8),
-        rs.getObject(9, OffsetDateTime.class));
+        rs.getString(at + 5),
+        rs.getString(at + 6),
+        rs.getString(at + 7),
+        rs.getString(at + 8),
+        rs.getObject(at + 9, OffsetDateTime.class));
   }
 }
