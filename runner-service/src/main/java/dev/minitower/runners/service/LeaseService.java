@@ -71,23 +71,21 @@ public class LeaseService {
       LeaseSecrets secrets,
       MeterRegistry meters) {
     this.secrets = secrets;
-    this.probedIdle =
-        Counter.builder("minitower.lease.tries")
-            .description(
-                "Lease tries: answered by the read-only look (nothing leasable) or claimed")
-            .tag("path", "probe")
-            .register(meters);
-    this.claims =
-        Counter.builder("minitower.lease.tries")
-            .description(
-                "Lease tries: answered by the read-only look (nothing leasable) or claimed")
-            .tag("path", "claim")
-            .register(meters);
+    this.probedIdle = tries(meters, "probe");
+    this.claims = tries(meters, "claim");
     this.transitions = transitions;
     this.metrics = metrics;
     this.notifications = notifications;
     this.config = config;
     this.executor = executor;
+  }
+
+  /** {@code minitower_lease_tries_total{path}}: tries answered by the look alone, or claimed. */
+  private static Counter tries(MeterRegistry meters, String path) {
+    return Counter.builder("minitower.lease.tries")
+        .description("Lease tries: answered by the read-only look (nothing leasable) or claimed")
+        .tag("path", path)
+        .register(meters);
   }
 
   /**
