@@ -53,8 +53,14 @@ public final class LongPoll<T> {
     this.executor = executor;
   }
 
-  /** Polls for up to {@code wait}; a zero wait is one try. */
+  /**
+   * Polls for up to {@code wait}; a zero wait is one try. A client already gone gets no try (its
+   * answer, a lease say, would reach nobody).
+   */
   public CompletionStage<T> run(Duration wait) {
+    if (clientGone.getAsBoolean()) {
+      return CompletableFuture.completedFuture(nothing);
+    }
     if (wait.isZero() || wait.isNegative()) {
       return CompletableFuture.completedFuture(attempt.get());
     }

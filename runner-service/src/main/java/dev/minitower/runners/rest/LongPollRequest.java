@@ -1,5 +1,6 @@
 package dev.minitower.runners.rest;
 
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -15,6 +16,10 @@ record LongPollRequest(Duration maxWait, BooleanSupplier clientGone) {
     Duration wait = LeaseResource.parseWait(waitParam != null ? waitParam : waitHeader);
     AtomicBoolean gone = new AtomicBoolean();
     rc.addEndHandler(ended -> gone.set(true));
-    return new LongPollRequest(wait, gone::get);
+    // The end handlers fire once, when the connection closes: a client that went away before this
+    // (resource) method ran, e.g. while the request waited for authentication or a worker thread
+    // on a loaded machine, never calls the handler added here. The response knows it either way.
+    HttpServerResponse response = rc.response();
+    return new LongPollRequest(wait, () -> gone.get() || response.closed());
   }
 }

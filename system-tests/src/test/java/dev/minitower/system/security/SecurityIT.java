@@ -40,6 +40,17 @@ class SecurityIT {
   static final long ARTIFACT_CAP = 32L * 1024 * 1024;
   static final int LOGIN_LIMIT = 40;
 
+  /**
+   * runner-service's lease TTL here. No scheduler runs, so nothing reaps, but a lease still ends at
+   * its TTL (the database's {@code lease_expires_at > now()}), and only a heartbeat renews it. The
+   * runner-call cases make a dozen calls on one lease (one with a 10 MB body) and expect the last
+   * ones accepted: 3 s, the TTL this suite had, was little more than twice the 1.3 s the longest of
+   * them takes on an idle machine, so a loaded 2-core machine could see the lease end mid-case and
+   * get 410 where 200 is expected (a 1 s TTL does so every time). Long enough for any of them; the
+   * expiry case waits it out once.
+   */
+  static final Duration LEASE_TTL = Duration.ofSeconds(20);
+
   private Stack stack;
   private Svc apiSvc;
   private Svc runnerSvc;
@@ -60,7 +71,8 @@ class SecurityIT {
                 "MINITOWER_LOGIN_RATE_PER_MINUTE", Integer.toString(LOGIN_LIMIT),
                 "MINITOWER_BCRYPT_COST", "10",
                 "MINITOWER_UPLOADS_DIR", uploads.toString()));
-    runnerSvc = stack.add("runner-service", Map.of("MINITOWER_LEASE_TTL", "3s"));
+    runnerSvc =
+        stack.add("runner-service", Map.of("MINITOWER_LEASE_TTL", LEASE_TTL.toSeconds() + "s"));
     stack.awaitReady();
     a = Api.bootstrap(apiSvc.baseUrl(), "boot-secret", "sec-a", "password-a");
     b = Api.signup(apiSvc.baseUrl(), "sec-b", "password-b");
@@ -693,7 +705,7 @@ class SecurityIT {
     Runner.Lease l = leaseFresh(own, "sec-expiry");
     assertThat(own.call(l, "start", null).status()).isEqualTo(200);
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(LEASE_TTL.plusSeconds(30))
         .pollInterval(Duration.ofMillis(200))
         .until(
             () ->
