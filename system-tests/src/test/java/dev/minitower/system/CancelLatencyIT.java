@@ -42,10 +42,15 @@ class CancelLatencyIT {
   @BeforeAll
   void startSystem() throws Exception {
     stack = Stack.fresh("mt_cancel");
+    // The default lease TTL, as the class comment says (Stack.FAST's 5 s would have the agent
+    // heartbeat every ≈ 1.7 s, and a heartbeat's answer also stops a cancelled run: the test could
+    // not tell the push from it). All three services get it: the scheduler takes runners offline
+    // after twice its own TTL.
     Map<String, String> env =
         Map.of(
             "MINITOWER_BOOTSTRAP_TOKEN", bootstrapToken,
-            "MINITOWER_RUNNER_REGISTRATION_TOKEN", registrationToken);
+            "MINITOWER_RUNNER_REGISTRATION_TOKEN", registrationToken,
+            "MINITOWER_LEASE_TTL", "60s");
     Svc api = stack.add("api-service", env);
     Svc runners = stack.add("runner-service", env);
     stack.add("scheduler-service", env);

@@ -83,18 +83,23 @@ class TeamSecretsIT {
   @BeforeAll
   void startSystem() throws Exception {
     stack = Stack.fresh("mt_secrets");
+    // Nothing here waits for a lease to expire: a 30 s TTL (Stack.FAST has 5 s) keeps a run whose
+    // agent stalls for a few seconds on a loaded machine from ending dead instead of completed.
+    // The scheduler gets the same TTL (it takes runners offline after twice its own).
     Map<String, String> keyed =
         Map.of(
             "MINITOWER_BOOTSTRAP_TOKEN", bootstrapToken,
             "MINITOWER_RUNNER_REGISTRATION_TOKEN", registrationToken,
-            "MINITOWER_SECRETS_KEY", key1);
+            "MINITOWER_SECRETS_KEY", key1,
+            "MINITOWER_LEASE_TTL", "30s");
     api = stack.add("api-service", keyed);
     runnerService = stack.add("runner-service", keyed);
     stack.add(
         "scheduler-service",
         Map.of(
             "MINITOWER_BOOTSTRAP_TOKEN", bootstrapToken,
-            "MINITOWER_RUNNER_REGISTRATION_TOKEN", registrationToken));
+            "MINITOWER_RUNNER_REGISTRATION_TOKEN", registrationToken,
+            "MINITOWER_LEASE_TTL", "30s"));
     stack.awaitReady();
     Path data = Files.createTempDirectory("secrets").resolve("agent-data");
     agent =
