@@ -81,7 +81,8 @@ class HotPathProtocolTest {
       assertThat(
               db.string(
                   "SELECT string_agg(replace(event_type, 'dev.minitower.', '') || '@' || (payload->>'sequence'), ','"
-                      + " ORDER BY id) FROM outbox WHERE message_key = ?",
+                      + " ORDER BY id) FROM outbox WHERE topic = 'minitower.run-events'"
+                      + " AND message_key = ?",
                   Long.toString(id)))
           .isEqualTo("run.leased@1,run.started@2");
     }
@@ -201,7 +202,7 @@ class HotPathProtocolTest {
     assertThat(
             db.string(
                 "SELECT string_agg(replace(event_type, 'dev.minitower.', ''), ',' ORDER BY id)"
-                    + " FROM outbox WHERE message_key = ?",
+                    + " FROM outbox WHERE topic = 'minitower.run-events' AND message_key = ?",
                 Long.toString(second)))
         .isEqualTo("run.leased,run.started");
     // The granted lease is a real one: its result is accepted; an empty queue answers no lease.
