@@ -136,6 +136,13 @@ public final class RunSql {
    * given count, {@code FOR UPDATE SKIP LOCKED}), moves them to leased and creates their attempts,
    * each with its own lease token hash (the {@code n}-th run in pick order gets the {@code n}-th
    * hash). Parameters: environment, team (twice), limit, runner id, token hashes, ttl in ms.
+   *
+   * <p>The update finds the picked rows by their {@code ctid} (a TID scan), still guarded by id and
+   * status. Found by id, PostgreSQL kept the generic plan it made while {@code runs} was nearly
+   * empty: a sequential scan of the whole table on every claim, 1.8 ms a claim after a few thousand
+   * runs (docs/performance.md, fifth round). The row is locked by {@code picked} in the same
+   * statement, so its {@code ctid} cannot change in between; were it ever to differ, the guard
+   * makes the run not claimed, never claimed twice.
    */
   public static final String LEASE = claim(false);
 
@@ -148,7 +155,7 @@ public final class RunSql {
 
   private static String claim(boolean start) {
     String status = start ? "'running'" : "'leased'";
-    return "WITH picked AS (SELECT r.id FROM runs r"
+    return "WITH picked AS (SELECT r.id, r.ctid AS tid FROM runs r"
         + " WHERE r.environment_name = ? AND r.status = 'queued' AND NOT r.cancel_requested"
         + " AND r.available_at <= now() AND (?::bigint IS NULL OR r.team_id = ?::bigint)"
         + " ORDER BY r.priority DESC, r.queued_at, r.id LIMIT ? FOR UPDATE SKIP LOCKED),"
@@ -157,7 +164,8 @@ public final class RunSql {
         + (start ? ", started_at = COALESCE(r.started_at, now())" : "")
         + ", updated_at = now(), event_seq = r.event_seq + "
         + (start ? "2" : "1")
-        + " FROM picked WHERE r.id = picked.id AND r.status = 'queued' RETURNING r.*),"
+        + " FROM picked WHERE r.ctid = picked.tid AND r.id = picked.id AND r.status = 'queued'"
+        + " RETURNING r.*),"
         + " numbered AS (SELECT upd.id, upd.queued_at, row_number() OVER"
         + " (ORDER BY upd.priority DESC, upd.queued_at, upd.id) AS n FROM upd),"
         + " att AS (INSERT INTO run_attempts (run_id, attempt_no, runner_id, lease_token_hash,"
