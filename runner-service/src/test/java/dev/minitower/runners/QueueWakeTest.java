@@ -66,6 +66,14 @@ class QueueWakeTest {
         meters.find("minitower.lease.tries").counters().stream().mapToDouble(Counter::count).sum());
   }
 
+  /** Lease tries so far of one path ({@code probe}: the look found nothing; {@code claim}). */
+  private long tries(String path) {
+    return Math.round(
+        meters.find("minitower.lease.tries").tag("path", path).counters().stream()
+            .mapToDouble(Counter::count)
+            .sum());
+  }
+
   private void announce(String env) {
     db.string("SELECT pg_notify(?, ?)::text", RunChannels.queued(), env);
   }
@@ -81,6 +89,7 @@ class QueueWakeTest {
     // Every poll has made its first (fruitless) try and waits.
     await().atMost(Duration.ofSeconds(30)).until(() -> notifications.waiting(env) == 6);
     long before = tries();
+    long claimsBefore = tries("claim");
 
     long run = db.queuedRun(app, 0, 0);
     announce(env);
@@ -98,6 +107,9 @@ class QueueWakeTest {
     await().atMost(Duration.ofSeconds(30)).until(() -> notifications.waiting(env) == 5);
     Thread.sleep(1000);
     assertThat(tries() - before).isEqualTo(2);
+    // The notified runner claimed without a look first; the one the wake-up was handed on to
+    // looked, found nothing and wrote nothing.
+    assertThat(tries("claim") - claimsBefore).isEqualTo(1);
     assertThat(polls.stream().filter(CompletableFuture::isDone)).hasSize(1);
   }
 

@@ -26,7 +26,7 @@ import org.eclipse.microprofile.context.ManagedExecutor;
  */
 @ApplicationScoped
 public class CancelWatch {
-  private final Map<Long, Set<CompletableFuture<Void>>> waiters = new ConcurrentHashMap<>();
+  private final Map<Long, Set<CompletableFuture<Boolean>>> waiters = new ConcurrentHashMap<>();
   private final PgNotifications notifications;
   private final AttemptTransitions transitions;
   private final RunnerServiceConfig config;
@@ -48,7 +48,7 @@ public class CancelWatch {
   }
 
   void stop(@Observes ShutdownEvent event) {
-    waiters.values().forEach(set -> set.forEach(f -> f.complete(null)));
+    waiters.values().forEach(set -> set.forEach(f -> f.complete(false)));
   }
 
   /**
@@ -60,7 +60,7 @@ public class CancelWatch {
     Duration capped = wait.compareTo(config.leaseMaxWait()) > 0 ? config.leaseMaxWait() : wait;
     return new LongPoll<List<Long>>(
             () -> register(runnerId),
-            () ->
+            notified ->
                 transitions.cancellingRuns(runnerId).stream()
                     .filter(id -> !ignore.contains(id))
                     .toList(),
@@ -73,9 +73,9 @@ public class CancelWatch {
         .run(capped);
   }
 
-  private CompletableFuture<Void> register(long runnerId) {
-    CompletableFuture<Void> f = new CompletableFuture<>();
-    Set<CompletableFuture<Void>> set =
+  private CompletableFuture<Boolean> register(long runnerId) {
+    CompletableFuture<Boolean> f = new CompletableFuture<>();
+    Set<CompletableFuture<Boolean>> set =
         waiters.computeIfAbsent(runnerId, k -> ConcurrentHashMap.newKeySet());
     set.add(f);
     f.whenComplete((v, e) -> set.remove(f));
@@ -85,13 +85,13 @@ public class CancelWatch {
   /** {@code null} = the listener reconnected and may have missed notifications: wake everyone. */
   private void wake(String runnerId) {
     if (runnerId == null) {
-      waiters.values().forEach(set -> set.forEach(f -> f.complete(null)));
+      waiters.values().forEach(set -> set.forEach(f -> f.complete(false)));
       return;
     }
     try {
-      Set<CompletableFuture<Void>> set = waiters.get(Long.parseLong(runnerId));
+      Set<CompletableFuture<Boolean>> set = waiters.get(Long.parseLong(runnerId));
       if (set != null) {
-        set.forEach(f -> f.complete(null));
+        set.forEach(f -> f.complete(true));
       }
     } catch (NumberFormatException e) {
       // not ours

@@ -16,8 +16,17 @@ import java.util.function.Supplier;
  * fruitless try and the wait still wakes the poll (it is never lost until the next re-check).
  */
 public final class LongPoll<T> {
-  private final Supplier<CompletableFuture<Void>> wakeUp;
-  private final Supplier<T> attempt;
+  /**
+   * One try; {@code notified} = a wake-up that completed with {@code true} led to it (for leases: a
+   * run was just queued), not the first try, a re-check slice or another wake-up.
+   */
+  @FunctionalInterface
+  public interface Attempt<T> {
+    T run(boolean notified);
+  }
+
+  private final Supplier<CompletableFuture<Boolean>> wakeUp;
+  private final Attempt<T> attempt;
   private final Predicate<T> answered;
   private final T nothing;
   private final BooleanSupplier clientGone;
@@ -27,7 +36,8 @@ public final class LongPoll<T> {
 
   /**
    * @param wakeUp registers and returns the next wake-up (completing it unregisters it)
-   * @param attempt one try (blocking; runs on the caller's thread, then on {@code executor})
+   * @param attempt one try (blocking; runs on the caller's thread, then on {@code executor}); told
+   *     whether a wake-up completed with {@code true} led to it
    * @param answered whether a try's outcome ends the poll
    * @param nothing the answer when the poll ends without one
    * @param wakeUnused called when the poll ends without using a wake-up it received (the client
@@ -35,8 +45,8 @@ public final class LongPoll<T> {
    *     can be handed on
    */
   public LongPoll(
-      Supplier<CompletableFuture<Void>> wakeUp,
-      Supplier<T> attempt,
+      Supplier<CompletableFuture<Boolean>> wakeUp,
+      Attempt<T> attempt,
       Predicate<T> answered,
       T nothing,
       BooleanSupplier clientGone,
@@ -62,16 +72,16 @@ public final class LongPoll<T> {
       return CompletableFuture.completedFuture(nothing);
     }
     if (wait.isZero() || wait.isNegative()) {
-      return CompletableFuture.completedFuture(attempt.get());
+      return CompletableFuture.completedFuture(attempt.run(false));
     }
-    return next(System.nanoTime() + wait.toNanos());
+    return next(System.nanoTime() + wait.toNanos(), false);
   }
 
-  private CompletionStage<T> next(long deadline) {
-    CompletableFuture<Void> wake = wakeUp.get();
+  private CompletionStage<T> next(long deadline, boolean notified) {
+    CompletableFuture<Boolean> wake = wakeUp.get();
     T outcome;
     try {
-      outcome = attempt.get();
+      outcome = attempt.run(notified);
     } catch (RuntimeException e) {
       wake.complete(null);
       throw e;
@@ -87,14 +97,17 @@ public final class LongPoll<T> {
       return CompletableFuture.completedFuture(outcome);
     }
     long slice = Math.min(remaining, recheck.toNanos());
-    return wake.completeOnTimeout(null, slice, TimeUnit.NANOSECONDS)
+    // The slice ends the wake-up exceptionally (which unregisters it too), so the next try knows
+    // whether a notification led to it or it only re-checks.
+    return wake.orTimeout(slice, TimeUnit.NANOSECONDS)
+        .handle((woken, e) -> e == null && Boolean.TRUE.equals(woken))
         .thenComposeAsync(
-            ignored -> {
+            notifiedNow -> {
               if (clientGone.getAsBoolean()) {
                 wakeUnused.run();
                 return CompletableFuture.completedFuture(nothing);
               }
-              return next(deadline);
+              return next(deadline, notifiedNow);
             },
             executor);
   }

@@ -29,8 +29,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 @ApplicationScoped
 public class QueueNotifications {
-  private final Map<String, Queue<CompletableFuture<Void>>> platform = new ConcurrentHashMap<>();
-  private final Map<String, Queue<CompletableFuture<Void>>> scoped = new ConcurrentHashMap<>();
+  private final Map<String, Queue<CompletableFuture<Boolean>>> platform = new ConcurrentHashMap<>();
+  private final Map<String, Queue<CompletableFuture<Boolean>>> scoped = new ConcurrentHashMap<>();
   private final PgNotifications notifications;
 
   QueueNotifications(PgNotifications notifications) {
@@ -50,9 +50,9 @@ public class QueueNotifications {
    * Completes when a run of {@code environment} is queued (or on shutdown); {@code teamScoped} =
    * the waiter is a team's runner.
    */
-  public CompletableFuture<Void> nextQueued(String environment, boolean teamScoped) {
-    CompletableFuture<Void> f = new CompletableFuture<>();
-    Queue<CompletableFuture<Void>> queue =
+  public CompletableFuture<Boolean> nextQueued(String environment, boolean teamScoped) {
+    CompletableFuture<Boolean> f = new CompletableFuture<>();
+    Queue<CompletableFuture<Boolean>> queue =
         (teamScoped ? scoped : platform)
             .computeIfAbsent(environment, k -> new ConcurrentLinkedQueue<>());
     queue.add(f);
@@ -60,14 +60,22 @@ public class QueueNotifications {
     return f;
   }
 
-  /** Wakes the longest-waiting platform runner of {@code environment}, if any. */
+  /**
+   * Wakes the longest-waiting platform runner of {@code environment}, if any, with a wake-up handed
+   * on (its future completes with {@code false}: it should look before it claims).
+   */
   public void wakeOne(String environment) {
-    Queue<CompletableFuture<Void>> queue = platform.get(environment);
+    wakeOne(environment, false);
+  }
+
+  /** {@code notified}: the wake-up is a fresh notification (a run was just queued). */
+  private void wakeOne(String environment, boolean notified) {
+    Queue<CompletableFuture<Boolean>> queue = platform.get(environment);
     if (queue == null) {
       return;
     }
-    for (CompletableFuture<Void> f; (f = queue.poll()) != null; ) {
-      if (f.complete(null)) {
+    for (CompletableFuture<Boolean> f; (f = queue.poll()) != null; ) {
+      if (f.complete(notified)) {
         return;
       }
     }
@@ -78,12 +86,12 @@ public class QueueNotifications {
     return size(platform.get(environment)) + size(scoped.get(environment));
   }
 
-  private static int size(Queue<CompletableFuture<Void>> queue) {
+  private static int size(Queue<CompletableFuture<Boolean>> queue) {
     return queue == null ? 0 : queue.size();
   }
 
-  private static void wakeAll(Map<String, Queue<CompletableFuture<Void>>> waiters) {
-    waiters.values().forEach(queue -> List.copyOf(queue).forEach(f -> f.complete(null)));
+  private static void wakeAll(Map<String, Queue<CompletableFuture<Boolean>>> waiters) {
+    waiters.values().forEach(queue -> List.copyOf(queue).forEach(f -> f.complete(false)));
   }
 
   /** {@code null} = the listener reconnected and may have missed notifications: wake everyone. */
@@ -93,10 +101,10 @@ public class QueueNotifications {
       wakeAll(scoped);
       return;
     }
-    Queue<CompletableFuture<Void>> teams = scoped.get(environment);
+    Queue<CompletableFuture<Boolean>> teams = scoped.get(environment);
     if (teams != null) {
-      List.copyOf(teams).forEach(f -> f.complete(null));
+      List.copyOf(teams).forEach(f -> f.complete(true));
     }
-    wakeOne(environment);
+    wakeOne(environment, true);
   }
 }

@@ -104,8 +104,13 @@ public class LeaseService {
    * #MAX_FAILED_AT_LEASE} times), so a failing run never delays the next one by a poll.
    */
   public List<Granted> leaseNow(RunnerPrincipal runner, int max, boolean start) {
+    return leaseNow(runner, max, start, true);
+  }
+
+  /** As {@link #leaseNow(RunnerPrincipal, int, boolean)}; {@code look} = look before the claim. */
+  private List<Granted> leaseNow(RunnerPrincipal runner, int max, boolean start, boolean look) {
     for (int round = 0; round < MAX_FAILED_AT_LEASE; round++) {
-      Claimed claimed = claim(runner, max, start);
+      Claimed claimed = claim(runner, max, start, look && round == 0);
       if (!claimed.granted().isEmpty() || claimed.failed().isEmpty()) {
         return claimed.granted();
       }
@@ -123,9 +128,9 @@ public class LeaseService {
     public static final Claimed NONE = new Claimed(List.of(), List.of(), List.of());
   }
 
-  private Claimed claim(RunnerPrincipal runner, int max, boolean start) {
+  private Claimed claim(RunnerPrincipal runner, int max, boolean start, boolean look) {
     // A look first, outside any transaction: an empty queue costs one read, not a commit.
-    if (!transitions.worthClaiming(runner.ref(), touchWithin())) {
+    if (look && !transitions.worthClaiming(runner.ref(), touchWithin())) {
       probedIdle.increment();
       return Claimed.NONE;
     }
@@ -219,7 +224,11 @@ public class LeaseService {
     boolean teamScoped = runner.teamId() != null;
     return new LongPoll<List<Granted>>(
             () -> notifications.nextQueued(environment, teamScoped),
-            () -> leaseAndHandOn(runner, max, start),
+            // A platform runner woken by a queued-run notification claims at once: the wake-up
+            // went to it alone and a run was just queued, so the look would only add a round trip
+            // to the dispatch. A wake-up handed on looks first (it most often finds nothing), and
+            // so do team runners, which are all woken.
+            notified -> leaseAndHandOn(runner, max, start, !notified || teamScoped),
             granted -> !granted.isEmpty(),
             List.of(),
             clientGone,
@@ -235,11 +244,12 @@ public class LeaseService {
    * the wake-up on to the next one; finding nothing ends the chain. A team's runners are all woken
    * and hand nothing on.
    */
-  private List<Granted> leaseAndHandOn(RunnerPrincipal runner, int max, boolean start) {
+  private List<Granted> leaseAndHandOn(
+      RunnerPrincipal runner, int max, boolean start, boolean look) {
     boolean platform = runner.teamId() == null;
     List<Granted> granted;
     try {
-      granted = leaseNow(runner, max, start);
+      granted = leaseNow(runner, max, start, look);
     } catch (RuntimeException e) {
       if (platform) {
         notifications.wakeOne(runner.environment());
