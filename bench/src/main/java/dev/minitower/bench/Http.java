@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 
 /** The HTTP calls of the bench: client API (api-service) and runner protocol (runner-service). */
 public final class Http {
@@ -46,16 +45,12 @@ public final class Http {
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
-            .executor(Executors.newCachedThreadPool(daemon()))
+            // Responses complete on the client's selector thread, which wakes the calling thread
+            // directly: with a pool here each call had one more thread hop, measured as latency
+            // (steady lease p99 28.7 → 23.7 ms) and costing the driver's CPU on the cores the
+            // services share (docs/performance.md, fifth round). Only blocking send() is used.
+            .executor(Runnable::run)
             .build();
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon() {
-    return r -> {
-      Thread t = new Thread(r, "bench-http");
-      t.setDaemon(true);
-      return t;
-    };
   }
 
   /** A non-2xx answer (also counted in the scenario's errors). */
