@@ -81,9 +81,18 @@ public class LiveRunHub {
     streams.values().forEach(set -> set.forEach(RunStream::close));
   }
 
+  /**
+   * Registers the stream and sends its first events <em>on the calling thread</em> (the request's
+   * worker), before any other thread may send: that first send writes the SSE response head.
+   * Scheduled on the executor instead, it raced RESTEasy writing the head once the resource method
+   * had returned ("Response head already sent"), and the stream ended without its events. Changes
+   * notified meanwhile are not lost: the stream counts as refresh-pending until its first refresh
+   * starts reading, and a notification after that schedules the next one (which waits for this).
+   */
   void add(RunStream stream) {
+    stream.holdSchedules();
     streams.computeIfAbsent(stream.runId(), k -> ConcurrentHashMap.newKeySet()).add(stream);
-    stream.schedule(executor);
+    stream.refresh();
   }
 
   void remove(RunStream stream) {

@@ -77,6 +77,11 @@ final class RunStream {
     }
   }
 
+  /** Until the next refresh starts, signals coalesce into it (no refresh is scheduled). */
+  void holdSchedules() {
+    pending.set(true);
+  }
+
   void schedule(Executor executor) {
     if (!closed && pending.compareAndSet(false, true)) {
       executor.execute(this::refresh);
