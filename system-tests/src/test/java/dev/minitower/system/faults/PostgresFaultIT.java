@@ -48,6 +48,12 @@ class PostgresFaultIT {
               .pollInterval(Duration.ofMillis(100))
               .until(() -> stack.services.stream().noneMatch(Svc::ready));
           notReadyMs = Math.max(notReadyMs, (System.nanoTime() - t0) / 1_000_000);
+          // A runner whose token is cached (no database read to authenticate it) polls: its
+          // look at the queue fails and the answer is 503 unavailable, never a 500.
+          Http.Res poll =
+              Http.post(runners.baseUrl() + "/api/v1/runs/lease", runner.token, (String) null);
+          assertThat(poll.status()).as(poll.toString()).isEqualTo(503);
+          assertThat(poll.json().path("error").path("code").asText()).isEqualTo("unavailable");
           await("every service says not-ready while the database is down")
               .during(Duration.ofMillis(downMs))
               .atMost(Duration.ofMillis(downMs).plusSeconds(10))
