@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.minitower.platform.pg.PgNotifications;
 import dev.minitower.runners.RunnerApi.Runner;
+import dev.minitower.store.runs.RunChannels;
 import dev.minitower.store.runs.RunLifecycle;
 import dev.minitower.testsupport.DbFixtures;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -30,6 +32,7 @@ import org.junit.jupiter.api.Test;
 class HotPathProtocolTest {
   @Inject DbFixtures db;
   @Inject RunLifecycle transitions;
+  @Inject PgNotifications notifications;
 
   private String env;
   private DbFixtures.App app;
@@ -165,6 +168,51 @@ class HotPathProtocolTest {
                     + " WHERE run_id = ?",
                 run))
         .isEqualTo("stdout:one,stderr:two");
+  }
+
+  @Test
+  void aFailedResultThatRetriesStoresItsLinesRequeuesTheRunAndAnnouncesTheLines() {
+    long run = db.queuedRun(app, 0, 1);
+    db.exec("UPDATE runs SET retry_on_failure = true WHERE id = ?", run);
+    List<String> announced = new java.util.concurrent.CopyOnWriteArrayList<>();
+    notifications.listen(RunChannels.logs(), p -> announced.add(String.valueOf(p)));
+    // Listening once a probe of our own comes back.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              db.string("SELECT pg_notify(?, 'probe')::text", RunChannels.logs());
+              return announced.contains("probe");
+            });
+    Runner runner = register(DbFixtures.uniqueSlug("runner"), env, 1);
+    String token =
+        batchLease(runner, Map.of("max", 1, "start", true), null)
+            .jsonPath()
+            .getString("leases[0].lease_token");
+    postResult(
+            runner,
+            token,
+            run,
+            Map.of(
+                "status",
+                "failed",
+                "exit_code",
+                3,
+                "logs",
+                List.of(RunnerApi.line(1, "stdout", "tried"), RunnerApi.line(2, "stderr", "boom"))))
+        .then()
+        .statusCode(200);
+    // One statement stored the lines and requeued the run (a retry of the one allowed).
+    assertThat(db.runStatus(run)).isEqualTo("queued");
+    assertThat(db.string("SELECT retry_count::text FROM runs WHERE id = ?", run)).isEqualTo("1");
+    assertThat(
+            db.string(
+                "SELECT string_agg(stream || ':' || line, ',' ORDER BY seq) FROM run_logs"
+                    + " WHERE run_id = ?",
+                run))
+        .isEqualTo("stdout:tried,stderr:boom");
+    await().atMost(Duration.ofSeconds(30)).until(() -> announced.contains(Long.toString(run)));
   }
 
   @Test

@@ -19,7 +19,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -308,6 +307,24 @@ public class AttemptTransitions {
     if (lines.isEmpty()) {
       return 0;
     }
+    return Jdbc.queryOne(
+            c,
+            RunSql.INSERT_LOGS_AND_NOTIFY,
+            rs -> rs.getInt(1),
+            logParams(c, ref, attemptId, attemptNo, lines))
+        .orElse(0);
+  }
+
+  /**
+   * The parameters of {@link RunSql#INSERT_LOGS_AND_NOTIFY} (and of the finishing statements with
+   * logs) for {@code lines}; none for no lines.
+   */
+  private static Object[] logParams(
+      Connection c, LeaseRef ref, long attemptId, int attemptNo, List<LogLine> lines)
+      throws SQLException {
+    if (lines.isEmpty()) {
+      return new Object[0];
+    }
     long[] seqs = new long[lines.size()];
     String[] streams = new String[lines.size()];
     String[] texts = new String[lines.size()];
@@ -319,19 +336,23 @@ public class AttemptTransitions {
       texts[i] = l.line();
       times[i] = java.sql.Timestamp.from(l.loggedAt());
     }
-    try (PreparedStatement ps = c.prepareStatement(RunSql.INSERT_LOGS_AND_NOTIFY)) {
-      ps.setLong(1, attemptId);
-      ps.setLong(2, ref.runId());
-      ps.setInt(3, attemptNo);
-      ps.setArray(4, c.createArrayOf("bigint", box(seqs)));
-      ps.setArray(5, c.createArrayOf("text", streams));
-      ps.setArray(6, c.createArrayOf("text", texts));
-      ps.setArray(7, c.createArrayOf("timestamptz", times));
-      ps.setString(8, Long.toString(ref.runId()));
-      try (ResultSet rs = ps.executeQuery()) {
-        return rs.next() ? rs.getInt(1) : 0;
-      }
-    }
+    return new Object[] {
+      attemptId,
+      ref.runId(),
+      attemptNo,
+      c.createArrayOf("bigint", box(seqs)),
+      c.createArrayOf("text", streams),
+      c.createArrayOf("text", texts),
+      c.createArrayOf("timestamptz", times),
+      Long.toString(ref.runId())
+    };
+  }
+
+  /** {@code first}'s parameters followed by {@code rest}. */
+  private static Object[] then(Object[] first, Object... rest) {
+    Object[] all = java.util.Arrays.copyOf(first, first.length + rest.length);
+    System.arraycopy(rest, 0, all, first.length, rest.length);
+    return all;
   }
 
   /** A log line as stored. */
@@ -396,7 +417,8 @@ public class AttemptTransitions {
       if (attempt.status() == AttemptStatus.CANCELLING && reported != AttemptStatus.CANCELLED) {
         throw RunRefusal.conflict("result conflicts with attempt state");
       }
-      insertLogs(c, ref, attempt.id(), attempt.attemptNo(), lines);
+      // The result's last lines go in the finishing statement itself (one round trip less).
+      Object[] logs = logParams(c, ref, attempt.id(), attempt.attemptNo(), lines);
       boolean retry =
           reported == AttemptStatus.FAILED
               && run.retryOnFailure()
@@ -410,14 +432,18 @@ public class AttemptTransitions {
         finished =
             Jdbc.queryOne(
                     c,
-                    RunSql.FINISH_ATTEMPT_AND_REQUEUE,
+                    logs.length == 0
+                        ? RunSql.FINISH_ATTEMPT_AND_REQUEUE
+                        : RunSql.FINISH_ATTEMPT_AND_REQUEUE_WITH_LOGS,
                     Finished::map,
-                    reported.wire(),
-                    Jdbc.integer(result.exitCode()),
-                    Jdbc.text(truncate(result.errorMessage())),
-                    attempt.id(),
-                    backoff(run.retryCount()).toMillis(),
-                    ref.runId())
+                    then(
+                        logs,
+                        reported.wire(),
+                        Jdbc.integer(result.exitCode()),
+                        Jdbc.text(truncate(result.errorMessage())),
+                        attempt.id(),
+                        backoff(run.retryCount()).toMillis(),
+                        ref.runId()))
                 .orElseThrow();
         type = RunEventType.REQUEUED;
       } else {
@@ -426,14 +452,18 @@ public class AttemptTransitions {
         finished =
             Jdbc.queryOne(
                     c,
-                    RunSql.FINISH_ATTEMPT_AND_RUN,
+                    logs.length == 0
+                        ? RunSql.FINISH_ATTEMPT_AND_RUN
+                        : RunSql.FINISH_ATTEMPT_AND_RUN_WITH_LOGS,
                     Finished::map,
-                    reported.wire(),
-                    Jdbc.integer(result.exitCode()),
-                    Jdbc.text(truncate(result.errorMessage())),
-                    attempt.id(),
-                    ended.wire(),
-                    ref.runId())
+                    then(
+                        logs,
+                        reported.wire(),
+                        Jdbc.integer(result.exitCode()),
+                        Jdbc.text(truncate(result.errorMessage())),
+                        attempt.id(),
+                        ended.wire(),
+                        ref.runId()))
                 .orElseThrow(() -> RunRefusal.conflict("result conflicts with run state"));
         type = RunEventType.valueOf(ended.name());
       }

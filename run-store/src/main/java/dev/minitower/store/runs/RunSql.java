@@ -311,6 +311,37 @@ public final class RunSql {
           + "', r.environment_name)::text AS queued_notified";
 
   /**
+   * {@link #FINISH_ATTEMPT_AND_RUN} with the result's log lines stored in the same statement
+   * ({@link #withLogs}).
+   */
+  public static final String FINISH_ATTEMPT_AND_RUN_WITH_LOGS = withLogs(FINISH_ATTEMPT_AND_RUN);
+
+  /** {@link #FINISH_ATTEMPT_AND_REQUEUE} with the result's log lines ({@link #withLogs}). */
+  public static final String FINISH_ATTEMPT_AND_REQUEUE_WITH_LOGS =
+      withLogs(FINISH_ATTEMPT_AND_REQUEUE);
+
+  /**
+   * {@code finish} (one of the two statements above) preceded by {@link #INSERT_LOGS} and, when it
+   * stored a line, the announcement of the run on {@link #LOGS_CHANNEL}: a result's last lines and
+   * its end in one round trip instead of two. Parameters: those of {@link #INSERT_LOGS_AND_NOTIFY}
+   * (attempt id, run id, attempt number, the four arrays, the run id as text), then {@code
+   * finish}'s. The announcement's one-row CTE joins the run update so that it is evaluated.
+   */
+  private static String withLogs(String finish) {
+    String head = "WITH af AS (";
+    String from = RUN_FROM + ", af WHERE";
+    if (!finish.startsWith(head) || !finish.contains(from)) {
+      throw new IllegalStateException("not a finishing statement: " + finish);
+    }
+    return "WITH lg AS ("
+        + INSERT_LOGS
+        + " RETURNING 1), lgn AS (SELECT CASE WHEN count(*) > 0 THEN pg_notify('"
+        + LOGS_CHANNEL
+        + "', ?)::text END AS logs_notified FROM lg), "
+        + finish.substring("WITH ".length()).replace(from, RUN_FROM + ", af, lgn WHERE");
+  }
+
+  /**
    * {@code runUpdate} (one of the guarded run updates above, unchanged, so its guard is the one
    * {@code RunSqlGuardTest} checks) preceded by {@link #ATTEMPT_FINISH} in the same statement.
    */
