@@ -28,21 +28,24 @@ class LiveRunHubFirstSendTest {
   private final List<Runnable> scheduled = new CopyOnWriteArrayList<>();
   private final List<String> sent = new CopyOnWriteArrayList<>();
   private final List<Thread> sendingThreads = new CopyOnWriteArrayList<>();
+  private final LiveRunHub hub =
+      new LiveRunHub(null, recordingExecutor(), null, null, config(Duration.ofSeconds(2)));
+
+  private RunStream newStream() {
+    return new RunStream(
+        hub,
+        queries(),
+        new Caller(1, "team", 7, Caller.MEMBER),
+        42,
+        sink(),
+        SseImpl.INSTANCE,
+        null,
+        null);
+  }
 
   @Test
   void theFirstRefreshRunsOnTheOpeningThreadAndEarlierSignalsFoldIntoIt() {
-    LiveRunHub hub =
-        new LiveRunHub(null, recordingExecutor(), null, null, config(Duration.ofSeconds(2)));
-    RunStream stream =
-        new RunStream(
-            hub,
-            queries(),
-            new Caller(1, "team", 7, Caller.MEMBER),
-            42,
-            sink(),
-            SseImpl.INSTANCE,
-            null,
-            null);
+    RunStream stream = newStream();
 
     hub.add(stream);
 
@@ -58,18 +61,7 @@ class LiveRunHubFirstSendTest {
 
   @Test
   void aSignalBeforeTheFirstRefreshSchedulesNothing() {
-    LiveRunHub hub =
-        new LiveRunHub(null, recordingExecutor(), null, null, config(Duration.ofSeconds(2)));
-    RunStream stream =
-        new RunStream(
-            hub,
-            queries(),
-            new Caller(1, "team", 7, Caller.MEMBER),
-            42,
-            sink(),
-            SseImpl.INSTANCE,
-            null,
-            null);
+    RunStream stream = newStream();
     stream.holdSchedules();
     stream.schedule(scheduled::add); // what a notification does while the stream opens
     assertThat(scheduled).isEmpty();

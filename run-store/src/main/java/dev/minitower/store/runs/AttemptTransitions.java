@@ -424,46 +424,39 @@ public class AttemptTransitions {
               && run.retryOnFailure()
               && run.retryCount() < run.maxRetries()
               && !run.cancelRequested();
-      // The attempt's end and the run's in one statement (a requeue also announces the run).
+      // The attempt's end and the run's in one statement (a requeue also announces the run), with
+      // the result's lines when it has some. Parameters: the lines', the attempt's end, the run's.
+      boolean withLines = logs.length > 0;
+      Object[] attemptEnd =
+          then(
+              logs,
+              reported.wire(),
+              Jdbc.integer(result.exitCode()),
+              Jdbc.text(truncate(result.errorMessage())),
+              attempt.id());
       Finished finished;
       RunEventType type;
       if (retry) {
         // RunTransition.RETRY_AFTER_FAILURE
+        String sql =
+            withLines
+                ? RunSql.FINISH_ATTEMPT_AND_REQUEUE_WITH_LOGS
+                : RunSql.FINISH_ATTEMPT_AND_REQUEUE;
         finished =
             Jdbc.queryOne(
                     c,
-                    logs.length == 0
-                        ? RunSql.FINISH_ATTEMPT_AND_REQUEUE
-                        : RunSql.FINISH_ATTEMPT_AND_REQUEUE_WITH_LOGS,
+                    sql,
                     Finished::map,
-                    then(
-                        logs,
-                        reported.wire(),
-                        Jdbc.integer(result.exitCode()),
-                        Jdbc.text(truncate(result.errorMessage())),
-                        attempt.id(),
-                        backoff(run.retryCount()).toMillis(),
-                        ref.runId()))
+                    then(attemptEnd, backoff(run.retryCount()).toMillis(), ref.runId()))
                 .orElseThrow();
         type = RunEventType.REQUEUED;
       } else {
         // RunTransition.COMPLETE, FAIL or CONFIRM_CANCEL: the run ends as its attempt did.
         RunStatus ended = RunStatus.fromWire(reported.wire());
+        String sql =
+            withLines ? RunSql.FINISH_ATTEMPT_AND_RUN_WITH_LOGS : RunSql.FINISH_ATTEMPT_AND_RUN;
         finished =
-            Jdbc.queryOne(
-                    c,
-                    logs.length == 0
-                        ? RunSql.FINISH_ATTEMPT_AND_RUN
-                        : RunSql.FINISH_ATTEMPT_AND_RUN_WITH_LOGS,
-                    Finished::map,
-                    then(
-                        logs,
-                        reported.wire(),
-                        Jdbc.integer(result.exitCode()),
-                        Jdbc.text(truncate(result.errorMessage())),
-                        attempt.id(),
-                        ended.wire(),
-                        ref.runId()))
+            Jdbc.queryOne(c, sql, Finished::map, then(attemptEnd, ended.wire(), ref.runId()))
                 .orElseThrow(() -> RunRefusal.conflict("result conflicts with run state"));
         type = RunEventType.valueOf(ended.name());
       }
