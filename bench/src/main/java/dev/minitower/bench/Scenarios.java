@@ -285,7 +285,8 @@ final class Scenarios {
             "steady",
             String.format(
                 java.util.Locale.ROOT,
-                "%.1f runs/s for %ds (%s), %d runners polling every 100 ms when idle",
+                "%.1f runs/s for %ds (%s), %d runners polling every 100 ms on average (50-150 ms)"
+                    + " when idle",
                 rate,
                 args.steadyDuration.toSeconds(),
                 args.steadyRate > 0 ? "fixed" : "half the burst's end-to-end rate",

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -76,7 +77,8 @@ final class SimRunner implements Runnable {
           continue;
         }
         if (lease.isEmpty()) {
-          if (!pollSleep.isZero() && !sleep(pollSleep)) {
+          if (!pollSleep.isZero()
+              && !sleep(jittered(pollSleep, ThreadLocalRandom.current().nextDouble()))) {
             return;
           }
           continue;
@@ -137,6 +139,17 @@ final class SimRunner implements Runnable {
     } else {
       http.heartbeat(token, runId, lt);
     }
+  }
+
+  /**
+   * The pause after an empty short poll: {@code base} times a factor spread evenly over [0.5, 1.5)
+   * ({@code u} in [0, 1)), so the mean poll rate is the configured one. Without it the runners,
+   * started together and each sleeping exactly {@code base}, stayed in phase: their empty polls
+   * reached runner-service in bursts of 16 every 100 ms and queued behind each other, which no
+   * fleet of real agents does (the agent adds jitter to its poll interval for that reason).
+   */
+  static Duration jittered(Duration base, double u) {
+    return Duration.ofNanos(Math.round(base.toNanos() * (0.5 + u)));
   }
 
   private static boolean sleep(Duration d) {

@@ -44,6 +44,20 @@ class BenchSmokeTest {
   }
 
   @Test
+  void idleShortPollsAreSpreadAroundTheConfiguredIntervalWithTheSameMean() {
+    Duration base = Duration.ofMillis(100);
+    assertThat(SimRunner.jittered(base, 0.0)).isEqualTo(Duration.ofMillis(50));
+    assertThat(SimRunner.jittered(base, 0.5)).isEqualTo(base);
+    assertThat(SimRunner.jittered(base, 0.999999)).isLessThan(Duration.ofMillis(150));
+    double meanMs =
+        java.util.stream.IntStream.range(0, 1000)
+            .mapToDouble(i -> SimRunner.jittered(base, (i + 0.5) / 1000).toNanos() / 1e6)
+            .average()
+            .orElseThrow();
+    assertThat(meanMs).isCloseTo(100.0, org.assertj.core.data.Offset.offset(0.01));
+  }
+
+  @Test
   void defaultsAreTheModestFullSet() {
     BenchArgs a = BenchArgs.parse(new String[0], Map.of());
     assertThat(a.scenarios).containsExactly("burst", "steady", "long", "dispatch");
