@@ -83,6 +83,59 @@ class RunStreamTest {
     assertThat(String.join("\n", lines)).contains("\"status\":\"completed\"");
   }
 
+  /**
+   * A stream opened on a run that has already ended sends everything and ends inside the request
+   * that opened it (its first refresh runs on that request's thread): the answer must still be a
+   * well-formed event stream that closes.
+   */
+  @Test
+  void aStreamOfAnEndedRunSendsItsStatusAndLinesThenEnds() throws Exception {
+    ApiFixtures.Team team = ApiFixtures.signup("live-end");
+    String env = ApiFixtures.slug("env");
+    as(team.token()).body(Map.of("name", env)).post("/api/v1/environments").then().statusCode(201);
+    String app = ApiFixtures.slug("app");
+    as(team.token()).body(Map.of("slug", app)).post("/api/v1/apps").then().statusCode(201);
+    fixtures.version(team.id(), app, null);
+    long runId =
+        as(team.token())
+            .body(Map.of("environment", env))
+            .post("/api/v1/apps/" + app + "/runs")
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath()
+            .getLong("run_id");
+    RunFixtures.Lease lease = fixtures.lease(fixtures.runner(team.id(), env));
+    fixtures.start(lease);
+    fixtures.logs(lease, "stdout", "said before the stream opened");
+    fixtures.complete(lease, "completed", 0, null);
+
+    HttpResponse<String> answer =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(
+                        URI.create(
+                            "http://localhost:"
+                                + RestAssured.port
+                                + "/api/v1/runs/"
+                                + runId
+                                + "/stream"))
+                    .header("Authorization", "Bearer " + team.token())
+                    .header("Accept", "text/event-stream")
+                    .timeout(Duration.ofSeconds(30))
+                    .GET()
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(answer.headers().firstValue("Content-Type").orElse(""))
+        .startsWith("text/event-stream");
+    assertThat(answer.body())
+        .contains("event:status")
+        .contains("\"status\":\"completed\"")
+        .contains("event:log")
+        .contains("said before the stream opened");
+  }
+
   @Test
   void anotherTeamCannotStreamTheRun() throws Exception {
     ApiFixtures.Team owner = ApiFixtures.signup("live-own");
