@@ -19,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -123,55 +124,75 @@ public class AttemptTransitions {
       Duration ttl,
       boolean start,
       boolean refuse) {
-    try (Connection c = dataSource.getConnection()) {
-      Optional<Integer> counted =
-          Jdbc.queryOne(c, RunSql.LOCK_RUNNER_COUNT_ACTIVE, rs -> rs.getInt(1), runner.runnerId());
-      if (counted.isEmpty() && !refuse) {
-        return List.of();
+    // The runner's lock, its lease count and the claim in one round trip (two statements).
+    Optional<Integer> counted;
+    List<LeaseGrant> grants;
+    try (Connection c = dataSource.getConnection();
+        PreparedStatement ps =
+            c.prepareStatement(
+                start ? RunSql.LOCK_RUNNER_AND_LEASE_AND_START : RunSql.LOCK_RUNNER_AND_LEASE)) {
+      Jdbc.bind(
+          ps,
+          runner.runnerId(),
+          runner.environment(),
+          Jdbc.bigint(runner.teamId()),
+          Jdbc.bigint(runner.teamId()),
+          leaseTokenHashes.size(),
+          runner.maxConcurrent(),
+          runner.runnerId(),
+          runner.runnerId(),
+          c.createArrayOf("text", leaseTokenHashes.toArray()),
+          ttl.toMillis());
+      ps.execute();
+      try (ResultSet rs = ps.getResultSet()) {
+        counted = rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
       }
-      int active = counted.orElseThrow(RunRefusal::unauthorized);
-      int free = runner.maxConcurrent() - active;
-      if (free <= 0) {
-        if (!refuse) {
-          return List.of();
-        }
-        throw RunRefusal.conflict("runner already has an active lease");
+      if (!ps.getMoreResults()) {
+        throw new SQLException("the claim answered no rows");
       }
-      int limit = Math.min(free, leaseTokenHashes.size());
-      List<LeaseGrant> grants =
-          Jdbc.query(
-              c,
-              start ? RunSql.LEASE_AND_START : RunSql.LEASE,
-              AttemptTransitions::mapGrant,
-              runner.environment(),
-              Jdbc.bigint(runner.teamId()),
-              Jdbc.bigint(runner.teamId()),
-              limit,
-              runner.runnerId(),
-              c.createArrayOf("text", leaseTokenHashes.subList(0, limit).toArray()),
-              ttl.toMillis());
-      // All events of the claim in one statement (two per run when started).
-      List<OutboxWriter.RunEvent> events = new ArrayList<>(grants.size() * 2);
-      for (LeaseGrant g : grants) {
-        long leasedSeq = g.started() ? g.eventSeq() - 1 : g.eventSeq();
-        events.add(
-            new OutboxWriter.RunEvent(
-                RunEventType.LEASED,
-                leasedSeq,
-                RunEvents.granted(g, runner.runnerId(), RunStatus.LEASED, RunStatus.QUEUED)));
-        if (g.started()) {
-          events.add(
-              new OutboxWriter.RunEvent(
-                  RunEventType.STARTED,
-                  g.eventSeq(),
-                  RunEvents.granted(g, runner.runnerId(), RunStatus.RUNNING, RunStatus.LEASED)));
+      grants = new ArrayList<>(1);
+      try (ResultSet rs = ps.getResultSet()) {
+        while (rs.next()) {
+          grants.add(mapGrant(rs));
         }
       }
-      outbox.runEvents(events);
-      return grants;
     } catch (SQLException e) {
       throw new StoreException("lease run", e);
     }
+    // The claim counted the slots itself, after the lock; the first count only explains an empty
+    // claim. (Both agree unless an attempt ended in between, and then the claim's is the fresher.)
+    if (grants.isEmpty() && refuse) {
+      int active = counted.orElseThrow(RunRefusal::unauthorized);
+      if (active >= runner.maxConcurrent()) {
+        throw RunRefusal.conflict("runner already has an active lease");
+      }
+    }
+    return withEvents(runner, grants);
+  }
+
+  /** Writes the claim's events, all in one statement (two per run when started). */
+  private List<LeaseGrant> withEvents(RunnerRef runner, List<LeaseGrant> grants) {
+    if (grants.isEmpty()) {
+      return grants;
+    }
+    List<OutboxWriter.RunEvent> events = new ArrayList<>(grants.size() * 2);
+    for (LeaseGrant g : grants) {
+      long leasedSeq = g.started() ? g.eventSeq() - 1 : g.eventSeq();
+      events.add(
+          new OutboxWriter.RunEvent(
+              RunEventType.LEASED,
+              leasedSeq,
+              RunEvents.granted(g, runner.runnerId(), RunStatus.LEASED, RunStatus.QUEUED)));
+      if (g.started()) {
+        events.add(
+            new OutboxWriter.RunEvent(
+                RunEventType.STARTED,
+                g.eventSeq(),
+                RunEvents.granted(g, runner.runnerId(), RunStatus.RUNNING, RunStatus.LEASED)));
+      }
+    }
+    outbox.runEvents(events);
+    return grants;
   }
 
   private static LeaseGrant mapGrant(ResultSet rs) throws SQLException {

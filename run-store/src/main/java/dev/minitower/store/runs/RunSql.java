@@ -111,6 +111,18 @@ public final class RunSql {
           + " AND a.lease_expires_at > now()) FROM me";
 
   /**
+   * The claim's limit in {@link #LOCK_RUNNER_AND_LEASE}: the requested count, at most the runner's
+   * free slots (its maximum less its live, unexpired attempts), 0 when it is not online.
+   * Parameters: requested count, max concurrent, runner id.
+   */
+  private static final String FREE_SLOTS =
+      "COALESCE((SELECT GREATEST(0, LEAST(?::int, ?::int - (SELECT count(*) FROM run_attempts a"
+          + " WHERE a.runner_id = me.id AND a.status IN "
+          + LIVE
+          + " AND a.lease_expires_at > now()))) FROM runners me"
+          + " WHERE me.id = ? AND me.status = 'online'), 0)";
+
+  /**
    * The read-only look before a claim. First column: the runner is online, its token has been used
    * since it was issued (so the first poll after a registration still goes to the claim, which
    * marks the token in use), it was seen within the given milliseconds, and it has a free slot
@@ -153,12 +165,36 @@ public final class RunSql {
    */
   public static final String LEASE_AND_START = claim(true);
 
+  /**
+   * {@link #LOCK_RUNNER_COUNT_ACTIVE}, then the claim ({@link #LEASE}), as two statements sent in
+   * one round trip (pgjdbc sends both, then one Sync). Two statements, not one: the claim counts
+   * the runner's live attempts with a snapshot taken <em>after</em> the first statement locked the
+   * runner row, so two claims of one runner (a long poll and a result's next run) cannot both see
+   * the same free slot. A single statement would count with a snapshot taken before it waited for
+   * that lock. The claim takes {@code min(requested, free slots)} runs, none when the runner is not
+   * online. First result: the runner's live lease count (no row when it is not online). Second: the
+   * grants. Parameters: runner id; then environment, team (twice), requested count, max concurrent,
+   * runner id, runner id, token hashes, ttl in ms.
+   */
+  public static final String LOCK_RUNNER_AND_LEASE =
+      LOCK_RUNNER_COUNT_ACTIVE + "; " + claim(false, FREE_SLOTS);
+
+  /** As {@link #LOCK_RUNNER_AND_LEASE}, with the fused start of {@link #LEASE_AND_START}. */
+  public static final String LOCK_RUNNER_AND_LEASE_AND_START =
+      LOCK_RUNNER_COUNT_ACTIVE + "; " + claim(true, FREE_SLOTS);
+
   private static String claim(boolean start) {
+    return claim(start, "?");
+  }
+
+  private static String claim(boolean start, String limit) {
     String status = start ? "'running'" : "'leased'";
     return "WITH picked AS (SELECT r.id, r.ctid AS tid FROM runs r"
         + " WHERE r.environment_name = ? AND r.status = 'queued' AND NOT r.cancel_requested"
         + " AND r.available_at <= now() AND (?::bigint IS NULL OR r.team_id = ?::bigint)"
-        + " ORDER BY r.priority DESC, r.queued_at, r.id LIMIT ? FOR UPDATE SKIP LOCKED),"
+        + " ORDER BY r.priority DESC, r.queued_at, r.id LIMIT "
+        + limit
+        + " FOR UPDATE SKIP LOCKED),"
         + " upd AS (UPDATE runs r SET status = "
         + status
         + (start ? ", started_at = COALESCE(r.started_at, now())" : "")

@@ -36,6 +36,22 @@ class ClaimPlanTest {
     assertThat(plan).doesNotContain("Seq Scan on runs").doesNotContain("runs_team_id_status_idx");
   }
 
+  /** The same for the claim the services send, behind the runner's lock in one round trip. */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void theClaimBehindTheRunnerLockUpdatesThroughATidScanAndPicksByTheLeaseIndex(boolean start)
+      throws Exception {
+    String both = start ? RunSql.LOCK_RUNNER_AND_LEASE_AND_START : RunSql.LOCK_RUNNER_AND_LEASE;
+    assertThat(both).startsWith(RunSql.LOCK_RUNNER_COUNT_ACTIVE + "; ");
+    String plan =
+        planOnAnEmptyRunsTable(both.substring(RunSql.LOCK_RUNNER_COUNT_ACTIVE.length() + 2));
+    assertThat(plan).contains("Tid Scan on runs").contains("TID Cond: (ctid = picked.tid)");
+    // The pick walks the lease index (its copy on the temporary table is named after its columns).
+    assertThat(plan)
+        .contains("runs_environment_name_priority_queued_at_id_idx on runs r")
+        .doesNotContain("Seq Scan on runs");
+  }
+
   private String planOnAnEmptyRunsTable(String claim) throws Exception {
     try (Connection c = ds.getConnection()) {
       c.setAutoCommit(false);
@@ -44,13 +60,18 @@ class ClaimPlanTest {
       }
       StringBuilder out = new StringBuilder();
       try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + claim)) {
-        ps.setString(1, "plan-env");
-        ps.setNull(2, Types.BIGINT);
-        ps.setNull(3, Types.BIGINT);
-        ps.setInt(4, 1);
-        ps.setLong(5, 1);
-        ps.setArray(6, c.createArrayOf("text", new String[] {"hash"}));
-        ps.setLong(7, 60_000);
+        int i = 0;
+        ps.setString(++i, "plan-env");
+        ps.setNull(++i, Types.BIGINT);
+        ps.setNull(++i, Types.BIGINT);
+        ps.setInt(++i, 1);
+        if (ps.getParameterMetaData().getParameterCount() == 9) {
+          ps.setInt(++i, 1); // max concurrent
+          ps.setLong(++i, 1); // runner id (its free slots)
+        }
+        ps.setLong(++i, 1);
+        ps.setArray(++i, c.createArrayOf("text", new String[] {"hash"}));
+        ps.setLong(++i, 60_000);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
             out.append(rs.getString(1)).append('\n');
