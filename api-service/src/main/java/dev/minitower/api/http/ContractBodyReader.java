@@ -11,6 +11,9 @@ import java.io.InputStream;
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.resteasy.reactive.server.spi.ResteasyReactiveResourceInfo;
 import org.jboss.resteasy.reactive.server.spi.ServerMessageBodyReader;
 import org.jboss.resteasy.reactive.server.spi.ServerRequestContext;
@@ -33,6 +36,12 @@ public class ContractBodyReader implements ServerMessageBodyReader<Record> {
   public ContractBodyReader(JsonBodies json) {
     this.json = json;
   }
+
+  /**
+   * The {@link JsonBody} of each resource method's body parameter, empty for none: found once per
+   * method, since {@link Method#getParameterAnnotations()} parses the class file on every call.
+   */
+  private final Map<Method, Optional<JsonBody>> bodySpecs = new ConcurrentHashMap<>();
 
   private static boolean contract(Class<?> type) {
     return Record.class.isAssignableFrom(type)
@@ -58,8 +67,14 @@ public class ContractBodyReader implements ServerMessageBodyReader<Record> {
       Class<Record> type, Type genericType, MediaType mediaType, ServerRequestContext context)
       throws IOException {
     ResteasyReactiveResourceInfo info = context.getResteasyReactiveResourceInfo();
-    return read(
-        type, info == null ? null : bodyAnnotation(info.getMethod()), context.getInputStream());
+    Method method = info == null ? null : info.getMethod();
+    JsonBody spec =
+        method == null
+            ? null
+            : bodySpecs
+                .computeIfAbsent(method, m -> Optional.ofNullable(bodyAnnotation(m)))
+                .orElse(null);
+    return read(type, spec, context.getInputStream());
   }
 
   @Override
@@ -95,9 +110,6 @@ public class ContractBodyReader implements ServerMessageBodyReader<Record> {
   }
 
   private static JsonBody bodyAnnotation(Method method) {
-    if (method == null) {
-      return null;
-    }
     for (Annotation[] parameter : method.getParameterAnnotations()) {
       for (Annotation a : parameter) {
         if (a instanceof JsonBody b) {

@@ -4,7 +4,7 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The largest body a request may send. {@link RequestGuards} refuses a declared {@code
- * Content-Length} over it before anything is read, and {@link BodyCapInterceptor} stops reading a
+ * Content-Length} over it before anything is read, and {@link ChunkedBodyCap} stops reading a
  * chunked body as soon as it passes it; both answer 413 {@code payload_too_large} with the JSON
  * envelope. A service with several caps (api-service: uploads) provides its own bean; {@link
  * DefaultBodyCaps} serves the others.

@@ -20,8 +20,8 @@ import java.util.List;
  *   <li>a {@code Transfer-Encoding} other than exactly {@code chunked} (say {@code gzip, chunked}):
  *       501, and the connection is closed, since the body's framing is not understood;
  *   <li>a declared body larger than the request's {@link BodyCaps cap}: 413 at once, the body is
- *       never processed; a chunked body gets its cap stored for {@link BodyCapInterceptor} and
- *       {@link MultipartBodyCap}, which stop reading it there and close the connection;
+ *       never processed; a chunked body gets its cap stored for {@link ChunkedBodyCap}, which stops
+ *       reading it there and closes the connection;
  *   <li>a CORS preflight ({@code OPTIONS} with {@code Origin}) that no service CORS handler
  *       answered before: 403, whether CORS is configured or not.
  * </ul>
@@ -103,9 +103,9 @@ public class RequestGuards {
   }
 
   /**
-   * A chunked body is capped by {@link BodyCapInterceptor} (entities) and {@link MultipartBodyCap}
-   * (forms) with the envelope; the server's own check of the same stream would cut it first with a
-   * bare 413 whenever the caps are equal, so it stands down for these requests.
+   * A chunked body is capped by {@link ChunkedBodyCap} (entities, raw bodies and forms alike) with
+   * the envelope; the server's own check of the same stream would cut it first with a bare 413
+   * whenever the caps are equal, so it stands down for these requests.
    */
   private static void ownTheChunkedLimit(RoutingContext rc) {
     if (rc.get(BODY_CAP_KEY) != null) {

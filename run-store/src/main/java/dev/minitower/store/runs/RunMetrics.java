@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The run metrics of the operations guide, recorded by whichever service caused the change (after
@@ -25,39 +27,66 @@ public class RunMetrics {
 
   private final MeterRegistry registry;
 
+  /**
+   * The meters already registered, by name and labels: a run's metrics are recorded on every
+   * create, lease and result, and building a meter's id (sorted tags, bucket list) to find it in
+   * the registry cost more than the recording. Meters of this class are never removed.
+   */
+  private final Map<MeterKey, Counter> counters = new ConcurrentHashMap<>();
+
+  private final Map<MeterKey, Timer> timers = new ConcurrentHashMap<>();
+
+  private record MeterKey(String name, String a, String b, String c) {}
+
   RunMetrics(MeterRegistry registry) {
     this.registry = registry;
   }
 
   public void created(String team, String app) {
-    Counter.builder("minitower.runs.created")
-        .description("Runs created")
-        .tags("team", team, "app", app)
-        .register(registry)
+    counters
+        .computeIfAbsent(
+            new MeterKey("minitower.runs.created", team, app, null),
+            k ->
+                Counter.builder(k.name())
+                    .description("Runs created")
+                    .tags("team", team, "app", app)
+                    .register(registry))
         .increment();
   }
 
   public void leased(String environment) {
-    Counter.builder("minitower.runs.leased")
-        .description("Runs leased by runners")
-        .tags("environment", environment)
-        .register(registry)
+    counters
+        .computeIfAbsent(
+            new MeterKey("minitower.runs.leased", environment, null, null),
+            k ->
+                Counter.builder(k.name())
+                    .description("Runs leased by runners")
+                    .tags("environment", environment)
+                    .register(registry))
         .increment();
   }
 
   public void retried(String team, String app) {
-    Counter.builder("minitower.runs.retried")
-        .description("Runs put back in the queue for another attempt")
-        .tags("team", team, "app", app)
-        .register(registry)
+    counters
+        .computeIfAbsent(
+            new MeterKey("minitower.runs.retried", team, app, null),
+            k ->
+                Counter.builder(k.name())
+                    .description("Runs put back in the queue for another attempt")
+                    .tags("team", team, "app", app)
+                    .register(registry))
         .increment();
   }
 
   public void completed(String team, String app, String status) {
-    Counter.builder("minitower.runs.completed")
-        .description("Runs that reached a terminal status")
-        .tags("team", team, "app", app, "status", status)
-        .register(registry)
+    counters
+        .computeIfAbsent(
+            new MeterKey("minitower.runs.completed", team, app, status),
+            k ->
+                Counter.builder(k.name())
+                    .description("Runs that reached a terminal status")
+                    .tags("team", team, "app", app, "status", status)
+                    .register(registry))
         .increment();
   }
 
@@ -95,12 +124,18 @@ public class RunMetrics {
   }
 
   private Timer timer(String name, String team, String app, String status) {
-    Timer.Builder b =
-        Timer.builder(name).tags("team", team, "app", app).serviceLevelObjectives(RUN_BUCKETS);
-    if (status != null) {
-      b = b.tag("status", status);
-    }
-    return b.register(registry);
+    return timers.computeIfAbsent(
+        new MeterKey(name, team, app, status),
+        k -> {
+          Timer.Builder b =
+              Timer.builder(name)
+                  .tags("team", team, "app", app)
+                  .serviceLevelObjectives(RUN_BUCKETS);
+          if (status != null) {
+            b = b.tag("status", status);
+          }
+          return b.register(registry);
+        });
   }
 
   private static Duration between(Instant from, Instant to) {

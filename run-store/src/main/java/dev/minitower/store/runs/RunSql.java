@@ -101,10 +101,19 @@ public final class RunSql {
    * Locks the runner row (serialising its own lease calls), refreshes its liveness, and counts its
    * live, unexpired attempts. No row when the runner is no longer online (its token is cached by
    * runner-service, so this is the authoritative check for the lease itself).
+   *
+   * <p>{@code last_seen_at} is written only when it is over a second old, or not yet past the
+   * token's issue (the first claim after a registration marks the token in use, which a second
+   * registration under the same name checks). A busy runner claims many times a second; writing the
+   * row each time cost a new row version and an entry in each of its four indexes ({@code
+   * last_seen_at} is indexed), against a lock alone.
    */
   public static final String LOCK_RUNNER_COUNT_ACTIVE =
-      "WITH me AS (UPDATE runners SET last_seen_at = now()"
-          + " WHERE id = ? AND status = 'online' RETURNING id)"
+      "WITH me AS (SELECT id, last_seen_at IS NULL OR last_seen_at <= token_issued_at"
+          + " OR last_seen_at < now() - interval '1 second' AS stale FROM runners"
+          + " WHERE id = ? AND status = 'online' FOR UPDATE),"
+          + " touched AS (UPDATE runners r SET last_seen_at = now() FROM me"
+          + " WHERE r.id = me.id AND me.stale)"
           + " SELECT (SELECT count(*) FROM run_attempts a WHERE a.runner_id = me.id"
           + " AND a.status IN "
           + LIVE

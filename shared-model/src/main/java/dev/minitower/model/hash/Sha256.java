@@ -12,13 +12,43 @@ import java.util.HexFormat;
 public final class Sha256 {
   private Sha256() {}
 
-  /** A fresh digest, for content read in pieces. */
-  public static MessageDigest newDigest() {
+  /**
+   * A digest in its initial state, copied for each use: {@link MessageDigest#getInstance} looks the
+   * algorithm up among the security providers on every call (1 % of runner-service's CPU, which
+   * hashes every lease token and runner token it checks).
+   */
+  private static final MessageDigest PROTOTYPE = lookUp();
+
+  private static final boolean CLONEABLE = cloneable();
+
+  private static MessageDigest lookUp() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
+  }
+
+  private static boolean cloneable() {
+    try {
+      PROTOTYPE.clone();
+      return true;
+    } catch (CloneNotSupportedException e) {
+      return false;
+    }
+  }
+
+  /** A fresh digest, for content read in pieces. */
+  public static MessageDigest newDigest() {
+    if (CLONEABLE) {
+      try {
+        // The prototype is never updated, so every copy starts from the initial state.
+        return (MessageDigest) PROTOTYPE.clone();
+      } catch (CloneNotSupportedException e) {
+        // cloneable() said otherwise; fall through to a lookup
+      }
+    }
+    return lookUp();
   }
 
   public static byte[] digest(byte[] data) {

@@ -31,4 +31,14 @@ class Sha256Test {
     assertThat(Sha256.digest("é")).isEqualTo(Sha256.digest(new byte[] {(byte) 0xc3, (byte) 0xa9}));
     assertThat(Sha256.digest("abc")).hasSize(32);
   }
+
+  @Test
+  void freshDigestsAreIndependentCopiesInTheInitialState() {
+    java.security.MessageDigest a = Sha256.newDigest();
+    a.update("partial".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    java.security.MessageDigest b = Sha256.newDigest();
+    org.assertj.core.api.Assertions.assertThat(Sha256.hex(b))
+        .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    org.assertj.core.api.Assertions.assertThat(Sha256.hex(a)).isEqualTo(Sha256.hex("partial"));
+  }
 }
