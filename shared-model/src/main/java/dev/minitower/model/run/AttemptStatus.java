@@ -20,6 +20,11 @@ public enum AttemptStatus {
   public static final Set<AttemptStatus> TERMINAL =
       EnumSet.of(COMPLETED, FAILED, CANCELLED, EXPIRED);
 
+  /** The wire spelling, made once (it is read for every row mapped and every view written). */
+  private final String wire = name().toLowerCase(Locale.ROOT);
+
+  private static final AttemptStatus[] ALL = values();
+
   public boolean isLive() {
     return LIVE.contains(this);
   }
@@ -29,12 +34,12 @@ public enum AttemptStatus {
   }
 
   public String wire() {
-    return name().toLowerCase(Locale.ROOT);
+    return wire;
   }
 
   public static AttemptStatus fromWire(String value) {
-    for (AttemptStatus s : values()) {
-      if (s.wire().equals(value)) {
+    for (AttemptStatus s : ALL) {
+      if (s.wire.equals(value)) {
         return s;
       }
     }

@@ -21,6 +21,11 @@ public enum RunStatus {
   /** Statuses that are never left. */
   public static final Set<RunStatus> TERMINAL = EnumSet.of(COMPLETED, FAILED, CANCELLED, DEAD);
 
+  /** The wire spelling, made once (it is read for every row mapped and every view written). */
+  private final String wire = name().toLowerCase(Locale.ROOT);
+
+  private static final RunStatus[] ALL = values();
+
   public boolean isTerminal() {
     return TERMINAL.contains(this);
   }
@@ -31,7 +36,7 @@ public enum RunStatus {
 
   /** The lower-case name used on the wire and in the database. */
   public String wire() {
-    return name().toLowerCase(Locale.ROOT);
+    return wire;
   }
 
   /**
@@ -40,8 +45,8 @@ public enum RunStatus {
    * @throws IllegalArgumentException for anything but the eight lower-case names
    */
   public static RunStatus fromWire(String value) {
-    for (RunStatus s : values()) {
-      if (s.wire().equals(value)) {
+    for (RunStatus s : ALL) {
+      if (s.wire.equals(value)) {
         return s;
       }
     }

@@ -10,9 +10,45 @@ public final class WireTime {
 
   /** {@code 2025-01-02T03:04:05Z}; null stays null. */
   public static String format(Instant instant) {
-    return instant == null
-        ? null
-        : DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
+    if (instant == null) {
+      return null;
+    }
+    long seconds = instant.getEpochSecond();
+    if (seconds < FIRST_FAST || seconds >= END_FAST) {
+      // Outside years 0000-9999 ISO_INSTANT adds a sign or more digits: leave those to it.
+      return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));
+    }
+    // The same text as ISO_INSTANT at second precision, without its formatter machinery (every
+    // run view and lease answer carries several timestamps: 1 % of each service's CPU).
+    long day = Math.floorDiv(seconds, 86_400);
+    int secondOfDay = (int) Math.floorMod(seconds, 86_400);
+    java.time.LocalDate date = java.time.LocalDate.ofEpochDay(day);
+    char[] out = new char[20];
+    put(out, 0, date.getYear(), 4);
+    out[4] = '-';
+    put(out, 5, date.getMonthValue(), 2);
+    out[7] = '-';
+    put(out, 8, date.getDayOfMonth(), 2);
+    out[10] = 'T';
+    put(out, 11, secondOfDay / 3600, 2);
+    out[13] = ':';
+    put(out, 14, secondOfDay / 60 % 60, 2);
+    out[16] = ':';
+    put(out, 17, secondOfDay % 60, 2);
+    out[19] = 'Z';
+    return new String(out);
+  }
+
+  /** 0000-01-01T00:00:00Z and 10000-01-01T00:00:00Z: the years written as four digits. */
+  private static final long FIRST_FAST = -62_167_219_200L;
+
+  private static final long END_FAST = 253_402_300_800L;
+
+  private static void put(char[] out, int at, int value, int width) {
+    for (int i = at + width - 1; i >= at; i--) {
+      out[i] = (char) ('0' + value % 10);
+      value /= 10;
+    }
   }
 
   /** Parses an RFC 3339 timestamp; null or unparseable gives null. */

@@ -80,4 +80,33 @@ class WireTimeTest {
     assertThat(WireTime.parseOrNull(null)).isNull();
     assertThat(WireTime.parseOrNull("  ")).isNull();
   }
+
+  @Test
+  void formatWritesWhatIsoInstantWritesAtSecondPrecision() {
+    Random random = new Random(7);
+    List<Instant> edges =
+        List.of(
+            Instant.EPOCH,
+            Instant.parse("0000-01-01T00:00:00Z"),
+            Instant.parse("-0001-12-31T23:59:59Z"),
+            Instant.parse("9999-12-31T23:59:59.999Z"),
+            Instant.parse("+10000-01-01T00:00:00Z"),
+            Instant.parse("1969-12-31T23:59:59.5Z"),
+            Instant.parse("2024-02-29T12:00:00Z"));
+    for (Instant at : edges) {
+      assertThat(WireTime.format(at)).as(at.toString()).isEqualTo(iso(at));
+    }
+    for (int i = 0; i < 20_000; i++) {
+      Instant at =
+          Instant.ofEpochSecond(
+              random.nextLong(-70_000_000_000L, 260_000_000_000L), random.nextInt(1_000_000_000));
+      assertThat(WireTime.format(at)).as(at.toString()).isEqualTo(iso(at));
+    }
+    assertThat(WireTime.format(null)).isNull();
+  }
+
+  private static String iso(Instant at) {
+    return java.time.format.DateTimeFormatter.ISO_INSTANT.format(
+        at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+  }
 }
