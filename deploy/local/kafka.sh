@@ -64,7 +64,11 @@ PROPS
       -t "$id" -c "$K_DIR/server.properties" >"$K_DIR/format.log" 2>&1 || { cat "$K_DIR/format.log" >&2; die "kafka storage format failed"; }
   fi
   : >"$K_DIR/server.log"
-  nohup java -Xms256m -Xmx512m -Dlog4j2.configurationFile="$K_DIR/log4j2.properties" -cp "$cp" \
+  # C1 only and the serial collector, as for the services: on 2 cores a fresh broker's C2 was still
+  # compiling during ./mtw bench; with these its CPU per 2,000-run burst went from 0.77 to 0.46 s
+  # (docs/performance.md, sixth round). MTW_KAFKA_JAVA_OPTS replaces them all.
+  # shellcheck disable=SC2086 # MTW_KAFKA_JAVA_OPTS is word-split on purpose
+  nohup java ${MTW_KAFKA_JAVA_OPTS:--Xms256m -Xmx512m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} -Dlog4j2.configurationFile="$K_DIR/log4j2.properties" -cp "$cp" \
     kafka.Kafka "$K_DIR/server.properties" >"$K_DIR/stdout.log" 2>&1 &
   echo $! >"$PIDFILE"
   for _ in $(seq 1 600); do
