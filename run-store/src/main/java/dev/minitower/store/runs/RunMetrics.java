@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -36,58 +37,50 @@ public class RunMetrics {
 
   private final Map<MeterKey, Timer> timers = new ConcurrentHashMap<>();
 
-  private record MeterKey(String name, String a, String b, String c) {}
+  /** A meter's name and its tags' keys and values, in order. */
+  private record MeterKey(String name, List<String> tags) {}
 
   RunMetrics(MeterRegistry registry) {
     this.registry = registry;
   }
 
   public void created(String team, String app) {
-    counters
-        .computeIfAbsent(
-            new MeterKey("minitower.runs.created", team, app, null),
-            k ->
-                Counter.builder(k.name())
-                    .description("Runs created")
-                    .tags("team", team, "app", app)
-                    .register(registry))
-        .increment();
+    counter("minitower.runs.created", "Runs created", "team", team, "app", app).increment();
   }
 
   public void leased(String environment) {
-    counters
-        .computeIfAbsent(
-            new MeterKey("minitower.runs.leased", environment, null, null),
-            k ->
-                Counter.builder(k.name())
-                    .description("Runs leased by runners")
-                    .tags("environment", environment)
-                    .register(registry))
+    counter("minitower.runs.leased", "Runs leased by runners", "environment", environment)
         .increment();
   }
 
   public void retried(String team, String app) {
-    counters
-        .computeIfAbsent(
-            new MeterKey("minitower.runs.retried", team, app, null),
-            k ->
-                Counter.builder(k.name())
-                    .description("Runs put back in the queue for another attempt")
-                    .tags("team", team, "app", app)
-                    .register(registry))
+    counter(
+            "minitower.runs.retried",
+            "Runs put back in the queue for another attempt",
+            "team",
+            team,
+            "app",
+            app)
         .increment();
   }
 
   public void completed(String team, String app, String status) {
-    counters
-        .computeIfAbsent(
-            new MeterKey("minitower.runs.completed", team, app, status),
-            k ->
-                Counter.builder(k.name())
-                    .description("Runs that reached a terminal status")
-                    .tags("team", team, "app", app, "status", status)
-                    .register(registry))
+    counter(
+            "minitower.runs.completed",
+            "Runs that reached a terminal status",
+            "team",
+            team,
+            "app",
+            app,
+            "status",
+            status)
         .increment();
+  }
+
+  private Counter counter(String name, String description, String... tags) {
+    return counters.computeIfAbsent(
+        new MeterKey(name, List.of(tags)),
+        k -> Counter.builder(name).description(description).tags(tags).register(registry));
   }
 
   /** A run ended (or was requeued after a failure) through a result or a cancel. */
@@ -125,7 +118,7 @@ public class RunMetrics {
 
   private Timer timer(String name, String team, String app, String status) {
     return timers.computeIfAbsent(
-        new MeterKey(name, team, app, status),
+        new MeterKey(name, status == null ? List.of(team, app) : List.of(team, app, status)),
         k -> {
           Timer.Builder b =
               Timer.builder(name)
