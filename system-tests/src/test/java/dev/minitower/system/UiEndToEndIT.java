@@ -71,7 +71,12 @@ class UiEndToEndIT {
     await()
         .atMost(Duration.ofSeconds(120))
         .until(() -> services.stream().allMatch(p -> p.managementStatus("/ready") == 200));
-    assertThat(api.status("/")).as("the UI is served by api-service").isEqualTo(200);
+    // Readiness is answered on the management port, which can come up a moment before the public
+    // one (seen once in CI: /ready 200, then GET / refused): wait for the UI itself.
+    await()
+        .alias("the UI is served by api-service")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> api.status("/") == 200);
 
     agent =
         JarProcess.start(
