@@ -44,11 +44,24 @@ final class TestStack {
     return DriverManager.getConnection(url, DB_USER, DB_PASSWORD);
   }
 
+  /** Every port handed out in this JVM: the services started with them may still be running. */
+  private static final java.util.Set<Integer> HANDED_OUT =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * A port free now and never handed out before in this run. The kernel may offer a port again once
+   * its probe socket is closed, and two services of one test given the same port answered each
+   * other's probes (UiEndToEndIT once saw /ready 200 while api-service had not bound its ports).
+   */
   static int freePort() {
-    try (ServerSocket s = new ServerSocket(0)) {
-      return s.getLocalPort();
-    } catch (java.io.IOException e) {
-      throw new IllegalStateException(e);
+    while (true) {
+      try (ServerSocket s = new ServerSocket(0)) {
+        if (HANDED_OUT.add(s.getLocalPort())) {
+          return s.getLocalPort();
+        }
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 
