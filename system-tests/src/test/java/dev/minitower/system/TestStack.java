@@ -50,8 +50,9 @@ final class TestStack {
 
   /**
    * A port free now and never handed out before in this run. The kernel may offer a port again once
-   * its probe socket is closed, and two services of one test given the same port answered each
-   * other's probes (UiEndToEndIT once saw /ready 200 while api-service had not bound its ports).
+   * its probe socket is closed, and two services of one test given the same port would answer each
+   * other's probes (a likely cause of UiEndToEndIT once seeing /ready 200 while api-service had not
+   * bound its ports yet).
    */
   static int freePort() {
     while (true) {
