@@ -60,4 +60,16 @@ public final class ApiFixtures {
         .statusCode(201);
     return slug;
   }
+
+  /** Creates a run of {@code app} with {@code body} (a map or JSON text) and returns its id. */
+  public static long createRun(String token, String app, Object body) {
+    return as(token)
+        .body(body)
+        .post("/api/v1/apps/" + app + "/runs")
+        .then()
+        .statusCode(201)
+        .extract()
+        .jsonPath()
+        .getLong("run_id");
+  }
 }

@@ -31,15 +31,7 @@ class CrossTenantTest {
         .post("/api/v1/apps/" + app + "/versions")
         .then()
         .statusCode(201);
-    long run =
-        as(a.token())
-            .body("{}")
-            .post("/api/v1/apps/" + app + "/runs")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("run_id");
+    long run = ApiFixtures.createRun(a.token(), app, "{}");
     long tokenId =
         as(a.token())
             .body("{\"role\":\"member\"}")

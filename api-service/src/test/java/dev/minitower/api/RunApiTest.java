@@ -53,14 +53,7 @@ class RunApiTest {
   }
 
   long run(String app, Map<String, Object> body) {
-    return as(team.token())
-        .body(body)
-        .post("/api/v1/apps/" + app + "/runs")
-        .then()
-        .statusCode(201)
-        .extract()
-        .jsonPath()
-        .getLong("run_id");
+    return ApiFixtures.createRun(team.token(), app, body);
   }
 
   long run(String app, int priority) {

@@ -27,21 +27,10 @@ class RunStreamTest {
 
   @Test
   void streamPushesStatusChangesAndLogLinesThenClosesWhenTheRunEnds() throws Exception {
-    ApiFixtures.Team team = ApiFixtures.signup("live");
-    String env = ApiFixtures.slug("env");
-    as(team.token()).body(Map.of("name", env)).post("/api/v1/environments").then().statusCode(201);
-    String app = ApiFixtures.slug("app");
-    as(team.token()).body(Map.of("slug", app)).post("/api/v1/apps").then().statusCode(201);
-    fixtures.version(team.id(), app, null);
-    long runId =
-        as(team.token())
-            .body(Map.of("environment", env))
-            .post("/api/v1/apps/" + app + "/runs")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("run_id");
+    Queued queued = queuedRun("live");
+    ApiFixtures.Team team = queued.team();
+    String env = queued.env();
+    long runId = queued.runId();
 
     List<String> lines = new CopyOnWriteArrayList<>();
     HttpRequest request =
@@ -90,21 +79,10 @@ class RunStreamTest {
    */
   @Test
   void aStreamOfAnEndedRunSendsItsStatusAndLinesThenEnds() throws Exception {
-    ApiFixtures.Team team = ApiFixtures.signup("live-end");
-    String env = ApiFixtures.slug("env");
-    as(team.token()).body(Map.of("name", env)).post("/api/v1/environments").then().statusCode(201);
-    String app = ApiFixtures.slug("app");
-    as(team.token()).body(Map.of("slug", app)).post("/api/v1/apps").then().statusCode(201);
-    fixtures.version(team.id(), app, null);
-    long runId =
-        as(team.token())
-            .body(Map.of("environment", env))
-            .post("/api/v1/apps/" + app + "/runs")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("run_id");
+    Queued queued = queuedRun("live-end");
+    ApiFixtures.Team team = queued.team();
+    String env = queued.env();
+    long runId = queued.runId();
     RunFixtures.Lease lease = fixtures.lease(fixtures.runner(team.id(), env));
     fixtures.start(lease);
     fixtures.logs(lease, "stdout", "said before the stream opened");
@@ -162,15 +140,7 @@ class RunStreamTest {
     String app = ApiFixtures.slug("app");
     as(team.token()).body(Map.of("slug", app)).post("/api/v1/apps").then().statusCode(201);
     fixtures.version(team.id(), app, null);
-    long runId =
-        as(team.token())
-            .body(Map.of())
-            .post("/api/v1/apps/" + app + "/runs")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("run_id");
+    long runId = ApiFixtures.createRun(team.token(), app, Map.of());
     String member = ApiFixtures.memberToken(team);
     long memberTokenId =
         as(member).get("/api/v1/me").then().extract().jsonPath().getLong("token_id");
@@ -202,5 +172,19 @@ class RunStreamTest {
     assertThat(Duration.ofNanos(System.nanoTime() - revokedAt)).isLessThan(Duration.ofSeconds(5));
     assertThat(String.join("\n", lines)).contains("event:error").contains("\"unauthorized\"");
     as(member).get("/api/v1/runs/" + runId + "/stream").then().statusCode(401);
+  }
+
+  private record Queued(ApiFixtures.Team team, String env, long runId) {}
+
+  /** A new team with an environment and an app with a version, and one queued run of it there. */
+  private Queued queuedRun(String prefix) throws Exception {
+    ApiFixtures.Team team = ApiFixtures.signup(prefix);
+    String env = ApiFixtures.slug("env");
+    as(team.token()).body(Map.of("name", env)).post("/api/v1/environments").then().statusCode(201);
+    String app = ApiFixtures.slug("app");
+    as(team.token()).body(Map.of("slug", app)).post("/api/v1/apps").then().statusCode(201);
+    fixtures.version(team.id(), app, null);
+    return new Queued(
+        team, env, ApiFixtures.createRun(team.token(), app, Map.of("environment", env)));
   }
 }

@@ -54,14 +54,7 @@ class StatsApiTest {
   }
 
   long run(String app) {
-    return as(team.token())
-        .body(Map.of("environment", env))
-        .post("/api/v1/apps/" + app + "/runs")
-        .then()
-        .statusCode(201)
-        .extract()
-        .jsonPath()
-        .getLong("run_id");
+    return ApiFixtures.createRun(team.token(), app, Map.of("environment", env));
   }
 
   /** Leases the next run of the test's environment and finishes it with {@code status}. */
