@@ -121,15 +121,7 @@ class RunStreamTest {
     String app = ApiFixtures.slug("app");
     as(owner.token()).body(Map.of("slug", app)).post("/api/v1/apps").then().statusCode(201);
     fixtures.version(owner.id(), app, null);
-    long runId =
-        as(owner.token())
-            .body(Map.of())
-            .post("/api/v1/apps/" + app + "/runs")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath()
-            .getLong("run_id");
+    long runId = ApiFixtures.createRun(owner.token(), app, Map.of());
     as(other.token()).get("/api/v1/runs/" + runId + "/stream").then().statusCode(404);
     ApiFixtures.given().get("/api/v1/runs/" + runId + "/stream").then().statusCode(401);
   }
