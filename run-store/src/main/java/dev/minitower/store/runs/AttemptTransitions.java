@@ -125,39 +125,56 @@ public class AttemptTransitions {
       boolean start,
       boolean refuse) {
     // The runner's lock, its lease count and the claim in one round trip (two statements).
-    Optional<Integer> counted;
-    List<LeaseGrant> grants;
     try (Connection c = dataSource.getConnection();
         PreparedStatement ps =
             c.prepareStatement(
                 start ? RunSql.LOCK_RUNNER_AND_LEASE_AND_START : RunSql.LOCK_RUNNER_AND_LEASE)) {
-      Jdbc.bind(
-          ps,
-          runner.runnerId(),
-          runner.environment(),
-          Jdbc.bigint(runner.teamId()),
-          Jdbc.bigint(runner.teamId()),
-          leaseTokenHashes.size(),
-          runner.maxConcurrent(),
-          runner.runnerId(),
-          runner.runnerId(),
-          c.createArrayOf("text", leaseTokenHashes.toArray()),
-          ttl.toMillis());
+      Jdbc.bind(ps, claimParams(c, new NextClaim(runner, leaseTokenHashes, ttl, start)));
       ps.execute();
-      try (ResultSet rs = ps.getResultSet()) {
-        counted = rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
-      }
-      if (!ps.getMoreResults()) {
-        throw new SQLException("the claim answered no rows");
-      }
-      grants = new ArrayList<>(1);
-      try (ResultSet rs = ps.getResultSet()) {
-        while (rs.next()) {
-          grants.add(mapGrant(rs));
-        }
-      }
+      return claimed(ps, runner, refuse);
     } catch (SQLException e) {
       throw new StoreException("lease run", e);
+    }
+  }
+
+  /**
+   * The parameters of {@link RunSql#LOCK_RUNNER_AND_LEASE} (and of its fused start) for {@code
+   * next}.
+   */
+  private static Object[] claimParams(Connection c, NextClaim next) throws SQLException {
+    RunnerRef runner = next.runner();
+    return new Object[] {
+      runner.runnerId(),
+      runner.environment(),
+      Jdbc.bigint(runner.teamId()),
+      Jdbc.bigint(runner.teamId()),
+      next.leaseTokenHashes().size(),
+      runner.maxConcurrent(),
+      runner.runnerId(),
+      runner.runnerId(),
+      c.createArrayOf("text", next.leaseTokenHashes().toArray()),
+      next.ttl().toMillis()
+    };
+  }
+
+  /**
+   * Reads the claim's two results from {@code ps}, whose current result is the runner lock's count
+   * ({@link RunSql#LOCK_RUNNER_AND_LEASE}), and writes the grants' events.
+   */
+  private List<LeaseGrant> claimed(PreparedStatement ps, RunnerRef runner, boolean refuse)
+      throws SQLException {
+    Optional<Integer> counted;
+    try (ResultSet rs = ps.getResultSet()) {
+      counted = rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
+    }
+    if (!ps.getMoreResults()) {
+      throw new SQLException("the claim answered no rows");
+    }
+    List<LeaseGrant> grants = new ArrayList<>(1);
+    try (ResultSet rs = ps.getResultSet()) {
+      while (rs.next()) {
+        grants.add(mapGrant(rs));
+      }
     }
     // The claim counted the slots itself, after the lock; the first count only explains an empty
     // claim. (Both agree unless an attempt ended in between, and then the claim's is the fresher.)
@@ -314,7 +331,37 @@ public class AttemptTransitions {
    */
   @Transactional(TxType.MANDATORY)
   public Optional<RunEnded> completeWithLogs(LeaseRef ref, RunResult result, List<LogLine> lines) {
-    return finish(ref, result, lines);
+    return finish(ref, result, lines, null).ended();
+  }
+
+  /**
+   * A result (with its last log lines, possibly none) that also leases the runner's next run(s):
+   * exactly {@link #completeWithLogs}, then {@link #leaseBatchIfFree} for {@code next}, in the
+   * caller's transaction. The finishing statement, the runner's lock and the claim go to the
+   * database in one round trip (three statements, one Sync): the claim needs nothing the finish
+   * answers, and the lock and claim see the finished attempt as no longer live, so its slot is free
+   * again. A repeated result leases nothing (the run leased the first time is the runner's, and a
+   * second claim would take one more run than the runner knows of); a refused one rolls back, the
+   * claim with it.
+   */
+  @Transactional(TxType.MANDATORY)
+  public Completed completeAndLease(
+      LeaseRef ref, RunResult result, List<LogLine> lines, NextClaim next) {
+    return finish(ref, result, lines, Objects.requireNonNull(next, "next"));
+  }
+
+  /**
+   * The claim that rides on a result ({@link #completeAndLease}), as {@link #leaseBatchIfFree}'s.
+   */
+  public record NextClaim(
+      RunnerRef runner, List<String> leaseTokenHashes, Duration ttl, boolean start) {}
+
+  /**
+   * What a result did: the run it ended or requeued (empty for a repeated result) and the runs it
+   * leased next, in pick order (none when none was asked for or none was free).
+   */
+  public record Completed(Optional<RunEnded> ended, List<LeaseGrant> leased) {
+    static final Completed REPEATED = new Completed(Optional.empty(), List.of());
   }
 
   private static int insertLogs(
@@ -397,15 +444,16 @@ public class AttemptTransitions {
    */
   @Transactional(TxType.MANDATORY)
   public Optional<RunEnded> complete(LeaseRef ref, RunResult result) {
-    return finish(ref, result, List.of());
+    return finish(ref, result, List.of(), null).ended();
   }
 
   /**
    * The result transition; {@code lines} (the run's last log lines, possibly none) are stored once
    * the attempt is known to be live, before it finishes, so a repeated or refused result stores
-   * nothing. Run and attempt are locked in one statement and end in one.
+   * nothing. Run and attempt are locked in one statement and end in one; with {@code next}, the
+   * claim of the runner's next run(s) is sent with the ending statement.
    */
-  private Optional<RunEnded> finish(LeaseRef ref, RunResult result, List<LogLine> lines) {
+  private Completed finish(LeaseRef ref, RunResult result, List<LogLine> lines, NextClaim next) {
     AttemptStatus reported = AttemptStatus.fromWire(result.status());
     try (Connection c = dataSource.getConnection()) {
       Locked locked =
@@ -423,7 +471,7 @@ public class AttemptTransitions {
         case COMPLETED, FAILED, CANCELLED -> {
           if (attempt.status() == reported
               && Objects.equals(attempt.exitCode(), result.exitCode())) {
-            return Optional.empty();
+            return Completed.REPEATED;
           }
           throw RunRefusal.conflict("result conflicts with attempt state");
         }
@@ -455,55 +503,69 @@ public class AttemptTransitions {
               Jdbc.integer(result.exitCode()),
               Jdbc.text(truncate(result.errorMessage())),
               attempt.id());
-      Finished finished;
+      String sql;
+      Object[] params;
       RunEventType type;
       if (retry) {
         // RunTransition.RETRY_AFTER_FAILURE
-        String sql =
+        sql =
             withLines
                 ? RunSql.FINISH_ATTEMPT_AND_REQUEUE_WITH_LOGS
                 : RunSql.FINISH_ATTEMPT_AND_REQUEUE;
-        finished =
-            Jdbc.queryOne(
-                    c,
-                    sql,
-                    Finished::map,
-                    then(attemptEnd, backoff(run.retryCount()).toMillis(), ref.runId()))
-                .orElseThrow();
+        params = then(attemptEnd, backoff(run.retryCount()).toMillis(), ref.runId());
         type = RunEventType.REQUEUED;
       } else {
         // RunTransition.COMPLETE, FAIL or CONFIRM_CANCEL: the run ends as its attempt did.
         RunStatus ended = RunStatus.fromWire(reported.wire());
-        String sql =
-            withLines ? RunSql.FINISH_ATTEMPT_AND_RUN_WITH_LOGS : RunSql.FINISH_ATTEMPT_AND_RUN;
-        finished =
-            Jdbc.queryOne(c, sql, Finished::map, then(attemptEnd, ended.wire(), ref.runId()))
-                .orElseThrow(() -> RunRefusal.conflict("result conflicts with run state"));
+        sql = withLines ? RunSql.FINISH_ATTEMPT_AND_RUN_WITH_LOGS : RunSql.FINISH_ATTEMPT_AND_RUN;
+        params = then(attemptEnd, ended.wire(), ref.runId());
         type = RunEventType.valueOf(ended.name());
       }
-      RunRow after = finished.run();
-      Instant finishedAt = finished.attemptFinishedAt();
-      outbox.runEvent(
-          type,
-          after.eventSeq(),
-          RunEvents.resultReported(
-              after,
-              run.status(),
-              attempt.attemptNo(),
-              ref.runnerId(),
-              result.exitCode(),
-              truncate(result.errorMessage()),
-              retry ? "failure retry " + after.retryCount() + " of " + after.maxRetries() : null));
-      return Optional.of(
-          new RunEnded(
-              ref.runId(),
-              run.teamSlug(),
-              run.appSlug(),
-              reported.wire(),
-              attempt.queuedAt(),
-              attempt.startedAt(),
-              finishedAt,
-              retry));
+      try (PreparedStatement ps =
+          c.prepareStatement(next == null ? sql : RunSql.finishThenClaim(sql, next.start()))) {
+        Jdbc.bind(ps, next == null ? params : then(params, claimParams(c, next)));
+        ps.execute();
+        Finished finished;
+        try (ResultSet rs = ps.getResultSet()) {
+          if (!rs.next()) {
+            // The run is locked and was live, so this does not happen; were it to, the whole
+            // transaction (and the claim sent with it) rolls back.
+            throw RunRefusal.conflict("result conflicts with run state");
+          }
+          finished = Finished.map(rs);
+        }
+        RunRow after = finished.run();
+        outbox.runEvent(
+            type,
+            after.eventSeq(),
+            RunEvents.resultReported(
+                after,
+                run.status(),
+                attempt.attemptNo(),
+                ref.runnerId(),
+                result.exitCode(),
+                truncate(result.errorMessage()),
+                retry
+                    ? "failure retry " + after.retryCount() + " of " + after.maxRetries()
+                    : null));
+        RunEnded ended =
+            new RunEnded(
+                ref.runId(),
+                run.teamSlug(),
+                run.appSlug(),
+                reported.wire(),
+                attempt.queuedAt(),
+                attempt.startedAt(),
+                finished.attemptFinishedAt(),
+                retry);
+        if (next == null) {
+          return new Completed(Optional.of(ended), List.of());
+        }
+        if (!ps.getMoreResults()) {
+          throw new SQLException("the claim after the result answered nothing");
+        }
+        return new Completed(Optional.of(ended), claimed(ps, next.runner(), false));
+      }
     } catch (SQLException e) {
       throw new StoreException("complete run", e);
     }

@@ -82,7 +82,7 @@ public class RunQueries {
   private static final String FIND_BY_IDEMPOTENCY_KEY =
       SELECT + " WHERE r.team_id = ? AND r.app_id = ? AND r.idempotency_key = ?";
 
-  private static final String LIST_FOR_APP =
+  static final String LIST_FOR_APP =
       SELECT + " WHERE r.team_id = ? AND r.app_id = ? ORDER BY r.run_no DESC LIMIT ? OFFSET ?";
 
   /** The original's status rank for the team-wide list. */

@@ -1,5 +1,9 @@
 package dev.minitower.store.runs;
 
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
 /**
  * Every SQL statement of the run transitions over the queue tables ({@code runs}, {@code
  * run_attempts}, {@code run_logs}) in one place; their reads are {@link RunQueries}'. Guards name
@@ -364,6 +368,37 @@ public final class RunSql {
   /** {@link #FINISH_ATTEMPT_AND_REQUEUE} with the result's log lines ({@link #withLogs}). */
   public static final String FINISH_ATTEMPT_AND_REQUEUE_WITH_LOGS =
       withLogs(FINISH_ATTEMPT_AND_REQUEUE);
+
+  /**
+   * {@code finish} (one of the four finishing statements above) followed by the runner's lock and
+   * claim ({@link #LOCK_RUNNER_AND_LEASE}, or {@link #LOCK_RUNNER_AND_LEASE_AND_START} when {@code
+   * start}): a result that asks for its runner's next run sends all three statements in one round
+   * trip. The claim runs after the finish in the same transaction, so it counts the finished
+   * attempt's slot as free. Parameters: {@code finish}'s, then the claim's.
+   */
+  public static String finishThenClaim(String finish, boolean start) {
+    String fused = (start ? FINISH_THEN_CLAIM_AND_START : FINISH_THEN_CLAIM).get(finish);
+    if (fused == null) {
+      throw new IllegalArgumentException("not a finishing statement: " + finish);
+    }
+    return fused;
+  }
+
+  private static final Map<String, String> FINISH_THEN_CLAIM = new HashMap<>();
+  private static final Map<String, String> FINISH_THEN_CLAIM_AND_START = new HashMap<>();
+
+  static {
+    // Built once: the driver keys its prepared statements by the SQL text.
+    for (String finish :
+        List.of(
+            FINISH_ATTEMPT_AND_RUN,
+            FINISH_ATTEMPT_AND_REQUEUE,
+            FINISH_ATTEMPT_AND_RUN_WITH_LOGS,
+            FINISH_ATTEMPT_AND_REQUEUE_WITH_LOGS)) {
+      FINISH_THEN_CLAIM.put(finish, finish + "; " + LOCK_RUNNER_AND_LEASE);
+      FINISH_THEN_CLAIM_AND_START.put(finish, finish + "; " + LOCK_RUNNER_AND_LEASE_AND_START);
+    }
+  }
 
   /**
    * {@code finish} (one of the two statements above) preceded by {@link #INSERT_LOGS} and, when it

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.minitower.model.error.Refusal.Reason;
+import dev.minitower.store.jdbc.StoreException;
 import dev.minitower.store.runs.AttemptTransitions.LogLine;
 import dev.minitower.store.runs.RunRecords.AttemptState;
 import dev.minitower.store.runs.RunRecords.CreatedRun;
@@ -211,6 +212,109 @@ class RunTransitionsTest {
     assertThatThrownBy(() -> tx(() -> transitions.heartbeat(ref, TTL)))
         .isInstanceOfSatisfying(
             RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.GONE));
+  }
+
+  @Test
+  void aResultThatAsksForTheNextRunFreesItsSlotAndLeasesInTheSameTransaction() throws Exception {
+    CreatedRun first = create(0, 0, false);
+    CreatedRun second = create(0, 0, false);
+    RunnerRef runner = platformRunner(1);
+    LeaseGrant g = lease(runner, "one").orElseThrow();
+    assertThat(g.runId()).isEqualTo(first.runId());
+    LeaseRef ref = ref(g, runner, "one");
+    List<LogLine> last = List.of(new LogLine(1, "stdout", "bye", Instant.now()));
+
+    // The runner's only slot is the finished attempt's: the claim sent with the result sees it
+    // free.
+    AttemptTransitions.Completed done =
+        tx(
+            () ->
+                transitions.completeAndLease(
+                    ref, new RunResult("completed", 0, null), last, next(runner, "two", true)));
+    assertThat(done.ended()).isPresent();
+    assertThat(fixtures.runStatus(first.runId())).isEqualTo("completed");
+    assertThat(done.leased()).singleElement().satisfies(n -> assertThat(n.started()).isTrue());
+    assertThat(done.leased().get(0).runId()).isEqualTo(second.runId());
+    assertThat(fixtures.runStatus(second.runId())).isEqualTo("running");
+    assertThat(runQueries.logsAfter(first.runId(), 0, 0, 10)).hasSize(1);
+    // The result's event precedes the next run's events in the outbox (ids follow commit order).
+    assertThat(
+            fixtures.count(
+                "SELECT count(*) FROM outbox f, outbox l WHERE f.message_key = ?"
+                    + " AND f.event_type = 'dev.minitower.run.completed' AND l.message_key = ?"
+                    + " AND l.event_type = 'dev.minitower.run.leased' AND f.id < l.id",
+                Long.toString(first.runId()),
+                Long.toString(second.runId())))
+        .isEqualTo(1);
+
+    // A repeat of the result (its answer was lost) changes nothing and leases nothing.
+    CreatedRun third = create(0, 0, false);
+    AttemptTransitions.Completed repeat =
+        tx(
+            () ->
+                transitions.completeAndLease(
+                    ref, new RunResult("completed", 0, null), last, next(runner, "three", false)));
+    assertThat(repeat.ended()).isEmpty();
+    assertThat(repeat.leased()).isEmpty();
+    assertThat(fixtures.runStatus(third.runId())).isEqualTo("queued");
+  }
+
+  @Test
+  void aRefusedResultLeasesNothing() throws Exception {
+    create(0, 0, false);
+    CreatedRun waiting = create(0, 0, false);
+    RunnerRef runner = platformRunner(2);
+    LeaseGrant g = lease(runner, "one").orElseThrow();
+    LeaseRef wrong = new LeaseRef(g.runId(), runner.runnerId(), DbFixtures.sha256("not-it"));
+    assertThatThrownBy(
+            () ->
+                tx(
+                    () ->
+                        transitions.completeAndLease(
+                            wrong,
+                            new RunResult("completed", 0, null),
+                            List.of(),
+                            next(runner, "two", false))))
+        .isInstanceOfSatisfying(
+            RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.GONE));
+    assertThat(fixtures.runStatus(waiting.runId())).isEqualTo("queued");
+
+    // The result and the claim share one transaction: a claim that fails (here a malformed token
+    // hash, refused by its CHECK) undoes the result sent in the same round trip.
+    assertThatThrownBy(
+            () ->
+                tx(
+                    () ->
+                        transitions.completeAndLease(
+                            ref(g, runner, "one"),
+                            new RunResult("completed", 0, null),
+                            List.of(),
+                            new AttemptTransitions.NextClaim(
+                                runner, List.of("not-a-hash"), TTL, false))))
+        .isInstanceOf(StoreException.class);
+    assertThat(fixtures.runStatus(g.runId())).isEqualTo("leased");
+    assertThat(fixtures.runStatus(waiting.runId())).isEqualTo("queued");
+
+    // A cancelling attempt accepts only "cancelled": refused before anything is sent.
+    fixtures.exec(
+        "UPDATE run_attempts SET status = 'cancelling' WHERE run_id = ? AND status = 'leased'",
+        g.runId());
+    assertThatThrownBy(
+            () ->
+                tx(
+                    () ->
+                        transitions.completeAndLease(
+                            ref(g, runner, "one"),
+                            new RunResult("completed", 0, null),
+                            List.of(),
+                            next(runner, "two", false))))
+        .isInstanceOfSatisfying(
+            RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
+    assertThat(fixtures.runStatus(waiting.runId())).isEqualTo("queued");
+  }
+
+  private static AttemptTransitions.NextClaim next(RunnerRef runner, String token, boolean start) {
+    return new AttemptTransitions.NextClaim(runner, List.of(DbFixtures.sha256(token)), TTL, start);
   }
 
   @Test

@@ -10,6 +10,7 @@ import dev.minitower.platform.security.Secrets;
 import dev.minitower.runners.auth.RunnerPrincipal;
 import dev.minitower.runners.config.RunnerServiceConfig;
 import dev.minitower.store.runs.AttemptTransitions;
+import dev.minitower.store.runs.AttemptTransitions.Completed;
 import dev.minitower.store.runs.AttemptTransitions.LogLine;
 import dev.minitower.store.runs.RunMetrics;
 import dev.minitower.store.runs.RunRecords.AttemptState;
@@ -137,20 +138,17 @@ public class AttemptService {
         QuarkusTransaction.requiringNew()
             .call(
                 () -> {
-                  Optional<RunEnded> ended =
-                      lines.isEmpty()
-                          ? transitions.complete(ref, result)
-                          : transitions.completeWithLogs(ref, result, lines);
-                  // A repeat of a result already stored (its answer was lost) leases nothing: the
-                  // run leased the first time is the runner's, and a second claim would take one
-                  // more run than the runner knows of.
+                  if (next == null) {
+                    return new Done(transitions.completeWithLogs(ref, result, lines), null);
+                  }
+                  // The result, the runner's lock and the claim of its next run(s) in one round
+                  // trip; a repeat of a result already stored (its answer was lost) leases nothing.
+                  LeaseService.Tokens tokens = leases.tokens(runner, max);
+                  Completed completed =
+                      transitions.completeAndLease(
+                          ref, result, lines, leases.nextClaim(runner, tokens, start));
                   return new Done(
-                      ended,
-                      next == null
-                          ? null
-                          : ended.isPresent()
-                              ? leases.claimWithin(runner, max, start)
-                              : LeaseService.Claimed.NONE);
+                      completed.ended(), leases.granted(runner, tokens, completed.leased()));
                 });
     done.ended().ifPresent(metrics::ended);
     if (done.claimed() == null) {

@@ -6,6 +6,7 @@ import dev.minitower.runners.config.RunnerServiceConfig;
 import dev.minitower.runners.lease.LongPoll;
 import dev.minitower.runners.lease.QueueNotifications;
 import dev.minitower.store.runs.AttemptTransitions;
+import dev.minitower.store.runs.AttemptTransitions.NextClaim;
 import dev.minitower.store.runs.RunMetrics;
 import dev.minitower.store.runs.RunRecords.LeaseGrant;
 import dev.minitower.store.runs.RunRecords.LeaseRef;
@@ -135,21 +136,40 @@ public class LeaseService {
       return Claimed.NONE;
     }
     claims.increment();
-    Claimed claimed =
-        QuarkusTransaction.requiringNew().call(() -> claimIn(runner, max, start, true));
+    Claimed claimed = QuarkusTransaction.requiringNew().call(() -> claimIn(runner, max, start));
     recordMetrics(claimed);
     return claimed;
   }
 
   /**
-   * The claim in the caller's transaction (see {@link AttemptService#result}): up to {@code max}
-   * runs, started when {@code start}; a runner without a free slot gets nothing, never a refusal
-   * that would roll back the caller's work. Call {@link #recordMetrics} after the commit.
+   * The lease tokens of a claim for up to {@code max} runs, and their hashes. Never more tokens
+   * than the runner could hold: a runner of one slot asking for 256 would otherwise cost 256 random
+   * tokens and hashes on every poll.
    */
-  Claimed claimWithin(RunnerPrincipal runner, int max, boolean start) {
-    // No look first: the result's transaction writes and flushes its commit anyway, and in a busy
-    // queue (where results ask for their next run) the look would be one more statement per run.
-    return claimIn(runner, max, start, false);
+  Tokens tokens(RunnerPrincipal runner, int max) {
+    int n = Math.min(max, runner.maxConcurrent());
+    List<String> tokens = new ArrayList<>(n);
+    List<String> hashes = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      String token = Secrets.newToken("");
+      tokens.add(token);
+      hashes.add(Secrets.sha256Hex(token));
+    }
+    return new Tokens(tokens, hashes);
+  }
+
+  /** Lease tokens and their hashes, in the same order. */
+  record Tokens(List<String> tokens, List<String> hashes) {}
+
+  /**
+   * The claim that rides on a result ({@link AttemptService#result}): up to {@code max} runs,
+   * started when {@code start}; a runner without a free slot gets nothing, never a refusal that
+   * would roll back the result. No look first: the result's transaction writes and flushes its
+   * commit anyway, and in a busy queue (where results ask for their next run) the look would be one
+   * more statement per run.
+   */
+  NextClaim nextClaim(RunnerPrincipal runner, Tokens tokens, boolean start) {
+    return new NextClaim(runner.ref(), tokens.hashes(), config.leaseTtl(), start);
   }
 
   /**
@@ -170,21 +190,20 @@ public class LeaseService {
     claimed.failed().forEach(ended -> ended.ifPresent(metrics::ended));
   }
 
-  private Claimed claimIn(RunnerPrincipal runner, int max, boolean start, boolean refuse) {
-    // Never more tokens than the runner could hold: a runner of one slot asking for 256 would
-    // otherwise cost 256 random tokens and hashes on every poll.
-    int n = Math.min(max, runner.maxConcurrent());
-    List<String> tokens = new ArrayList<>(n);
-    List<String> hashes = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      String token = Secrets.newToken("");
-      tokens.add(token);
-      hashes.add(Secrets.sha256Hex(token));
-    }
-    List<LeaseGrant> leased =
-        refuse
-            ? transitions.leaseBatch(runner.ref(), hashes, config.leaseTtl(), start)
-            : transitions.leaseBatchIfFree(runner.ref(), hashes, config.leaseTtl(), start);
+  private Claimed claimIn(RunnerPrincipal runner, int max, boolean start) {
+    Tokens tokens = tokens(runner, max);
+    return granted(
+        runner,
+        tokens,
+        transitions.leaseBatch(runner.ref(), tokens.hashes(), config.leaseTtl(), start));
+  }
+
+  /**
+   * Hands out the runs a claim leased with their tokens and team secrets, in the claim's
+   * transaction. A run whose team secrets cannot be resolved is failed through the one result
+   * transition instead, so no runner ever receives it.
+   */
+  Claimed granted(RunnerPrincipal runner, Tokens tokens, List<LeaseGrant> leased) {
     if (leased.isEmpty()) {
       return Claimed.NONE;
     }
@@ -194,13 +213,13 @@ public class LeaseService {
       LeaseGrant g = leased.get(i);
       LeaseSecrets.Resolution resolution = secrets.resolve(g);
       if (resolution instanceof LeaseSecrets.Unresolvable u) {
-        // Through the one result transition, in the lease's transaction.
         failed.add(
             transitions.complete(
-                new LeaseRef(g.runId(), runner.id(), hashes.get(i)),
+                new LeaseRef(g.runId(), runner.id(), tokens.hashes().get(i)),
                 new RunResult("failed", null, u.message())));
       } else {
-        out.add(new Granted(g, tokens.get(i), ((LeaseSecrets.Resolved) resolution).secrets()));
+        out.add(
+            new Granted(g, tokens.tokens().get(i), ((LeaseSecrets.Resolved) resolution).secrets()));
       }
     }
     return new Claimed(leased, out, failed);
