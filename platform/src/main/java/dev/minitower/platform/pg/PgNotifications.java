@@ -3,6 +3,7 @@ package dev.minitower.platform.pg;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -33,16 +34,27 @@ public class PgNotifications {
   private final String url;
   private final String user;
   private final String password;
+  private final Runnable afterListens;
   private volatile boolean running;
   private Thread listener;
 
+  @Inject
   PgNotifications(
       @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
       @ConfigProperty(name = "quarkus.datasource.username") String user,
       @ConfigProperty(name = "quarkus.datasource.password") String password) {
+    this(url, user, password, () -> {});
+  }
+
+  /**
+   * For tests: {@code afterListens} runs on the listener thread each time it has issued its {@code
+   * LISTEN}s, the moment at which a channel registered concurrently is the hardest to hear.
+   */
+  PgNotifications(String url, String user, String password, Runnable afterListens) {
     this.url = url;
     this.user = user;
     this.password = password;
+    this.afterListens = afterListens;
   }
 
   /**
@@ -83,6 +95,7 @@ public class PgNotifications {
             s.execute("LISTEN " + channel);
           }
         }
+        afterListens.run();
         PGConnection pg = c.unwrap(PGConnection.class);
         backoffMs = 200;
         if (lost) {

@@ -12,6 +12,8 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +63,46 @@ class PgNotificationsTest {
       } finally {
         listener.stop(null);
       }
+    }
+  }
+
+  /**
+   * The same race made certain: a channel registered right after the listener's {@code LISTEN}s
+   * (from the listener thread itself, through the test hook) is heard. A listener that took its
+   * channel count after the {@code LISTEN}s would count this channel as listened to and stay deaf
+   * to it for good; this one reconnects and listens to it.
+   */
+  @Test
+  void aChannelRegisteredJustAfterTheListensIsHeard() throws Exception {
+    Set<String> heard = ConcurrentHashMap.newKeySet();
+    AtomicInteger connects = new AtomicInteger();
+    AtomicReference<PgNotifications> self = new AtomicReference<>();
+    PgNotifications listener =
+        new PgNotifications(
+            url,
+            user,
+            password,
+            () -> {
+              if (connects.incrementAndGet() == 1) {
+                self.get().listen("mt_test_late", payload -> heard.add("late:" + payload));
+              }
+            });
+    self.set(listener);
+    try {
+      listener.listen("mt_test_early", payload -> heard.add("early:" + payload));
+      await()
+          .atMost(Duration.ofSeconds(20))
+          .pollInterval(Duration.ofMillis(100))
+          .until(
+              () -> {
+                notify("mt_test_early", "x");
+                notify("mt_test_late", "x");
+                return heard.contains("early:x") && heard.contains("late:x");
+              });
+      // Heard because the listener connected again with both channels, not by chance.
+      assertThat(connects.get()).isGreaterThanOrEqualTo(2);
+    } finally {
+      listener.stop(null);
     }
   }
 
