@@ -224,13 +224,9 @@ class RunTransitionsTest {
     LeaseRef ref = ref(g, runner, "one");
     List<LogLine> last = List.of(new LogLine(1, "stdout", "bye", Instant.now()));
 
-    // The runner's only slot is the finished attempt's: the claim sent with the result sees it
+    // The runner's only slot is the finished attempt's; the claim sent with the result finds it
     // free.
-    AttemptTransitions.Completed done =
-        tx(
-            () ->
-                transitions.completeAndLease(
-                    ref, new RunResult("completed", 0, null), last, next(runner, "two", true)));
+    AttemptTransitions.Completed done = completeAndLease(ref, last, next(runner, "two", true));
     assertThat(done.ended()).isPresent();
     assertThat(fixtures.runStatus(first.runId())).isEqualTo("completed");
     assertThat(done.leased()).singleElement().satisfies(n -> assertThat(n.started()).isTrue());
@@ -249,11 +245,7 @@ class RunTransitionsTest {
 
     // A repeat of the result (its answer was lost) changes nothing and leases nothing.
     CreatedRun third = create(0, 0, false);
-    AttemptTransitions.Completed repeat =
-        tx(
-            () ->
-                transitions.completeAndLease(
-                    ref, new RunResult("completed", 0, null), last, next(runner, "three", false)));
+    AttemptTransitions.Completed repeat = completeAndLease(ref, last, next(runner, "three", false));
     assertThat(repeat.ended()).isEmpty();
     assertThat(repeat.leased()).isEmpty();
     assertThat(fixtures.runStatus(third.runId())).isEqualTo("queued");
@@ -266,15 +258,7 @@ class RunTransitionsTest {
     RunnerRef runner = platformRunner(2);
     LeaseGrant g = lease(runner, "one").orElseThrow();
     LeaseRef wrong = new LeaseRef(g.runId(), runner.runnerId(), DbFixtures.sha256("not-it"));
-    assertThatThrownBy(
-            () ->
-                tx(
-                    () ->
-                        transitions.completeAndLease(
-                            wrong,
-                            new RunResult("completed", 0, null),
-                            List.of(),
-                            next(runner, "two", false))))
+    assertThatThrownBy(() -> completeAndLease(wrong, List.of(), next(runner, "two", false)))
         .isInstanceOfSatisfying(
             RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.GONE));
     assertThat(fixtures.runStatus(waiting.runId())).isEqualTo("queued");
@@ -283,14 +267,10 @@ class RunTransitionsTest {
     // hash, refused by its CHECK) undoes the result sent in the same round trip.
     assertThatThrownBy(
             () ->
-                tx(
-                    () ->
-                        transitions.completeAndLease(
-                            ref(g, runner, "one"),
-                            new RunResult("completed", 0, null),
-                            List.of(),
-                            new AttemptTransitions.NextClaim(
-                                runner, List.of("not-a-hash"), TTL, false))))
+                completeAndLease(
+                    ref(g, runner, "one"),
+                    List.of(),
+                    new AttemptTransitions.NextClaim(runner, List.of("not-a-hash"), TTL, false)))
         .isInstanceOf(StoreException.class);
     assertThat(fixtures.runStatus(g.runId())).isEqualTo("leased");
     assertThat(fixtures.runStatus(waiting.runId())).isEqualTo("queued");
@@ -300,17 +280,20 @@ class RunTransitionsTest {
         "UPDATE run_attempts SET status = 'cancelling' WHERE run_id = ? AND status = 'leased'",
         g.runId());
     assertThatThrownBy(
-            () ->
-                tx(
-                    () ->
-                        transitions.completeAndLease(
-                            ref(g, runner, "one"),
-                            new RunResult("completed", 0, null),
-                            List.of(),
-                            next(runner, "two", false))))
+            () -> completeAndLease(ref(g, runner, "one"), List.of(), next(runner, "two", false)))
         .isInstanceOfSatisfying(
             RunRefusal.class, e -> assertThat(e.reason()).isEqualTo(Reason.CONFLICT));
     assertThat(fixtures.runStatus(waiting.runId())).isEqualTo("queued");
+  }
+
+  /**
+   * A completed result with {@code lines}, asking for the runner's next run, in its own
+   * transaction.
+   */
+  private AttemptTransitions.Completed completeAndLease(
+      LeaseRef ref, List<LogLine> lines, AttemptTransitions.NextClaim next) {
+    return tx(
+        () -> transitions.completeAndLease(ref, new RunResult("completed", 0, null), lines, next));
   }
 
   private static AttemptTransitions.NextClaim next(RunnerRef runner, String token, boolean start) {
