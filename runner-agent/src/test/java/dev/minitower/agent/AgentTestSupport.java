@@ -155,8 +155,8 @@ abstract class AgentTestSupport {
 
   /**
    * The host pids of a sandboxed {@code /bin/sh <workspace>/app/<script>} of this test's agent and
-   * of its first child, once the child exists. (Pids a workload prints are those of its own PID
-   * namespace, so the test finds the processes from outside.)
+   * of its {@code sleep} child, once the child exists. (Pids a workload prints are those of its own
+   * PID namespace, so the test finds the processes from outside.)
    */
   long[] awaitScriptTree(String script) {
     return awaitScriptTree(tmp.resolve("data/runs"), script);
@@ -180,7 +180,11 @@ abstract class AgentTestSupport {
                               && a.get(0).equals("/bin/sh")
                               && a.get(1).startsWith(runs)
                               && a.get(1).endsWith("/app/" + script))) {
-                var child = ProcessHandle.of(pid).flatMap(h -> h.children().findFirst());
+                // The script's long-lived child: a script may run short commands first (env),
+                // and a tree taken then would name a child that is about to exit by itself.
+                var child =
+                    ProcessHandle.of(pid)
+                        .flatMap(h -> h.children().filter(AgentTestSupport::isSleep).findFirst());
                 if (child.isPresent()) {
                   found[0] = pid;
                   found[1] = child.get().pid();
@@ -190,6 +194,17 @@ abstract class AgentTestSupport {
               return false;
             });
     return found;
+  }
+
+  /** Whether {@code process} runs {@code sleep} (the child every tree script leaves running). */
+  private static boolean isSleep(ProcessHandle process) {
+    try {
+      byte[] raw = Files.readAllBytes(Path.of("/proc", Long.toString(process.pid()), "cmdline"));
+      String argv0 = new String(raw, StandardCharsets.ISO_8859_1).split("\0", 2)[0];
+      return argv0.equals("sleep") || argv0.endsWith("/sleep");
+    } catch (IOException e) {
+      return false; // gone meanwhile
+    }
   }
 
   /** The workspace of the run's first attempt, once it exists. */
