@@ -80,11 +80,12 @@ public class AttemptTransitions {
 
   /**
    * As {@link #leaseBatch}, but a runner that is offline or has no free slot gets nothing instead
-   * of a refusal: the claim that rides on a result ({@code next} of the result call) shares the
-   * result's transaction, which a refusal would roll back.
+   * of a refusal: the claim that rides on a result, which a refusal would roll back. The services
+   * send that claim with the result ({@link #completeAndLease}); this is the same claim on its own,
+   * for the tests of the claim itself ({@code LeaseRaceTest}, {@code RunnerTouchTest}).
    */
   @Transactional(TxType.MANDATORY)
-  public List<LeaseGrant> leaseBatchIfFree(
+  List<LeaseGrant> leaseBatchIfFree(
       RunnerRef runner, List<String> leaseTokenHashes, Duration ttl, boolean start) {
     return claim(runner, leaseTokenHashes, ttl, start, false);
   }

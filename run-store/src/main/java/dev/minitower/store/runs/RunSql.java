@@ -384,20 +384,23 @@ public final class RunSql {
     return fused;
   }
 
-  private static final Map<String, String> FINISH_THEN_CLAIM = new HashMap<>();
-  private static final Map<String, String> FINISH_THEN_CLAIM_AND_START = new HashMap<>();
+  // Built once: the driver keys its prepared statements by the SQL text.
+  private static final Map<String, String> FINISH_THEN_CLAIM = finishesThen(LOCK_RUNNER_AND_LEASE);
+  private static final Map<String, String> FINISH_THEN_CLAIM_AND_START =
+      finishesThen(LOCK_RUNNER_AND_LEASE_AND_START);
 
-  static {
-    // Built once: the driver keys its prepared statements by the SQL text.
+  /** Each finishing statement, mapped to itself followed by {@code claim}. */
+  private static Map<String, String> finishesThen(String claim) {
+    Map<String, String> fused = new HashMap<>();
     for (String finish :
         List.of(
             FINISH_ATTEMPT_AND_RUN,
             FINISH_ATTEMPT_AND_REQUEUE,
             FINISH_ATTEMPT_AND_RUN_WITH_LOGS,
             FINISH_ATTEMPT_AND_REQUEUE_WITH_LOGS)) {
-      FINISH_THEN_CLAIM.put(finish, finish + "; " + LOCK_RUNNER_AND_LEASE);
-      FINISH_THEN_CLAIM_AND_START.put(finish, finish + "; " + LOCK_RUNNER_AND_LEASE_AND_START);
+      fused.put(finish, finish + "; " + claim);
     }
+    return Map.copyOf(fused);
   }
 
   /**

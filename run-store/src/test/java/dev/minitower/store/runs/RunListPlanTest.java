@@ -2,6 +2,7 @@ package dev.minitower.store.runs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.minitower.testsupport.DbFixtures;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class RunListPlanTest {
   @Inject AgroalDataSource ds;
+  @Inject DbFixtures fixtures;
 
   @Test
   void theAppListReadsTheRunNumberConstraintBackwards() throws Exception {
@@ -55,18 +57,11 @@ class RunListPlanTest {
   }
 
   @Test
-  void theRepeatedIndexIsGone() throws Exception {
-    try (Connection c = ds.getConnection();
-        Statement s = c.createStatement();
-        ResultSet rs =
-            s.executeQuery(
-                "SELECT indexname FROM pg_indexes WHERE tablename = 'runs'"
-                    + " AND schemaname = current_schema() ORDER BY 1")) {
-      StringBuilder names = new StringBuilder();
-      while (rs.next()) {
-        names.append(rs.getString(1)).append(' ');
-      }
-      assertThat(names.toString()).contains("runs_app_run_no_uq").doesNotContain("app_list");
-    }
+  void theRepeatedIndexIsGone() {
+    String names =
+        fixtures.string(
+            "SELECT string_agg(indexname, ' ' ORDER BY indexname) FROM pg_indexes"
+                + " WHERE tablename = 'runs' AND schemaname = current_schema()");
+    assertThat(names).contains("runs_app_run_no_uq").doesNotContain("app_list");
   }
 }
