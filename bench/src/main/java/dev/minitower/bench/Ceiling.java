@@ -217,7 +217,7 @@ public final class Ceiling {
     // the services' reads run in auto-commit on a connection of their own
     try (Connection c = connect();
         Connection ro = DriverManager.getConnection(url, user, password);
-        PreparedStatement insert = c.prepareStatement(CeilingSql.INSERT_RUN);
+        PreparedStatement insert = c.prepareStatement(CeilingSql.INSERT_RUNS);
         PreparedStatement outbox = c.prepareStatement(CeilingSql.OUTBOX_INSERT);
         PreparedStatement notify = c.prepareStatement(CeilingSql.NOTIFY_QUEUED);
         PreparedStatement teamToken = ro.prepareStatement(CeilingSql.TEAM_TOKEN);
@@ -240,20 +240,20 @@ public final class Ceiling {
           env.setString(2, target.environment());
           drainQuery(env);
         }
+        // one create: one element per array (api-service's group commit passes several)
         int k = 1;
-        insert.setLong(k++, target.teamId());
-        insert.setLong(k++, a.versionId());
-        insert.setLong(k++, target.environmentId());
-        insert.setString(k++, target.environment());
-        insert.setNull(k++, Types.BIGINT);
-        insert.setNull(k++, Types.VARCHAR);
-        insert.setLong(k++, 0);
-        insert.setInt(k++, 0);
-        insert.setBoolean(k++, false);
-        insert.setNull(k++, Types.VARCHAR);
-        insert.setNull(k++, Types.VARCHAR);
-        insert.setLong(k++, a.id());
-        insert.setLong(k, target.teamId());
+        insert.setArray(k++, c.createArrayOf("bigint", new Long[] {target.teamId()}));
+        insert.setArray(k++, c.createArrayOf("bigint", new Long[] {a.id()}));
+        insert.setArray(k++, c.createArrayOf("bigint", new Long[] {a.versionId()}));
+        insert.setArray(k++, c.createArrayOf("bigint", new Long[] {target.environmentId()}));
+        insert.setArray(k++, c.createArrayOf("text", new String[] {target.environment()}));
+        insert.setArray(k++, c.createArrayOf("bigint", new Long[] {null}));
+        insert.setArray(k++, c.createArrayOf("text", new String[] {null}));
+        insert.setArray(k++, c.createArrayOf("int4", new Integer[] {0}));
+        insert.setArray(k++, c.createArrayOf("int4", new Integer[] {0}));
+        insert.setArray(k++, c.createArrayOf("bool", new Boolean[] {false}));
+        insert.setArray(k++, c.createArrayOf("text", new String[] {null}));
+        insert.setArray(k, c.createArrayOf("text", new String[] {null}));
         long runId;
         long runNo;
         try (ResultSet rs = insert.executeQuery()) {

@@ -16,7 +16,7 @@ final class CeilingSql {
   static final String OUTBOX_INSERT = OutboxWriter.INSERT;
 
   static final String NOTIFY_QUEUED = RunSql.NOTIFY_QUEUED;
-  static final String INSERT_RUN = RunSql.INSERT_RUN;
+  static final String INSERT_RUNS = RunSql.INSERT_RUNS;
   static final String LOCK_RUN = RunSql.LOCK_RUN;
   static final String LOCK_RUNNER_COUNT_ACTIVE = RunSql.LOCK_RUNNER_COUNT_ACTIVE;
   static final String LEASE = RunSql.LEASE;

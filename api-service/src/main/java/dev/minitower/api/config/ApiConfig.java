@@ -100,6 +100,26 @@ public interface ApiConfig {
   @WithName("secrets-old-keys")
   Optional<String> secretsOldKeys();
 
+  /**
+   * Run creation's group commit: at most this many creates that arrive together share one
+   * transaction (1 commits each alone). See {@code RunCreates}.
+   */
+  @WithName("run-create-batch-size")
+  @WithDefault("64")
+  @Min(1)
+  @Max(1000)
+  int runCreateBatchSize();
+
+  /**
+   * Run creation's group commit: at most this many create transactions at once; creates that arrive
+   * while all are busy queue for the next one.
+   */
+  @WithName("run-create-concurrency")
+  @WithDefault("2")
+  @Min(1)
+  @Max(64)
+  int runCreateConcurrency();
+
   /** Bootstrap token value, empty when the route is disabled. */
   default Optional<String> bootstrapTokenValue() {
     return bootstrapToken().map(String::trim).filter(s -> !s.isEmpty());

@@ -23,6 +23,7 @@ import dev.minitower.store.runs.RunLifecycle;
 import dev.minitower.store.runs.RunMetrics;
 import dev.minitower.store.runs.RunQueries;
 import dev.minitower.store.runs.RunRecords;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;
@@ -56,6 +57,7 @@ public class RunService {
   private final JsonBodies json;
   private final TransactionSynchronizationRegistry txRegistry;
   private final CrudSession crud;
+  private final RunCreates creates;
 
   public RunService(
       RunTargetStore runTargets,
@@ -66,7 +68,8 @@ public class RunService {
       InputSchemas schemas,
       JsonBodies json,
       TransactionSynchronizationRegistry txRegistry,
-      CrudSession crud) {
+      CrudSession crud,
+      RunCreates creates) {
     this.runTargets = runTargets;
     this.environments = environments;
     this.runs = runs;
@@ -76,14 +79,43 @@ public class RunService {
     this.json = json;
     this.txRegistry = txRegistry;
     this.crud = crud;
+    this.creates = creates;
   }
 
   /**
    * Creates a run in the original's order of checks: app (404), body (400), version (404/400),
    * input against the version's schema (400); then environment and idempotency.
+   *
+   * <p>Outside a transaction (a request of the client API), the checks read in auto-commit and the
+   * create itself goes to {@link RunCreates}, which commits creates that arrive together in one
+   * transaction. Inside the caller's transaction, the create is part of it.
    */
-  @Transactional
   public Created create(Caller caller, String appSlug, byte[] body, String idempotencyKey) {
+    RunRecords.NewRun run = prepare(caller, appSlug, body, idempotencyKey);
+    RunRecords.CreatedRun created;
+    if (txRegistry.getTransactionStatus() == Status.STATUS_NO_TRANSACTION) {
+      created = creates.create(run).orThrow();
+      if (!created.replayed()) {
+        metrics.created(caller.teamSlug(), appSlug); // the app was found by this exact slug
+      }
+    } else {
+      crud.flushBeforeRunStore();
+      created = transitions.create(run);
+      if (!created.replayed()) {
+        afterCommit(() -> metrics.created(caller.teamSlug(), appSlug));
+      }
+    }
+    // A new run comes back from its insert; a replay answers the run that took the key.
+    RunQueries.RunRow row =
+        created.view() != null
+            ? created.view()
+            : runs.find(caller.teamId(), created.runId()).orElseThrow();
+    return new Created(created.replayed(), ViewMapper.run(row, false));
+  }
+
+  /** The checks, in the original's order; the run to create when they pass. */
+  private RunRecords.NewRun prepare(
+      Caller caller, String appSlug, byte[] body, String idempotencyKey) {
     // The body is read first so that app, version and environment come in one statement
     // (RunTargetStore); its errors are still answered after the app's 404, as in the original.
     Requests.CreateRun req = null;
@@ -156,7 +188,8 @@ public class RunService {
             .orElseGet(
                 () ->
                     EnvironmentStore.DEFAULT.equals(envName)
-                        ? environments.ensureDefault(caller.teamId())
+                        ? QuarkusTransaction.joiningExisting()
+                            .call(() -> environments.ensureDefault(caller.teamId()))
                         : null);
     if (env == null) {
       throw ApiException.notFound("environment not found");
@@ -167,31 +200,19 @@ public class RunService {
         key == null
             ? null
             : requestHash(req.versionNo(), input, priority, maxRetries, envName, retryOnFailure);
-    crud.flushBeforeRunStore();
-    RunRecords.CreatedRun created =
-        transitions.create(
-            new RunRecords.NewRun(
-                caller.teamId(),
-                app.id(),
-                version.id(),
-                env.id(),
-                env.name(),
-                inputJson,
-                priority,
-                maxRetries,
-                retryOnFailure,
-                key,
-                requestHash,
-                null));
-    if (!created.replayed()) {
-      afterCommit(() -> metrics.created(caller.teamSlug(), app.slug()));
-    }
-    // A new run comes back from its insert; a replay answers the run that took the key.
-    RunQueries.RunRow row =
-        created.view() != null
-            ? created.view()
-            : runs.find(caller.teamId(), created.runId()).orElseThrow();
-    return new Created(created.replayed(), ViewMapper.run(row, false));
+    return new RunRecords.NewRun(
+        caller.teamId(),
+        app.id(),
+        version.id(),
+        env.id(),
+        env.name(),
+        inputJson,
+        priority,
+        maxRetries,
+        retryOnFailure,
+        key,
+        requestHash,
+        null);
   }
 
   /** Cancels a run (idempotent, never 409): see run-store's {@code RunLifecycle.cancel}. */

@@ -5,6 +5,7 @@ import dev.minitower.model.run.RunStatus;
 import dev.minitower.store.jdbc.Jdbc;
 import dev.minitower.store.jdbc.StoreException;
 import dev.minitower.store.outbox.OutboxWriter;
+import dev.minitower.store.runs.RunRecords.CreateOutcome;
 import dev.minitower.store.runs.RunRecords.CreatedRun;
 import dev.minitower.store.runs.RunRecords.NewRun;
 import dev.minitower.store.runs.RunRecords.RunEnded;
@@ -15,6 +16,9 @@ import jakarta.transaction.Transactional;
 import jakarta.transaction.Transactional.TxType;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -41,46 +45,125 @@ public class RunLifecycle {
    */
   @Transactional(TxType.MANDATORY)
   public CreatedRun create(NewRun run) {
+    return createAll(List.of(run)).get(0).orThrow();
+  }
+
+  /**
+   * Creates several queued runs in the caller's transaction, each exactly as {@link #create} would
+   * alone, in one insert statement and one outbox write: api-service commits creates that arrive
+   * together in one transaction (a group commit). Run numbers of one app follow the order of {@code
+   * runs}, and so do the outbox events. A create refused alone (its app is not its team's, its
+   * idempotency key was used for a different request) is answered by its own {@link
+   * CreateOutcome#refusal()} and changes nothing; the others are created. Two creates of one batch
+   * with the same idempotency key and request are one run, the second a replay. A failure of the
+   * statement itself (a {@link StoreException}) fails the whole batch.
+   */
+  @Transactional(TxType.MANDATORY)
+  public List<CreateOutcome> createAll(List<NewRun> runs) {
+    int n = runs.size();
+    CreateOutcome[] outcomes = new CreateOutcome[n];
     try (Connection c = dataSource.getConnection()) {
-      if (run.idempotencyKey() != null) {
-        Optional<CreatedRun> existing = findByIdempotencyKey(c, run);
+      List<Integer> toInsert = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        NewRun run = runs.get(i);
+        Optional<CreateOutcome> existing =
+            run.idempotencyKey() == null ? Optional.empty() : replayOrConflict(c, run);
         if (existing.isPresent()) {
-          return existing.get();
+          outcomes[i] = existing.get();
+        } else {
+          toInsert.add(i);
         }
       }
-      record Inserted(RunRow row, RunQueries.RunRow view) {}
-      Optional<Inserted> inserted =
-          Jdbc.queryOne(
-              c,
-              RunSql.INSERT_RUN,
-              rs -> new Inserted(RunRow.map(rs), RunQueries.row(rs)),
-              run.teamId(),
-              run.appVersionId(),
-              run.environmentId(),
-              run.environmentName(),
-              Jdbc.bigint(run.scheduleId()),
-              run.inputJson() == null ? Jdbc.TypedNull.TEXT : run.inputJson(),
-              run.priority(),
-              run.maxRetries(),
-              run.retryOnFailure(),
-              Jdbc.text(run.idempotencyKey()),
-              Jdbc.text(run.requestHash()),
-              run.appId(),
-              run.teamId());
-      if (inserted.isEmpty()) {
-        // Either the app is not the team's, or a concurrent create took the key (ON CONFLICT
-        // waited for it to commit, so it is visible now).
-        return (run.idempotencyKey() == null
-                ? Optional.<CreatedRun>empty()
-                : findByIdempotencyKey(c, run))
-            .orElseThrow(() -> RunRefusal.notFound("app not found"));
+      if (!toInsert.isEmpty()) {
+        insert(c, runs, toInsert, outcomes);
       }
-      RunRow row = inserted.get().row();
-      // INSERT_RUN announced the run on the queued channel already.
-      outbox.runEvent(RunEventType.CREATED, row.eventSeq(), RunEvents.created(row));
-      return new CreatedRun(row.id(), row.runNo(), false, inserted.get().view());
+      for (int i : toInsert) {
+        if (outcomes[i] == null) {
+          // Either the app is not the team's, or a concurrent create (or an earlier one of this
+          // batch) took the key: ON CONFLICT waited for it to commit, so it is visible now.
+          NewRun run = runs.get(i);
+          outcomes[i] =
+              (run.idempotencyKey() == null
+                      ? Optional.<CreateOutcome>empty()
+                      : replayOrConflict(c, run))
+                  .orElseGet(() -> CreateOutcome.refused(RunRefusal.notFound("app not found")));
+        }
+      }
     } catch (SQLException e) {
       throw new StoreException("create run", e);
+    }
+    return Arrays.asList(outcomes);
+  }
+
+  /** Inserts {@code runs} at the positions {@code toInsert}, filling in the outcome of each row. */
+  private void insert(
+      Connection c, List<NewRun> runs, List<Integer> toInsert, CreateOutcome[] outcomes)
+      throws SQLException {
+    int m = toInsert.size();
+    Long[] teams = new Long[m];
+    Long[] apps = new Long[m];
+    Long[] versions = new Long[m];
+    Long[] envIds = new Long[m];
+    String[] envNames = new String[m];
+    Long[] schedules = new Long[m];
+    String[] inputs = new String[m];
+    Integer[] priorities = new Integer[m];
+    Integer[] maxRetries = new Integer[m];
+    Boolean[] retryOnFailure = new Boolean[m];
+    String[] keys = new String[m];
+    String[] hashes = new String[m];
+    for (int j = 0; j < m; j++) {
+      NewRun run = runs.get(toInsert.get(j));
+      teams[j] = run.teamId();
+      apps[j] = run.appId();
+      versions[j] = run.appVersionId();
+      envIds[j] = run.environmentId();
+      envNames[j] = run.environmentName();
+      schedules[j] = run.scheduleId();
+      inputs[j] = run.inputJson();
+      priorities[j] = run.priority();
+      maxRetries[j] = run.maxRetries();
+      retryOnFailure[j] = run.retryOnFailure();
+      keys[j] = run.idempotencyKey();
+      hashes[j] = run.requestHash();
+    }
+    record Inserted(int ord, RunRow row, RunQueries.RunRow view) {}
+    List<Inserted> inserted =
+        Jdbc.query(
+            c,
+            RunSql.INSERT_RUNS,
+            rs -> new Inserted(rs.getInt("ord"), RunRow.map(rs), RunQueries.row(rs)),
+            c.createArrayOf("bigint", teams),
+            c.createArrayOf("bigint", apps),
+            c.createArrayOf("bigint", versions),
+            c.createArrayOf("bigint", envIds),
+            c.createArrayOf("text", envNames),
+            c.createArrayOf("bigint", schedules),
+            c.createArrayOf("text", inputs),
+            c.createArrayOf("int4", priorities),
+            c.createArrayOf("int4", maxRetries),
+            c.createArrayOf("bool", retryOnFailure),
+            c.createArrayOf("text", keys),
+            c.createArrayOf("text", hashes));
+    // INSERT_RUNS announced each run on the queued channel already; rows come in array order.
+    List<OutboxWriter.RunEvent> events = new ArrayList<>(inserted.size());
+    for (Inserted in : inserted) {
+      RunRow row = in.row();
+      outcomes[toInsert.get(in.ord() - 1)] =
+          CreateOutcome.of(new CreatedRun(row.id(), row.runNo(), false, in.view()));
+      events.add(
+          new OutboxWriter.RunEvent(RunEventType.CREATED, row.eventSeq(), RunEvents.created(row)));
+    }
+    outbox.runEvents(events);
+  }
+
+  /** The run that took {@code run}'s idempotency key: a replay, or a conflict; empty if none. */
+  private static Optional<CreateOutcome> replayOrConflict(Connection c, NewRun run)
+      throws SQLException {
+    try {
+      return findByIdempotencyKey(c, run).map(CreateOutcome::of);
+    } catch (RunRefusal conflict) {
+      return Optional.of(CreateOutcome.refused(conflict));
     }
   }
 

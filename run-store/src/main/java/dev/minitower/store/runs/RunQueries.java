@@ -247,8 +247,8 @@ public class RunQueries {
 
   /**
    * {@link RunRow} by column name: of the rows {@link #FIND} and the other views select, and of the
-   * row {@link RunSql#INSERT_RUN} answers (which carries the same names), so a create reads nothing
-   * back.
+   * row {@link RunSql#INSERT_RUNS} answers (which carries the same names), so a create reads
+   * nothing back.
    */
   static RunRow row(ResultSet rs) throws SQLException {
     return new RunRow(

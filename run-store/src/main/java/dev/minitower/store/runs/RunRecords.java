@@ -25,7 +25,6 @@ public final class RunRecords {
       String requestHash,
       Long scheduleId) {}
 
-  /** The created (or, for a replayed idempotency key, the existing) run. */
   /**
    * A created run; {@code view} is the new run as the client API reads it ({@link
    * RunQueries#find}), taken from the insert itself, or null for a replayed create (the run it
@@ -34,6 +33,28 @@ public final class RunRecords {
   public record CreatedRun(long runId, long runNo, boolean replayed, RunQueries.RunRow view) {
     public CreatedRun(long runId, long runNo, boolean replayed) {
       this(runId, runNo, replayed, null);
+    }
+  }
+
+  /**
+   * What one create of {@link RunLifecycle#createAll} came to: its run, or the refusal it would
+   * have met alone (the other creates of the batch are unaffected).
+   */
+  public record CreateOutcome(CreatedRun run, RunRefusal refusal) {
+    public static CreateOutcome of(CreatedRun run) {
+      return new CreateOutcome(run, null);
+    }
+
+    public static CreateOutcome refused(RunRefusal refusal) {
+      return new CreateOutcome(null, refusal);
+    }
+
+    /** The run, or the refusal thrown. */
+    public CreatedRun orThrow() {
+      if (refusal != null) {
+        throw refusal;
+      }
+      return run;
     }
   }
 

@@ -42,29 +42,44 @@ public final class RunSql {
           + " WHERE team_id = ? AND app_id = ? AND idempotency_key = ?";
 
   /**
-   * Creates a queued run numbered by its app's sequence ({@code app_run_no_<app id>}, V5): no lock
-   * outlives the statement, so producers of one app do not wait for each other's commits. Inserts
-   * nothing when the app is not the team's, or when the idempotency key was taken meanwhile (the
-   * caller then reads the winner). It answers the new row with what the client API's view of it
-   * needs (so the create reads nothing back), and the inserted run also announces itself on {@link
-   * #QUEUED_CHANNEL} (delivered at commit), in the same round trip. Parameters: team, version,
-   * environment id and name, schedule, input, priority, max retries, retry on failure, idempotency
-   * key, request hash, app, team.
+   * Creates queued runs, one per element of its arrays (a group commit of api-service passes
+   * several; every other create one), each numbered by its app's sequence ({@code app_run_no_<app
+   * id>}, V5) in the order of the arrays: no lock outlives the statement, so producers of one app
+   * do not wait for each other's commits. An element inserts nothing when its app is not its
+   * team's, or when its idempotency key was taken meanwhile (the caller then reads the winner).
+   * Each new row is answered with its element's position ({@code ord}, from 1) and what the client
+   * API's view of it needs (so the create reads nothing back), and announces itself on {@link
+   * #QUEUED_CHANNEL} (delivered at commit), in the same round trip.
+   *
+   * <p>The run ids are drawn from the identity's sequence before the insert so that each answered
+   * row names its element ({@code RETURNING} cannot). Parameters, one array each: team, app,
+   * version, environment id and name, schedule, input, priority, max retries, retry on failure,
+   * idempotency key, request hash.
    */
-  public static final String INSERT_RUN =
-      "WITH ins AS (INSERT INTO runs (team_id, app_id, app_version_id, environment_id,"
+  public static final String INSERT_RUNS =
+      "WITH u AS MATERIALIZED (SELECT nextval(s.seq) AS id, x.*"
+          + " FROM (SELECT pg_get_serial_sequence('runs', 'id')::regclass AS seq) s,"
+          + " unnest(?::bigint[], ?::bigint[], ?::bigint[], ?::bigint[], ?::text[], ?::bigint[],"
+          + " ?::text[], ?::int[], ?::int[], ?::boolean[], ?::text[], ?::text[]) WITH ORDINALITY"
+          + " AS x(team_id, app_id, app_version_id, environment_id, environment_name,"
+          + " schedule_id, input, priority, max_retries, retry_on_failure, idempotency_key,"
+          + " request_hash, ord)),"
+          + " ins AS (INSERT INTO runs (id, team_id, app_id, app_version_id, environment_id,"
           + " environment_name, schedule_id, run_no, input, priority, max_retries,"
-          + " retry_on_failure, idempotency_key, request_hash, event_seq)"
-          + " SELECT ?, ap.id, ?, ?, ?, ?, nextval(('app_run_no_' || ap.id)::regclass),"
-          + " ?::jsonb, ?, ?, ?, ?, ?, 1 FROM apps ap WHERE ap.id = ? AND ap.team_id = ?"
+          + " retry_on_failure, idempotency_key, request_hash, event_seq) OVERRIDING SYSTEM VALUE"
+          + " SELECT u.id, u.team_id, ap.id, u.app_version_id, u.environment_id,"
+          + " u.environment_name, u.schedule_id, nextval(('app_run_no_' || ap.id)::regclass),"
+          + " u.input::jsonb, u.priority, u.max_retries, u.retry_on_failure, u.idempotency_key,"
+          + " u.request_hash, 1 FROM u JOIN apps ap ON ap.id = u.app_id AND ap.team_id = u.team_id"
+          + " ORDER BY u.ord"
           + " ON CONFLICT (team_id, app_id, idempotency_key) WHERE idempotency_key IS NOT NULL"
           + " DO NOTHING RETURNING *)"
-          + " SELECT ins.*, ins.input::text AS input_text, t.slug AS team_slug,"
+          + " SELECT u.ord, ins.*, ins.input::text AS input_text, t.slug AS team_slug,"
           + " ap.slug AS app_slug, v.version_no, pg_notify('"
           + QUEUED_CHANNEL
-          + "', ins.environment_name)::text AS queued_notified FROM ins"
+          + "', ins.environment_name)::text AS queued_notified FROM ins JOIN u ON u.id = ins.id"
           + " JOIN teams t ON t.id = ins.team_id JOIN apps ap ON ap.id = ins.app_id"
-          + " JOIN app_versions v ON v.id = ins.app_version_id";
+          + " JOIN app_versions v ON v.id = ins.app_version_id ORDER BY u.ord";
 
   public static final String LOCK_RUN = SELECT_RUN + " WHERE r.id = ? FOR UPDATE OF r";
 
