@@ -21,6 +21,9 @@ import java.util.function.IntConsumer;
  * item's answer, as it would have been alone: retrying then could commit an item twice. Items a
  * batch answers with a refusal of their own are not retried.
  *
+ * <p>With {@code maxBatch} 1 there is no grouping: each item commits alone on its own thread at
+ * once, however many are running ({@code maxInFlight} does not apply).
+ *
  * <p>Callers block (the worker threads of a blocking endpoint); nothing here spawns a thread.
  *
  * @param <I> one request
@@ -59,6 +62,11 @@ final class GroupCommit<I, O> {
 
   /** Commits {@code item}, alone or with others, and answers it (or throws its own error). */
   O submit(I item) {
+    if (maxBatch == 1) {
+      O answer = single.apply(item);
+      committed.accept(1);
+      return answer;
+    }
     Slot<I, O> mine = new Slot<>(item);
     List<Slot<I, O>> lead;
     synchronized (queue) {

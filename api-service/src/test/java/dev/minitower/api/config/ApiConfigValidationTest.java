@@ -58,6 +58,22 @@ class ApiConfigValidationTest {
   }
 
   @Test
+  void runCreateGroupLimitsAreBounded() {
+    ApiConfig defaults = ConfigMappings.build(ApiConfig.class, Map.of());
+    assertThat(defaults.runCreateBatchSize()).isEqualTo(64);
+    assertThat(defaults.runCreateConcurrency()).isEqualTo(2);
+    assertThat(refusal("minitower.run-create-batch-size", "0"))
+        .contains("minitower.run-create-batch-size must be greater than or equal to 1");
+    assertThat(refusal("minitower.run-create-batch-size", "1001"))
+        .contains("minitower.run-create-batch-size must be less than or equal to 1000");
+    assertThat(refusal("minitower.run-create-concurrency", "0"))
+        .contains("minitower.run-create-concurrency must be greater than or equal to 1");
+    assertThat(refusal("minitower.run-create-concurrency", "65"))
+        .contains("minitower.run-create-concurrency must be less than or equal to 64");
+    assertThat(refusal("minitower.run-create-batch-size", "1")).isNull();
+  }
+
+  @Test
   void liveTokenCheckIntervalBelowOneHundredMillisecondsRefusesToStart() {
     assertThat(refusal("minitower.live-token-check-interval", "50ms"))
         .contains("minitower.live-token-check-interval must be longer than or equal to 100 millis");

@@ -263,6 +263,36 @@ class GroupCommitTest {
   }
 
   @Test
+  void aBatchSizeOfOneTurnsGroupingOffSoRequestsCommitAloneAndUnqueued() throws Exception {
+    Store store = new Store();
+    CountDownLatch inside = new CountDownLatch(3);
+    CountDownLatch release = new CountDownLatch(1);
+    GroupCommit<Integer, Integer> group =
+        new GroupCommit<>(
+            store::batch,
+            item -> {
+              inside.countDown();
+              await(release);
+              return store.single(item);
+            },
+            1,
+            1,
+            n -> {});
+    List<Future<Integer>> answers = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) {
+      int item = i;
+      answers.add(pool.submit(() -> group.submit(item)));
+    }
+    // all three are inside their own transaction at once, despite one transaction at a time
+    assertThat(inside.await(30, TimeUnit.SECONDS)).isTrue();
+    release.countDown();
+    for (int i = 0; i < 3; i++) {
+      assertThat(answers.get(i).get(30, TimeUnit.SECONDS)).isEqualTo((i + 1) * 2);
+    }
+    assertThat(store.batches).isEmpty();
+  }
+
+  @Test
   void limitsBelowOneAreRefused() {
     Store store = new Store();
     assertThatThrownBy(() -> new GroupCommit<>(store::batch, store::single, 0, 1, n -> {}))
