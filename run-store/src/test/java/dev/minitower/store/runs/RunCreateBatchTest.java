@@ -12,6 +12,7 @@ import dev.minitower.testsupport.DbFixtures;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -120,6 +121,39 @@ class RunCreateBatchTest {
         .isEqualTo(3);
     assertThat(createdEventKeys(a.appId()))
         .containsExactly(earlier.runId(), out.get(2).run().runId(), out.get(4).run().runId());
+  }
+
+  @Test
+  void textThatArrayLiteralsQuoteComesBackUnchanged() {
+    DbFixtures.App a = fixtures.app(DbFixtures.uniqueEnvironment());
+    String[] inputs = {
+      "{\"s\": \"a\\\"b\\\\c{d},e\"}",
+      "{\"s\": \"NULL\"}",
+      "{\"s\": \"ü 🚀 'x' ,}{\"}",
+      "{\"s\": \"\\t\\n tab and newline\"}"
+    };
+    String[] keys = {"NULL", "\"quoted\"", "back\\slash,{}", " "};
+    List<NewRun> runs = new ArrayList<>();
+    for (int i = 0; i < inputs.length; i++) {
+      runs.add(run(a, a.teamId(), inputs[i], keys[i], "h" + i));
+    }
+
+    List<CreateOutcome> out = createAll(runs);
+
+    for (int i = 0; i < inputs.length; i++) {
+      CreatedRun created = out.get(i).orThrow();
+      assertThat(created.replayed()).isFalse();
+      assertThat(fixtures.string("SELECT input::text FROM runs WHERE id = ?", created.runId()))
+          .isEqualTo(fixtures.string("SELECT ?::jsonb::text", inputs[i]));
+      assertThat(fixtures.string("SELECT idempotency_key FROM runs WHERE id = ?", created.runId()))
+          .isEqualTo(keys[i]);
+    }
+    // the keys are stored as given: each replays its own run
+    List<CreateOutcome> again = createAll(runs);
+    for (int i = 0; i < inputs.length; i++) {
+      assertThat(again.get(i).orThrow().replayed()).isTrue();
+      assertThat(again.get(i).orThrow().runId()).isEqualTo(out.get(i).run().runId());
+    }
   }
 
   @Test
