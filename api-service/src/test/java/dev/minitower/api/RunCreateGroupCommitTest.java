@@ -132,7 +132,9 @@ class RunCreateGroupCommitTest {
     int keyedCreated = 0;
     Map<Long, Response> plain = new ConcurrentHashMap<>();
     for (int t = 0; t < threads; t++) {
-      for (Response r : sent.get(t).get(120, TimeUnit.SECONDS)) {
+      List<Response> answers = sent.get(t).get(120, TimeUnit.SECONDS);
+      for (int i = 0; i < answers.size(); i++) {
+        Response r = answers.get(i);
         long runId = r.jsonPath().getLong("run_id");
         if (t < 2) {
           assertThat(r.statusCode()).isIn(200, 201);
@@ -140,6 +142,8 @@ class RunCreateGroupCommitTest {
           keyedRunIds.add(runId);
         } else {
           assertThat(r.statusCode()).isEqualTo(201);
+          // the answer is this request's run, not another's of the same group
+          assertThat(r.jsonPath().getMap("input")).isEqualTo(Map.of("t", t, "i", i));
           assertThat(plain.put(runId, r)).isNull();
         }
       }

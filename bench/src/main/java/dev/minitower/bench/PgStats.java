@@ -28,8 +28,15 @@ final class PgStats {
 
   private PgStats() {}
 
-  /** Committed transactions of the current database so far (stats flush ≤ 1 s late). */
-  static long xactCommit(String url, String user, String password) throws SQLException {
+  /**
+   * Committed transactions of the current database, and WAL flushes of the whole cluster ({@code
+   * pg_stat_wal.wal_sync}: the commits that waited for the disk; a read-only transaction flushes
+   * nothing, and one flush may cover several commits).
+   */
+  record Counters(long commits, long walSyncs) {}
+
+  /** {@link Counters} so far (stats flush ≤ 1 s late). */
+  static Counters counters(String url, String user, String password) throws SQLException {
     try (Connection c = DriverManager.getConnection(url, user, password);
         Statement s = c.createStatement()) {
       // Each backend reports its counters when idle; a short pause lets them arrive.
@@ -37,11 +44,17 @@ final class PgStats {
       s.execute("SELECT pg_stat_clear_snapshot()");
       try (ResultSet rs =
           s.executeQuery(
-              "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()")) {
+              "SELECT (SELECT xact_commit FROM pg_stat_database"
+                  + " WHERE datname = current_database()), (SELECT wal_sync FROM pg_stat_wal)")) {
         rs.next();
-        return rs.getLong(1);
+        return new Counters(rs.getLong(1), rs.getLong(2));
       }
     }
+  }
+
+  /** Committed transactions of the current database so far. */
+  static long xactCommit(String url, String user, String password) throws SQLException {
+    return counters(url, user, password).commits();
   }
 
   /**

@@ -201,7 +201,7 @@ final class Scenarios {
       double tps = PgStats.pgbenchTps(args.dbUrl, args.dbUser, args.dbPassword);
       r.figures.put("pgbench_tpcb_tps", tps);
     }
-    long commits0 = PgStats.xactCommit(args.dbUrl, args.dbUser, args.dbPassword);
+    PgStats.Counters db0 = PgStats.counters(args.dbUrl, args.dbUser, args.dbPassword);
     var before = proc.sample();
     double createSeconds = createAll(http, env, args.burstRuns, args.producers, m);
     var stop = new java.util.concurrent.atomic.AtomicBoolean();
@@ -217,8 +217,12 @@ final class Scenarios {
     r.figures.put("create_runs_per_s", m.created.get() / createSeconds);
     r.figures.put("drain_runs_per_s", r.completed / drainSeconds);
     r.runsPerSecond = r.completed / (createSeconds + drainSeconds);
-    long commits1 = PgStats.xactCommit(args.dbUrl, args.dbUser, args.dbPassword);
-    r.figures.put("commits_per_run", (commits1 - commits0) / (double) Math.max(1, r.completed));
+    PgStats.Counters db1 = PgStats.counters(args.dbUrl, args.dbUser, args.dbPassword);
+    r.figures.put(
+        "commits_per_run", (db1.commits() - db0.commits()) / (double) Math.max(1, r.completed));
+    r.figures.put(
+        "wal_flushes_per_run",
+        (db1.walSyncs() - db0.walSyncs()) / (double) Math.max(1, r.completed));
     double serviceCpu =
         r.cpuSeconds.entrySet().stream()
             .filter(e -> e.getKey().endsWith("-service"))

@@ -8,11 +8,11 @@ import java.util.function.IntConsumer;
 
 /**
  * Commits work that arrives together in one transaction (a group commit), without a timer: a
- * request that finds fewer than {@code maxInFlight} batches running commits at once, alone or with
- * whatever queued before it; one that finds them all busy queues, and the first batch to finish
- * hands the queue (up to {@code maxBatch} items) to one of the waiting threads, which commits it
- * for all of them. So an idle service adds no latency to a request, and a busy one commits as many
- * requests per transaction as arrived during the previous one.
+ * request that finds fewer than {@code maxInFlight} batches running commits at once, alone (the
+ * queue is empty then); one that finds them all busy queues, and the first batch to finish hands
+ * the queue (up to {@code maxBatch} items) to one of the waiting threads, which commits it for all
+ * of them. So an idle service adds no latency to a request, and a busy one commits as many requests
+ * per transaction as arrived during the previous one.
  *
  * <p>A batch is all or nothing. When its work fails before the commit ({@code batch} throws {@link
  * RetryAlone}: nothing was committed), each of its items is committed again alone by {@code
@@ -152,12 +152,12 @@ final class GroupCommit<I, O> {
         }
         return;
       }
-      committed.accept(slots.size());
       for (int i = 0; i < slots.size(); i++) {
         slots.get(i).answer(answers.get(i), null);
       }
+      committed.accept(slots.size());
     } catch (Throwable t) {
-      // an Error, or a metric callback failing: every item not yet answered gets it
+      // an Error (or the metric callback failing): every item not yet answered gets it
       for (Slot<I, O> s : slots) {
         s.answer(null, t);
       }
@@ -172,8 +172,8 @@ final class GroupCommit<I, O> {
       slot.answer(null, e);
       return;
     }
-    committed.accept(1);
     slot.answer(answer, null);
+    committed.accept(1);
   }
 
   /** Thrown by a batch whose work failed before its commit: its items are committed alone. */
@@ -211,34 +211,42 @@ final class GroupCommit<I, O> {
     }
 
     O await(GroupCommit<I, O> owner) {
-      while (true) {
-        List<Slot<I, O>> batch;
-        synchronized (this) {
-          boolean interrupted = false;
-          while (!done && toLead == null) {
-            try {
-              wait();
-            } catch (InterruptedException e) {
-              // the item is queued or being committed: its outcome must still be answered
-              interrupted = true;
+      // An interrupt is kept for this thread's own answer: a batch led for other requests must
+      // not run on an interrupted thread (the pool would refuse it a connection).
+      boolean interrupted = false;
+      try {
+        while (true) {
+          List<Slot<I, O>> batch;
+          synchronized (this) {
+            while (!done && toLead == null) {
+              try {
+                wait();
+              } catch (InterruptedException e) {
+                // the item is queued or being committed: its outcome must still be answered
+                interrupted = true;
+              }
             }
-          }
-          if (interrupted) {
-            Thread.currentThread().interrupt();
-          }
-          if (done && toLead == null) {
-            if (error instanceof RuntimeException r) {
-              throw r;
+            if (done && toLead == null) {
+              if (error instanceof RuntimeException r) {
+                throw r;
+              }
+              if (error instanceof Error e) {
+                throw e;
+              }
+              if (error != null) {
+                throw new IllegalStateException(error);
+              }
+              return answer;
             }
-            if (error instanceof Error e) {
-              throw e;
-            }
-            return answer;
+            batch = toLead;
+            toLead = null;
           }
-          batch = toLead;
-          toLead = null;
+          owner.leadHandedOff(batch, this);
         }
-        owner.leadHandedOff(batch, this);
+      } finally {
+        if (interrupted) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.minitower.api.service;
 
 import dev.minitower.api.config.ApiConfig;
+import dev.minitower.platform.pg.DatabaseAvailability;
 import dev.minitower.store.runs.RunLifecycle;
 import dev.minitower.store.runs.RunRecords.CreateOutcome;
 import dev.minitower.store.runs.RunRecords.NewRun;
@@ -15,11 +16,12 @@ import java.util.List;
  * thread) are inserted by one statement and committed by one transaction, with one outbox write
  * ({@link RunLifecycle#createAll}); an idle service commits each create at once, alone. Each create
  * is answered exactly as it would be alone: its own run number, its own refusal (app gone,
- * idempotency conflict). When a batch's statements fail (a version deleted meanwhile, a deadlock
- * between two batches over an idempotency key), its creates are committed again one by one, so only
- * the create at fault fails. See {@link GroupCommit} for the hand-off between request threads.
+ * idempotency conflict). When a batch's statement fails (e.g. a row it refers to deleted by an
+ * operator meanwhile, a lock or statement timeout), its creates are committed again one by one, so
+ * only the create at fault fails; when the database is unreachable, every create of the group gets
+ * that error at once. See {@link GroupCommit} for the hand-off between request threads.
  *
- * <p>{@code minitower_runs_create_batch} counts the creates per transaction.
+ * <p>{@code minitower_runs_create_batch_runs} (count, sum, max) shows the creates per transaction.
  */
 @ApplicationScoped
 public class RunCreates {
@@ -61,8 +63,11 @@ public class RunCreates {
                 return outcomes;
               });
     } catch (RuntimeException e) {
-      if (!worked[0]) {
-        throw new GroupCommit.RetryAlone(e); // nothing was committed: each alone
+      // Nothing was committed before createAll returned: each create again alone, so that only
+      // the one at fault fails. Not when the database is unreachable: each would wait out the
+      // pool's timeout in turn, on this one thread, and fail the same way.
+      if (!worked[0] && !DatabaseAvailability.isUnavailable(e)) {
+        throw new GroupCommit.RetryAlone(e);
       }
       throw e;
     }

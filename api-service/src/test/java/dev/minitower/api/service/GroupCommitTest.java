@@ -173,11 +173,7 @@ class GroupCommitTest {
                 }
               }));
     }
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (waiting.size() < 4 || !waiting.stream().allMatch(GroupCommitTest::waitsInQueue)) {
-      assertThat(System.nanoTime()).as("four requests queued").isLessThan(deadline);
-      Thread.sleep(5);
-    }
+    awaitQueued(waiting, 4);
     release.countDown();
     assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo(0);
     List<Object> answers = new ArrayList<>();
@@ -260,6 +256,80 @@ class GroupCommitTest {
 
     assertThat(answers).containsExactly(atCommit, atCommit, atCommit, atCommit);
     assertThat(store.alone).containsExactly(0);
+  }
+
+  @Test
+  void anInterruptedWaitingThreadLeadsItsGroupUninterruptedAndKeepsItsInterruptForItself()
+      throws Exception {
+    Store store = new Store();
+    CountDownLatch holding = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<Boolean> batchSawInterrupt = new CopyOnWriteArrayList<>();
+    GroupCommit<Integer, Integer> group =
+        new GroupCommit<>(
+            items -> {
+              batchSawInterrupt.add(Thread.currentThread().isInterrupted());
+              return store.batch(items);
+            },
+            item -> {
+              if (item == 0) {
+                holding.countDown();
+                await(release);
+              }
+              return store.single(item);
+            },
+            64,
+            1,
+            n -> {});
+    Future<Integer> first = pool.submit(() -> group.submit(0));
+    assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+    // item 1 queues first, so its thread is the one handed the group
+    List<Thread> oldest = new CopyOnWriteArrayList<>();
+    Future<Object[]> led =
+        pool.submit(
+            () -> {
+              oldest.add(Thread.currentThread());
+              int answer = group.submit(1);
+              return new Object[] {answer, Thread.currentThread().isInterrupted()};
+            });
+    awaitQueued(oldest);
+    List<Thread> others = new CopyOnWriteArrayList<>();
+    List<Future<Integer>> rest = new ArrayList<>();
+    for (int i = 2; i <= 3; i++) {
+      int item = i;
+      rest.add(
+          pool.submit(
+              () -> {
+                others.add(Thread.currentThread());
+                return group.submit(item);
+              }));
+    }
+    awaitQueued(others, 2);
+    oldest.get(0).interrupt();
+    Thread.sleep(50); // the interrupt reaches its wait; it must keep waiting
+    assertThat(led.isDone()).isFalse();
+    release.countDown();
+
+    assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo(0);
+    Object[] mine = led.get(30, TimeUnit.SECONDS);
+    assertThat(mine[0]).isEqualTo(2);
+    assertThat(mine[1]).as("its interrupt, kept for its caller").isEqualTo(true);
+    assertThat(rest.get(0).get(30, TimeUnit.SECONDS)).isEqualTo(4);
+    assertThat(rest.get(1).get(30, TimeUnit.SECONDS)).isEqualTo(6);
+    assertThat(store.batches).containsExactly(List.of(1, 2, 3));
+    assertThat(batchSawInterrupt).containsExactly(false);
+  }
+
+  private static void awaitQueued(List<Thread> threads) throws InterruptedException {
+    awaitQueued(threads, 1);
+  }
+
+  private static void awaitQueued(List<Thread> threads, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (threads.size() < count || !threads.stream().allMatch(GroupCommitTest::waitsInQueue)) {
+      assertThat(System.nanoTime()).as("requests queued").isLessThan(deadline);
+      Thread.sleep(5);
+    }
   }
 
   @Test

@@ -18,6 +18,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -51,12 +52,13 @@ public class RunLifecycle {
   /**
    * Creates several queued runs in the caller's transaction, each exactly as {@link #create} would
    * alone, in one insert statement and one outbox write: api-service commits creates that arrive
-   * together in one transaction (a group commit). Run numbers of one app follow the order of {@code
-   * runs}, and so do the outbox events. A create refused alone (its app is not its team's, its
-   * idempotency key was used for a different request) is answered by its own {@link
-   * CreateOutcome#refusal()} and changes nothing; the others are created. Two creates of one batch
-   * with the same idempotency key and request are one run, the second a replay. A failure of the
-   * statement itself (a {@link StoreException}) fails the whole batch.
+   * together in one transaction (a group commit). Run numbers of one app's creates without a key
+   * follow the order of {@code runs}, and so do the outbox events. A create refused alone (its app
+   * is not its team's, its idempotency key was used for a different request) is answered by its own
+   * {@link CreateOutcome#refusal()} and changes nothing; the others are created. Two creates of one
+   * batch with the same idempotency key and request are one run, the second a replay. Rows are
+   * inserted in (team, app, idempotency key) order, so that two batches never wait for each other's
+   * keys. A failure of the statement itself (a {@link StoreException}) fails the whole batch.
    */
   @Transactional(TxType.MANDATORY)
   public List<CreateOutcome> createAll(List<NewRun> runs) {
@@ -75,6 +77,16 @@ public class RunLifecycle {
         }
       }
       if (!toInsert.isEmpty()) {
+        // Inserted in (team, app, idempotency key) order: a key taken by another open
+        // transaction makes the insert wait for it, so two groups taking keys in opposite orders
+        // would deadlock. The order among concurrent creates is theirs to choose; numbers of one
+        // app still follow the arrival order of its creates without a key.
+        toInsert.sort(
+            Comparator.<Integer>comparingLong(i -> runs.get(i).teamId())
+                .thenComparingLong(i -> runs.get(i).appId())
+                .thenComparing(
+                    i -> runs.get(i).idempotencyKey(),
+                    Comparator.nullsFirst(Comparator.naturalOrder())));
         insert(c, runs, toInsert, outcomes);
       }
       for (int i : toInsert) {

@@ -52,9 +52,12 @@ public final class RunSql {
    * #QUEUED_CHANNEL} (delivered at commit), in the same round trip.
    *
    * <p>The run ids are drawn from the identity's sequence before the insert so that each answered
-   * row names its element ({@code RETURNING} cannot). Parameters, one array each: team, app,
-   * version, environment id and name, schedule, input, priority, max retries, retry on failure,
-   * idempotency key, request hash.
+   * row names its element ({@code RETURNING} cannot). Run numbers follow {@code ord} because
+   * PostgreSQL (9.6 and later) evaluates a volatile function of a sorted query's target list after
+   * the sort; {@code RunCreateBatchTest} checks the order. The caller orders the elements (see
+   * {@link RunLifecycle#createAll}). Parameters, one array each: team, app, version, environment id
+   * and name, schedule, input, priority, max retries, retry on failure, idempotency key, request
+   * hash.
    */
   public static final String INSERT_RUNS =
       "WITH u AS MATERIALIZED (SELECT nextval(s.seq) AS id, x.*"

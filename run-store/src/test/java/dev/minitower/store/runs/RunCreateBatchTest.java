@@ -119,8 +119,30 @@ class RunCreateBatchTest {
     assertThat(out.get(4).run().replayed()).isFalse();
     assertThat(fixtures.count("SELECT count(*) FROM runs WHERE app_id = ?", a.appId()))
         .isEqualTo(3);
+    // inserted in key order, a create without a key first (see the next test)
     assertThat(createdEventKeys(a.appId()))
-        .containsExactly(earlier.runId(), out.get(2).run().runId(), out.get(4).run().runId());
+        .containsExactly(earlier.runId(), out.get(4).run().runId(), out.get(2).run().runId());
+  }
+
+  @Test
+  void keyedCreatesAreInsertedInKeyOrderSoTwoGroupsNeverWaitForEachOthersKeysInTurn() {
+    DbFixtures.App a = fixtures.app(DbFixtures.uniqueEnvironment());
+
+    List<CreateOutcome> out =
+        createAll(
+            List.of(
+                run(a, a.teamId(), null, "k-c", "h"),
+                run(a, a.teamId(), null, "k-a", "h"),
+                run(a, a.teamId(), null, "k-b", "h")));
+
+    // ids (drawn in insertion order) follow the keys, whatever the order of arrival
+    long c = out.get(0).run().runId();
+    long first = out.get(1).run().runId();
+    long b = out.get(2).run().runId();
+    assertThat(first).isLessThan(b);
+    assertThat(b).isLessThan(c);
+    assertThat(out.get(1).run().runNo()).isEqualTo(1L);
+    assertThat(out.get(0).run().runNo()).isEqualTo(3L);
   }
 
   @Test
