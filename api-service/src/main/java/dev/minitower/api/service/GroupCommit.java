@@ -68,59 +68,47 @@ final class GroupCommit<I, O> {
       return answer;
     }
     Slot<I, O> mine = new Slot<>(item);
-    List<Slot<I, O>> lead;
+    boolean lead;
     synchronized (queue) {
-      queue.add(mine);
-      if (inFlight < maxInFlight) {
+      // the queue holds items only while every transaction is taken
+      lead = inFlight < maxInFlight;
+      if (lead) {
         inFlight++;
-        lead = drain();
       } else {
-        lead = null;
+        queue.add(mine);
       }
     }
-    while (lead != null) {
-      commit(lead);
-      lead = handOff(mine);
+    if (lead) {
+      commit(List.of(mine));
+      handOff();
     }
     return mine.await(this);
   }
 
-  /** The next batch from the queue (caller holds the lock). */
-  private List<Slot<I, O>> drain() {
-    List<Slot<I, O>> out = new ArrayList<>(Math.min(queue.size(), maxBatch));
-    while (!queue.isEmpty() && out.size() < maxBatch) {
-      out.add(queue.poll());
-    }
-    return out;
-  }
-
   /**
-   * After a batch: the queue goes to one of its waiting threads, or the slot is freed. Answers the
-   * next batch for the calling thread when its own item is still queued (it then leads that batch).
+   * After a batch: the queue (up to {@code maxBatch} items) goes to the thread of its oldest item,
+   * which commits it for all of them and hands off in turn; with nothing queued, the transaction's
+   * place is freed.
    */
-  private List<Slot<I, O>> handOff(Slot<I, O> mine) {
+  private void handOff() {
     List<Slot<I, O>> next;
     synchronized (queue) {
       if (queue.isEmpty()) {
         inFlight--;
-        return null;
+        return;
       }
-      next = drain();
-    }
-    if (next.contains(mine)) {
-      return next;
+      next = new ArrayList<>(Math.min(queue.size(), maxBatch));
+      while (!queue.isEmpty() && next.size() < maxBatch) {
+        next.add(queue.poll());
+      }
     }
     next.get(0).lead(next);
-    return null;
   }
 
-  /** Called by a waiting thread that was handed a batch: commits it, then hands off in turn. */
-  void leadHandedOff(List<Slot<I, O>> batch, Slot<I, O> mine) {
-    List<Slot<I, O>> lead = batch;
-    while (lead != null) {
-      commit(lead);
-      lead = handOff(mine);
-    }
+  /** Called by a waiting thread that was handed a batch (its own item first). */
+  void leadHandedOff(List<Slot<I, O>> batch) {
+    commit(batch);
+    handOff();
   }
 
   /** Commits one batch and answers every item of it; never throws (it runs for other threads). */
@@ -241,7 +229,7 @@ final class GroupCommit<I, O> {
             batch = toLead;
             toLead = null;
           }
-          owner.leadHandedOff(batch, this);
+          owner.leadHandedOff(batch);
         }
       } finally {
         if (interrupted) {
